@@ -1,0 +1,2 @@
+/** @gc-edge/bench — public surface. */
+export {};

@@ -1,0 +1,59 @@
+/**
+ * One error type for the whole toolkit: a stable machine-readable `code`, a one-line message that
+ * says where and what, and an optional hint. The CLIs print `error[CODE]: message` (+ hint) and no
+ * stack trace unless --debug; the daemon maps codes to HTTP statuses.
+ */
+export type GcErrorCode =
+  | 'E_ARGS'
+  | 'E_SUBNET_JSON'
+  | 'E_CONFIG'
+  | 'E_WEIGHTS_IO'
+  | 'E_WEIGHTS_FORMAT'
+  | 'E_PICKLE_GLOBAL'
+  | 'E_WEIGHTS_KEYS'
+  | 'E_WEIGHTS_SHAPE'
+  | 'E_GRAPH'
+  | 'E_VERIFY'
+  | 'E_OUTPUT'
+  | 'E_ONNX_PARSE'
+  | 'E_DEVICE'
+  | 'E_SESSION'
+  | 'E_IMAGE'
+  | 'E_LABEL_MAP'
+  | 'E_MODEL_NOT_FOUND'
+  | 'E_INTERNAL';
+
+export interface GcErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class GcError extends Error {
+  readonly code: GcErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: GcErrorCode, message: string, options: GcErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GcError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isGcError(e: unknown): e is GcError {
+  return e instanceof GcError;
+}
+
+/** Formats an error for a terminal: one line (plus a hint line); the stack only when asked. */
+export function formatError(e: unknown, debug = false): string {
+  if (e instanceof GcError) {
+    let out = `error[${e.code}]: ${e.message}`;
+    if (e.hint) out += `\n  hint: ${e.hint}`;
+    if (debug && e.stack) out += `\n${e.stack}`;
+    return out;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  let out = `error[E_INTERNAL]: ${err.message}`;
+  out += debug && err.stack ? `\n${err.stack}` : '\n  hint: this is a bug in gc-edge; rerun with --debug and report the stack trace';
+  return out;
+}

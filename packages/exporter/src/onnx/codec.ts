@@ -1,0 +1,185 @@
+/** ModelProto bytes <-> the plain `Model` of graph.ts, via onnx-proto (protobufjs static code). */
+import { onnx } from 'onnx-proto';
+import { GcError } from '../errors';
+import type { AttributeValue, Dim, Graph, GraphNode, InitializerData, Model, ValueInfo } from './graph';
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
+const AT = onnx.AttributeProto.AttributeType;
+
+function encodeAttribute(name: string, a: AttributeValue): onnx.IAttributeProto {
+  switch (a.type) {
+    case 'int':
+      return { name, type: AT.INT, i: a.value };
+    case 'ints':
+      return { name, type: AT.INTS, ints: [...a.value] };
+    case 'float':
+      return { name, type: AT.FLOAT, f: a.value };
+    case 'floats':
+      return { name, type: AT.FLOATS, floats: [...a.value] };
+    case 'string':
+      return { name, type: AT.STRING, s: Buffer.from(a.value, 'utf8') };
+  }
+}
+
+function encodeTensor(name: string, t: InitializerData): onnx.ITensorProto {
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return { name, dims: [...t.dims], dataType: t.dataType === 'float32' ? FLOAT : INT64, rawData: bytes };
+}
+
+function encodeValueInfo(v: ValueInfo): onnx.IValueInfoProto {
+  return {
+    name: v.name,
+    type: {
+      tensorType: {
+        elemType: v.elemType === 'float32' ? FLOAT : INT64,
+        shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+function encodeNode(n: GraphNode): onnx.INodeProto {
+  return {
+    opType: n.opType,
+    name: n.name,
+    input: [...n.inputs],
+    output: [...n.outputs],
+    attribute: Object.entries(n.attributes).map(([k, v]) => encodeAttribute(k, v)),
+  };
+}
+
+export function encodeModel(model: Model): Uint8Array {
+  const g = model.graph;
+  const proto: onnx.IModelProto = {
+    irVersion: model.opset >= 15 ? 8 : 7,
+    producerName: model.producerName,
+    producerVersion: model.producerVersion,
+    docString: model.docString ?? '',
+    opsetImport: [{ domain: '', version: model.opset }],
+    metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
+    graph: {
+      name: g.name,
+      node: g.nodes.map(encodeNode),
+      initializer: [...g.initializers].map(([name, t]) => encodeTensor(name, t)),
+      input: g.inputs.map(encodeValueInfo),
+      output: g.outputs.map(encodeValueInfo),
+    },
+  };
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+function toNumber(v: number | { toNumber(): number } | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+function decodeAttribute(a: onnx.IAttributeProto): AttributeValue | undefined {
+  switch (a.type) {
+    case AT.INT:
+      return { type: 'int', value: toNumber(a.i) };
+    case AT.INTS:
+      return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
+    case AT.FLOAT:
+      return { type: 'float', value: a.f ?? 0 };
+    case AT.FLOATS:
+      return { type: 'floats', value: [...(a.floats ?? [])] };
+    case AT.STRING:
+      return { type: 'string', value: Buffer.from(a.s ?? new Uint8Array()).toString('utf8') };
+    default:
+      return undefined; // graphs, tensors, ...: not used by the generators; ignored by our consumers
+  }
+}
+
+function decodeTensor(t: onnx.ITensorProto, where: string): InitializerData | undefined {
+  const dims = (t.dims ?? []).map(toNumber);
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (t.dataType === FLOAT) {
+    let data: Float32Array;
+    if (t.rawData && t.rawData.length > 0) {
+      if (t.rawData.length !== n * 4) {
+        throw new GcError('E_ONNX_PARSE', `${where}: initializer ${t.name} has ${t.rawData.length} bytes, dims ${JSON.stringify(dims)} need ${n * 4}`);
+      }
+      data = new Float32Array(n);
+      new Uint8Array(data.buffer).set(t.rawData);
+    } else {
+      data = Float32Array.from(t.floatData ?? []);
+    }
+    return { dataType: 'float32', dims, data };
+  }
+  if (t.dataType === INT64) {
+    let data: BigInt64Array;
+    if (t.rawData && t.rawData.length > 0) {
+      data = new BigInt64Array(n);
+      new Uint8Array(data.buffer).set(t.rawData.subarray(0, n * 8));
+    } else {
+      data = BigInt64Array.from((t.int64Data ?? []).map((v) => BigInt(toNumber(v))));
+    }
+    return { dataType: 'int64', dims, data };
+  }
+  return undefined;
+}
+
+function decodeValueInfo(v: onnx.IValueInfoProto): ValueInfo {
+  const tt = v.type?.tensorType;
+  const shape: Dim[] = (tt?.shape?.dim ?? []).map((d) =>
+    d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : '?',
+  );
+  return { name: v.name ?? '', elemType: tt?.elemType === INT64 ? 'int64' : 'float32', shape };
+}
+
+/**
+ * Parses ModelProto bytes. Initializers of types other than float32/int64 are skipped (the graphs
+ * gc-edge makes and measures use only those); `where` names the file in errors.
+ */
+export function decodeModel(bytes: Uint8Array, where = 'model'): Model {
+  let proto: onnx.ModelProto;
+  try {
+    proto = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new GcError('E_ONNX_PARSE', `${where}: not an ONNX model (${(e as Error).message})`, {
+      hint: 'pass a .onnx file written by gc-export or torch.onnx.export',
+      cause: e,
+    });
+  }
+  const g = proto.graph;
+  if (!g) throw new GcError('E_ONNX_PARSE', `${where}: the model has no graph`);
+  const initializers = new Map<string, InitializerData>();
+  for (const t of g.initializer ?? []) {
+    const d = decodeTensor(t, where);
+    if (d) initializers.set(t.name ?? '', d);
+  }
+  const nodes: GraphNode[] = (g.node ?? []).map((n, i) => {
+    const attributes: Record<string, AttributeValue> = {};
+    for (const a of n.attribute ?? []) {
+      const v = decodeAttribute(a);
+      if (v) attributes[a.name ?? ''] = v;
+    }
+    return {
+      opType: n.opType ?? '',
+      name: n.name || `${n.opType}_${i}`,
+      inputs: [...(n.input ?? [])],
+      outputs: [...(n.output ?? [])],
+      attributes,
+    };
+  });
+  const initNames = new Set(initializers.keys());
+  const graph: Graph = {
+    name: g.name ?? '',
+    inputs: (g.input ?? []).filter((v) => !initNames.has(v.name ?? '')).map(decodeValueInfo),
+    outputs: (g.output ?? []).map(decodeValueInfo),
+    nodes,
+    initializers,
+  };
+  const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  const metadata: Record<string, string> = {};
+  for (const p of proto.metadataProps ?? []) metadata[p.key ?? ''] = p.value ?? '';
+  return {
+    graph,
+    opset: opset ? toNumber(opset.version) : 0,
+    producerName: proto.producerName ?? '',
+    producerVersion: proto.producerVersion ?? '',
+    docString: proto.docString ?? '',
+    metadata,
+  };
+}

@@ -1,0 +1,2 @@
+/** @gc-edge/runtime — public surface. */
+export {};
