@@ -1,0 +1,48 @@
+/**
+ * What an architecture (one upstream generator family) provides to the export pipeline.
+ * The pipeline (export.ts) does the common work: load weights, check keys/shapes against
+ * `supernetShapes`, synthesise weights for --random-init from the same table, wrap the body with the
+ * `input`/`output` declarations, metadata and serialisation.
+ */
+import type { GraphBuilder } from '../onnx/graph';
+import type { StateDict } from '../tensor';
+import type { InputSpec, SubnetSpec } from '../subnet/spec';
+
+export interface Architecture {
+  /** subnet.json `architecture` value, e.g. `mobile_resnet_9blocks`. */
+  readonly name: string;
+  /** One line for help text and docs. */
+  readonly description: string;
+  /** Config entry counts accepted (e.g. [8, 6]); empty when the architecture takes no config. */
+  readonly configLengths: readonly number[];
+  /** Extra subnet.json fields this architecture reads (beyond the common ones). */
+  readonly extraFields: readonly string[];
+
+  /**
+   * Checks the architecture-specific fields in `spec.extras` and the input, and returns the input
+   * to use (a default when subnet.json gave none). Throws GcError('E_SUBNET_JSON' | 'E_CONFIG').
+   */
+  resolveInput(spec: SubnetSpec, given: Partial<InputSpec> | undefined): InputSpec;
+
+  /** ngf of the supernet these weights belong to. Throws GcError('E_WEIGHTS_KEYS') when it can't tell. */
+  inferNgf(weights: StateDict): number;
+
+  /**
+   * Every state_dict key of a supernet with this ngf (and spec extras), with its shape, in upstream
+   * order. Used to report missing/extra keys and shape mismatches, and by --random-init.
+   */
+  supernetShapes(spec: SubnetSpec, ngf: number): Map<string, readonly number[]>;
+
+  /**
+   * Checks the config against the supernet widths (error names the layer and both widths, e.g.
+   * `block4.sep1.pointwise: config asks 48 channels but the supernet has 32 (ngf 8)`).
+   */
+  checkConfig(config: readonly number[] | null, ngf: number, spec: SubnetSpec): void;
+
+  /**
+   * Emits the sub-generator: reads `input` (NCHW float32) and returns the value name of the output
+   * (before the final rename to `output`). Weights are sliced to the first k channels as upstream
+   * export.py does. Node names say where they come from (`block3.sep1.depthwise`).
+   */
+  build(g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, ngf: number): string;
+}

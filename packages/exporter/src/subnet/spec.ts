@@ -1,0 +1,23 @@
+/** A validated subnet.json: what every architecture and the export pipeline work from. */
+export interface InputSpec {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+export interface SubnetSpec {
+  /** Where the subnet.json came from (for error messages); '<inline>' when built in code. */
+  readonly source: string;
+  readonly architecture: string;
+  /** Parsed channel config, or null for architectures without one (resnet_9blocks). */
+  readonly config: readonly number[] | null;
+  /** Absolute path of the weights file, or null (e.g. with --random-init). */
+  readonly weights: string | null;
+  /** ngf as declared; undefined means "infer from the weights". */
+  readonly ngf: number | undefined;
+  readonly input: InputSpec;
+  readonly output: { readonly channels: number };
+  /** Architecture-specific fields (mobile_spade: semanticChannels, cropSize, aspectRatio, numUpsamplingLayers). */
+  readonly extras: Readonly<Record<string, unknown>>;
+}
