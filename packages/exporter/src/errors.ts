@@ -19,8 +19,22 @@ export type GcErrorCode =
   | 'E_DEVICE'
   | 'E_SESSION'
   | 'E_IMAGE'
+  | 'E_IMAGE_TOO_LARGE'
+  | 'E_WORKER_CLOSED'
+  | 'E_WORKER_SCRIPT'
   | 'E_LABEL_MAP'
   | 'E_MODEL_NOT_FOUND'
+  // gc-serve request errors (HTTP statuses in runtime/src/serve/http-status.ts)
+  | 'E_NOT_FOUND'
+  | 'E_BAD_REQUEST'
+  | 'E_MEDIA_TYPE'
+  | 'E_TOO_LARGE'
+  | 'E_UNAUTHORIZED'
+  | 'E_OVERLOADED'
+  | 'E_NOT_READY'
+  | 'E_DEADLINE'
+  | 'E_WORKER_CRASHED'
+  | 'E_SHUTTING_DOWN'
   | 'E_INTERNAL';
 
 export interface GcErrorOptions {

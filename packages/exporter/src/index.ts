@@ -8,3 +8,4 @@ export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValu
 export { encodeModel, decodeModel } from './onnx/codec';
 export { parseNpy, formatNpy } from './npy';
 export type { NpyArray } from './npy';
+export { readStateDict, loadStateDict } from './weights';

@@ -66,7 +66,15 @@ export class GraphBuilder {
   private readonly outputs: ValueInfo[] = [];
   private readonly taken = new Set<string>();
 
-  constructor(readonly name: string) {}
+  /**
+   * @param name graph name
+   * @param opset the ONNX opset the graph targets; op builders read it where an op's signature
+   *   changed between opsets (Clip, Pad, Resize, ...). 13 by default.
+   */
+  constructor(
+    readonly name: string,
+    readonly opset: number = 13,
+  ) {}
 
   /** Declares a graph input and returns its value name. */
   input(info: ValueInfo): string {

@@ -1,0 +1,179 @@
+/**
+ * The export pipeline: subnet spec (+ weights) -> a pruned ONNX model. Pure apart from reading the
+ * weights file; the CLI, the daemon's tests and the benchmarks all call this.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { getArchitecture } from './architectures/registry';
+import { GcError } from './errors';
+import { countMacs } from './macs';
+import { encodeModel } from './onnx/codec';
+import { DEFAULT_OPSET, checkOpset } from './ops/opset';
+import { GraphBuilder, type Dim, type Model } from './onnx/graph';
+import { randomStateDict } from './random-init';
+import { formatConfig } from './subnet/config';
+import type { SubnetSpec } from './subnet/spec';
+import type { StateDict } from './tensor';
+import { gcEdgeVersion } from './version';
+import { checkStateDict } from './weights/check';
+import { readStateDict } from './weights/read';
+
+export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET } from './ops/opset';
+
+export interface ExportOptions {
+  /** ONNX opset, 11-17; 13 by default (what JetPack-era TensorRT parsers accept). */
+  readonly opset?: number;
+  /** Symbolic batch/height/width instead of the fixed input size. */
+  readonly dynamic?: boolean;
+  /** Synthesise seeded weights instead of reading `spec.weights`. */
+  readonly randomInit?: { readonly seed: number };
+  /** Progress callback for long stages (the CLI prints these on a TTY). */
+  readonly onStage?: (stage: string) => void;
+}
+
+export interface ExportSummary {
+  readonly architecture: string;
+  readonly config: string | null;
+  readonly ngf: number;
+  readonly opset: number;
+  readonly inputShape: readonly Dim[];
+  readonly outputShape: readonly Dim[];
+  readonly params: number;
+  readonly macs: number;
+  readonly weights: string;
+  readonly weightsSha256: string | null;
+  readonly bytes: number;
+}
+
+export interface ExportResult {
+  readonly model: Model;
+  readonly bytes: Uint8Array;
+  readonly summary: ExportSummary;
+}
+
+/** Loads (or synthesises) the weights for a spec; returns them with the file's sha256. */
+export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weights: StateDict; ngf: number; sha256: string | null } {
+  const arch = getArchitecture(spec.architecture, spec.source);
+  if (options.randomInit) {
+    const ngf = spec.ngf ?? defaultNgf(spec.architecture);
+    return { weights: randomStateDict(arch.supernetShapes(spec, ngf), options.randomInit.seed), ngf, sha256: null };
+  }
+  if (!spec.weights) {
+    throw new GcError('E_SUBNET_JSON', `${spec.source}: "weights" is required`, { hint: 'or pass --random-init [seed]' });
+  }
+  options.onStage?.(`reading ${spec.weights}`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(spec.weights);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new GcError('E_WEIGHTS_IO', `${spec.weights}: cannot read the weights (${code}), named by ${spec.source}`, {
+      hint: '"weights" is resolved relative to the subnet.json file',
+      cause: e,
+    });
+  }
+  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  const weights = readStateDict(bytes, spec.weights);
+  const inferred = arch.inferNgf(weights);
+  if (spec.ngf !== undefined && spec.ngf !== inferred) {
+    throw new GcError('E_WEIGHTS_SHAPE', `${spec.source}: "ngf" is ${spec.ngf} but ${spec.weights} holds a supernet with ngf ${inferred}`, {
+      hint: `set "ngf": ${inferred} or remove it (it is inferred from the weights)`,
+    });
+  }
+  return { weights, ngf: inferred, sha256 };
+}
+
+/** The published supernet widths, for --random-init when subnet.json gives no ngf. */
+function defaultNgf(architecture: string): number {
+  switch (architecture) {
+    case 'resnet_9blocks':
+      return 64;
+    case 'mobile_spade':
+      return 48;
+    default:
+      return 32;
+  }
+}
+
+/** Builds the ONNX model for a spec from already-loaded weights. */
+export function buildModel(
+  spec: SubnetSpec,
+  weights: StateDict,
+  ngf: number,
+  options: ExportOptions & { readonly weightsSha256?: string | null } = {},
+): Model {
+  const arch = getArchitecture(spec.architecture, spec.source);
+  const opset = options.opset ?? DEFAULT_OPSET;
+  checkOpset(opset, '--opset');
+  const what = `${arch.name} supernet (ngf ${ngf})`;
+  checkStateDict(weights, arch.supernetShapes(spec, ngf), spec.weights ?? 'random-init weights', what);
+  arch.checkConfig(spec.config, ngf, spec);
+
+  options.onStage?.('building the graph');
+  const { batch, channels, height, width } = spec.input;
+  const g = new GraphBuilder(spec.config ? `${arch.name}_${formatConfig(spec.config)}` : arch.name, opset);
+  const inputShape: Dim[] = options.dynamic ? ['batch', channels, 'height', 'width'] : [batch, channels, height, width];
+  const input = g.input({ name: 'input', elemType: 'float32', shape: inputShape });
+  const body = arch.build(g, input, weights, spec, ngf);
+  g.rename(body, 'output');
+  const outputShape: Dim[] = options.dynamic
+    ? ['batch', spec.output.channels, 'height', 'width']
+    : [batch, spec.output.channels, height, width];
+  g.output({ name: 'output', elemType: 'float32', shape: outputShape });
+  const graph = g.finish();
+
+  const draft: Model = {
+    graph,
+    opset,
+    producerName: 'gc-edge',
+    producerVersion: gcEdgeVersion(),
+    docString: `${arch.description} exported by gc-export`,
+    metadata: {},
+  };
+  const counted = countMacs(options.dynamic ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } } : draft, {
+    convention: 'paper',
+  });
+  const metadata: Record<string, string> = {
+    architecture: arch.name,
+    config: spec.config ? formatConfig(spec.config) : '',
+    ngf: String(ngf),
+    weights_sha256: options.weightsSha256 ?? '',
+    weights: options.randomInit ? `random-init seed ${options.randomInit.seed}` : spec.weights ?? '',
+    macs: String(counted.macs),
+    macs_convention: 'paper',
+    macs_input_shape: [batch, channels, height, width].join('x'),
+    params: String(counted.params),
+    gc_edge_version: gcEdgeVersion(),
+  };
+  for (const key of ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers']) {
+    if (spec.extras[key] !== undefined) metadata[key] = String(spec.extras[key]);
+  }
+  return { ...draft, metadata };
+}
+
+/** The whole job: weights -> model -> bytes + a summary. Writes nothing. */
+export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): ExportResult {
+  const { weights, ngf, sha256 } = resolveWeights(spec, options);
+  options.onStage?.('slicing the supernet');
+  const model = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256 });
+  options.onStage?.('serialising');
+  const bytes = encodeModel(model);
+  const m = model.metadata;
+  return {
+    model,
+    bytes,
+    summary: {
+      architecture: spec.architecture,
+      config: spec.config ? formatConfig(spec.config) : null,
+      ngf,
+      opset: model.opset,
+      inputShape: model.graph.inputs[0]!.shape,
+      outputShape: model.graph.outputs[0]!.shape,
+      params: Number(m['params']),
+      macs: Number(m['macs']),
+      weights: m['weights'] ?? '',
+      weightsSha256: sha256,
+      bytes: bytes.length,
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Mul with numpy-style (multidirectional) broadcasting; SPADE's x * (1 + gamma). */
+import type { GraphBuilder } from '../onnx/graph';
+
+export function mul(g: GraphBuilder, name: string, a: string, b: string): string {
+  return g.node('Mul', name, [a, b]);
+}

@@ -1,0 +1,6 @@
+/** Relu: max(x, 0). */
+import type { GraphBuilder } from '../onnx/graph';
+
+export function relu(g: GraphBuilder, name: string, x: string): string {
+  return g.node('Relu', name, [x]);
+}

@@ -1,0 +1,60 @@
+/**
+ * The one table from GcError codes to HTTP statuses, and the JSON error body every failure gets:
+ * `{"error": {"code", "message"}}` (+ `hint` when there is one).
+ */
+import { GcError, type GcErrorCode } from '@gc-edge/exporter';
+
+const STATUS: Partial<Record<GcErrorCode, number>> = {
+  E_BAD_REQUEST: 400,
+  E_IMAGE: 400,
+  E_UNAUTHORIZED: 401,
+  E_NOT_FOUND: 404,
+  E_MODEL_NOT_FOUND: 404,
+  E_MEDIA_TYPE: 415,
+  E_TOO_LARGE: 413,
+  E_WORKER_CRASHED: 500,
+  E_INTERNAL: 500,
+  E_OVERLOADED: 503,
+  E_NOT_READY: 503,
+  E_SHUTTING_DOWN: 503,
+  E_DEADLINE: 504,
+};
+
+/** HTTP status for an error code; anything not in the table is a server-side failure (500). */
+export function statusForCode(code: GcErrorCode): number {
+  return STATUS[code] ?? 500;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string };
+}
+
+/**
+ * Turns anything thrown while serving a request into a status and a body. Errors fastify raises
+ * itself (body too large, bad content length, ...) carry a `statusCode` and map to our codes.
+ */
+export function toHttpError(e: unknown): { status: number; body: ErrorBody; retryAfterS?: number } {
+  const g = asGcError(e);
+  const body: ErrorBody = { error: { code: g.code, message: g.message } };
+  if (g.hint) body.error.hint = g.hint;
+  const status = statusForCode(g.code);
+  return status === 503 ? { status, body, retryAfterS: 1 } : { status, body };
+}
+
+function asGcError(e: unknown): GcError {
+  if (e instanceof GcError) return e;
+  const err = e as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    const code = FASTIFY_STATUS[err.statusCode] ?? 'E_BAD_REQUEST';
+    return new GcError(code, message);
+  }
+  return new GcError('E_INTERNAL', message);
+}
+
+const FASTIFY_STATUS: Record<number, GcErrorCode> = {
+  400: 'E_BAD_REQUEST',
+  404: 'E_NOT_FOUND',
+  413: 'E_TOO_LARGE',
+  415: 'E_MEDIA_TYPE',
+};

@@ -1,0 +1,93 @@
+/**
+ * Prometheus metrics of one daemon, in a registry of its own (several servers can live in one
+ * process, as they do in tests). Label values are bounded: routes are fastify's route templates,
+ * models are the names in the repository.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Stage = 'queue' | 'preprocess' | 'inference' | 'postprocess';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export class ServeMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'route' | 'method' | 'status'>;
+  readonly requestSeconds: Histogram<'route'>;
+  readonly stageSeconds: Histogram<'model' | 'stage'>;
+  readonly queueDepth: Gauge<'model'>;
+  readonly inFlight: Gauge<'model'>;
+  readonly batchSize: Histogram<'model'>;
+  readonly loadSeconds: Gauge<'model'>;
+  readonly reloads: Counter<'model' | 'result'>;
+  readonly workerCrashes: Counter<'model'>;
+
+  constructor(defaults = true) {
+    const registers = [this.registry];
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gc_serve_' });
+    this.requests = new Counter({
+      name: 'gc_serve_requests_total',
+      help: 'HTTP requests by route template, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'gc_serve_request_duration_seconds',
+      help: 'Whole request latency by route template',
+      labelNames: ['route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.stageSeconds = new Histogram({
+      name: 'gc_serve_stage_duration_seconds',
+      help: 'Latency of one request stage: queue (waiting for a worker), preprocess (decode, resize, to tensor), inference (worker run), postprocess (to image, encode)',
+      labelNames: ['model', 'stage'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.queueDepth = new Gauge({
+      name: 'gc_serve_queue_depth',
+      help: 'Requests waiting for a worker',
+      labelNames: ['model'],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'gc_serve_inference_in_flight',
+      help: 'Inference batches running on workers',
+      labelNames: ['model'],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'gc_serve_batch_size',
+      help: 'Requests per inference run (1 unless dynamic batching is on)',
+      labelNames: ['model'],
+      buckets: [1, 2, 4, 8, 16, 32],
+      registers,
+    });
+    this.loadSeconds = new Gauge({
+      name: 'gc_serve_model_load_seconds',
+      help: 'Time the last successful (re)load of a model took, warm-up included',
+      labelNames: ['model'],
+      registers,
+    });
+    this.reloads = new Counter({
+      name: 'gc_serve_model_loads_total',
+      help: 'Model loads and reloads by result (ok | failed)',
+      labelNames: ['model', 'result'],
+      registers,
+    });
+    this.workerCrashes = new Counter({
+      name: 'gc_serve_worker_crashes_total',
+      help: 'Inference workers that died and were replaced',
+      labelNames: ['model'],
+      registers,
+    });
+  }
+
+  observeStage(model: string, stage: Stage, seconds: number): void {
+    this.stageSeconds.observe({ model, stage }, seconds);
+  }
+
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

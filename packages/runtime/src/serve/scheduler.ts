@@ -1,0 +1,202 @@
+/**
+ * The bounded queue in front of a model's workers, with per-request deadlines and optional dynamic
+ * batching. Pure logic over a `run(batch)` function: no HTTP, no onnxruntime, so tests drive it
+ * with fakes.
+ *
+ * - At most `capacity` requests wait; one more is refused at once with E_OVERLOADED (-> 503).
+ * - At most `concurrency` batches run at a time (one per worker).
+ * - A batch takes up to `maxBatch` waiting requests; when fewer are waiting it holds the oldest for
+ *   up to `maxDelayMs` hoping for more (0 = never wait).
+ * - A request whose deadline passes while waiting leaves the queue with E_DEADLINE (-> 504); one
+ *   whose deadline passes while running is answered E_DEADLINE and its result dropped.
+ */
+import { GcError } from '@gc-edge/exporter';
+
+export interface SchedulerOptions<I, O> {
+  readonly capacity: number;
+  readonly concurrency: number;
+  readonly maxBatch: number;
+  readonly maxDelayMs: number;
+  /** Runs one batch; must return one output per input, in order. */
+  readonly run: (inputs: I[]) => Promise<O[]>;
+  /** Called whenever the number of waiting requests changes. */
+  readonly onDepth?: (waiting: number) => void;
+  /** What the requests wait for, for messages (`model 'horse2zebra'`). */
+  readonly label: string;
+}
+
+export interface Scheduled<O> {
+  readonly output: O;
+  /** Time spent waiting for a worker, ms. */
+  readonly queuedMs: number;
+  /** Time the batch took on the worker, ms. */
+  readonly runMs: number;
+  readonly batchSize: number;
+}
+
+interface Job<I, O> {
+  readonly input: I;
+  readonly enqueuedAt: number;
+  readonly resolve: (r: Scheduled<O>) => void;
+  readonly reject: (e: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+export class Scheduler<I, O> {
+  private readonly waiting: Job<I, O>[] = [];
+  private running = 0;
+  private delayTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: SchedulerOptions<I, O>) {
+    if (opts.capacity < 0 || opts.concurrency < 1 || opts.maxBatch < 1 || opts.maxDelayMs < 0) {
+      throw new GcError('E_ARGS', `scheduler for ${opts.label}: capacity >= 0, concurrency >= 1, maxBatch >= 1, maxDelayMs >= 0 expected`);
+    }
+  }
+
+  /** Requests waiting for a worker. */
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  /** Batches running on workers. */
+  get active(): number {
+    return this.running;
+  }
+
+  /**
+   * Queues `input` and resolves with its output. Throws E_OVERLOADED synchronously-rejected when the
+   * queue is full, E_DEADLINE when `deadlineAt` (Date.now() based) passes first.
+   */
+  submit(input: I, deadlineAt: number): Promise<Scheduled<O>> {
+    const now = Date.now();
+    if (deadlineAt <= now) {
+      return Promise.reject(deadlineError(this.opts.label, 'before it reached the queue'));
+    }
+    // A free worker takes the request even when the queue itself holds nothing (capacity 0).
+    const freeSlot = this.running < this.opts.concurrency && this.waiting.length === 0;
+    if (!freeSlot && this.waiting.length >= this.opts.capacity) {
+      return Promise.reject(
+        new GcError('E_OVERLOADED', `${this.opts.label}: queue full (${this.waiting.length} waiting, ${this.running} running)`, {
+          hint: 'retry after the Retry-After delay, or start gc-serve with a larger --queue-size or more --workers',
+        }),
+      );
+    }
+    return new Promise<Scheduled<O>>((resolve, reject) => {
+      const job: Job<I, O> = { input, enqueuedAt: now, resolve, reject, timer: undefined, settled: false };
+      job.timer = setTimeout(() => this.expire(job), deadlineAt - now);
+      this.waiting.push(job);
+      this.depthChanged();
+      this.pump();
+    });
+  }
+
+  /** Resolves once nothing waits and nothing runs (used by graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.waiting.length === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refuses everything still waiting with `error` (shutdown, model removed). */
+  rejectWaiting(error: GcError): void {
+    const jobs = this.waiting.splice(0);
+    this.depthChanged();
+    for (const j of jobs) this.settle(j, undefined, error);
+    this.checkIdle();
+  }
+
+  private expire(job: Job<I, O>): void {
+    job.timer = undefined;
+    const i = this.waiting.indexOf(job);
+    if (i >= 0) {
+      this.waiting.splice(i, 1);
+      this.depthChanged();
+      this.settle(job, undefined, deadlineError(this.opts.label, 'while waiting for a worker'));
+      this.checkIdle();
+    } else {
+      this.settle(job, undefined, deadlineError(this.opts.label, 'while the model was running'));
+    }
+  }
+
+  private pump(): void {
+    while (this.running < this.opts.concurrency && this.waiting.length > 0) {
+      const { maxBatch, maxDelayMs } = this.opts;
+      if (maxBatch > 1 && this.waiting.length < maxBatch && maxDelayMs > 0) {
+        const waited = Date.now() - this.waiting[0]!.enqueuedAt;
+        if (waited < maxDelayMs) {
+          if (!this.delayTimer) {
+            this.delayTimer = setTimeout(() => {
+              this.delayTimer = undefined;
+              this.pump();
+            }, maxDelayMs - waited);
+          }
+          return;
+        }
+      }
+      if (this.delayTimer) {
+        clearTimeout(this.delayTimer);
+        this.delayTimer = undefined;
+      }
+      const batch = this.waiting.splice(0, maxBatch);
+      this.depthChanged();
+      this.start(batch);
+    }
+  }
+
+  private start(batch: Job<I, O>[]): void {
+    this.running++;
+    const startedAt = Date.now();
+    let p: Promise<O[]>;
+    try {
+      p = this.opts.run(batch.map((j) => j.input));
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
+      (outputs) => {
+        const runMs = Date.now() - startedAt;
+        batch.forEach((j, i) => {
+          const output = outputs[i];
+          if (output === undefined) {
+            this.settle(j, undefined, new GcError('E_INTERNAL', `${this.opts.label}: batch of ${batch.length} returned ${outputs.length} outputs`));
+          } else {
+            this.settle(j, { output, queuedMs: startedAt - j.enqueuedAt, runMs, batchSize: batch.length });
+          }
+        });
+      },
+      (e: unknown) => {
+        for (const j of batch) this.settle(j, undefined, e);
+      },
+    ).finally(() => {
+      this.running--;
+      this.pump();
+      this.checkIdle();
+    });
+  }
+
+  private settle(job: Job<I, O>, result: Scheduled<O> | undefined, error?: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = undefined;
+    if (result) job.resolve(result);
+    else job.reject(error);
+  }
+
+  private depthChanged(): void {
+    this.opts.onDepth?.(this.waiting.length);
+  }
+
+  private checkIdle(): void {
+    if (this.waiting.length > 0 || this.running > 0) return;
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+}
+
+function deadlineError(label: string, when: string): GcError {
+  return new GcError('E_DEADLINE', `${label}: request deadline passed ${when}`, {
+    hint: 'start gc-serve with a larger --timeout-ms, or send fewer requests at once',
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Where nodes actually run, read from an onnxruntime profiling trace (Chrome trace JSON: one
+ * `{cat: 'Node', name: '<node>_kernel_time', args: {op_name, provider}}` event per executed kernel).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GcError } from '@gc-edge/exporter';
+import { shortProviderName } from './providers';
+import type { Placement } from './types';
+
+interface TraceEvent {
+  readonly cat?: unknown;
+  readonly name?: unknown;
+  readonly args?: { readonly op_name?: unknown; readonly provider?: unknown };
+}
+
+const KERNEL_SUFFIX = '_kernel_time';
+
+/** Counts executed kernels per provider; each node counts once however many runs were traced. */
+export function parsePlacement(trace: unknown, where = 'profiling trace'): Placement {
+  if (!Array.isArray(trace)) {
+    throw new GcError('E_SESSION', `${where}: expected a JSON array of trace events, got ${typeof trace}`);
+  }
+  const seen = new Map<string, { name: string; opType: string; provider: string }>();
+  for (const ev of trace as TraceEvent[]) {
+    if (ev?.cat !== 'Node' || typeof ev.name !== 'string' || !ev.name.endsWith(KERNEL_SUFFIX)) continue;
+    const provider = ev.args?.provider;
+    if (typeof provider !== 'string') continue;
+    const name = ev.name.slice(0, -KERNEL_SUFFIX.length);
+    if (seen.has(name)) continue;
+    const opType = typeof ev.args?.op_name === 'string' ? ev.args.op_name : '?';
+    seen.set(name, { name, opType, provider: shortProviderName(provider) });
+  }
+  const byProvider: Record<string, number> = {};
+  for (const n of seen.values()) byProvider[n.provider] = (byProvider[n.provider] ?? 0) + 1;
+  return { byProvider, nodes: [...seen.values()], summary: placementSummary(byProvider) };
+}
+
+/** `43 nodes on TensorRT, 2 on CPU` (largest first); `no nodes executed` when empty. */
+export function placementSummary(byProvider: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(byProvider).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (entries.length === 0) return 'no nodes executed';
+  return entries
+    .map(([p, n], i) => (i === 0 ? `${n} ${n === 1 ? 'node' : 'nodes'} on ${p}` : `${n} on ${p}`))
+    .join(', ');
+}
+
+/**
+ * Reads and deletes the trace onnxruntime wrote for `prefix` (it names the file
+ * `<prefix>_<date>.json`; the stock binding's endProfiling does not return the name).
+ */
+export function takeTrace(prefix: string, where: string): unknown {
+  const dir = path.dirname(prefix);
+  const base = path.basename(prefix) + '_';
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith(base) && f.endsWith('.json'));
+  if (files.length === 0) {
+    throw new GcError('E_SESSION', `${where}: onnxruntime wrote no profiling trace at ${prefix}_*.json`, {
+      hint: 'the profile folder must be writable',
+    });
+  }
+  try {
+    const full = path.join(dir, files.sort().at(-1)!);
+    return JSON.parse(fs.readFileSync(full, 'utf8'));
+  } finally {
+    for (const f of files) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}

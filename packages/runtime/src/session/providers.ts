@@ -1,0 +1,113 @@
+/**
+ * The one table from device-profile execution providers to onnxruntime-node's, and the fallback
+ * loop: try the profile's providers in priority order, each attempt keeping the lower-priority ones
+ * behind it (so nodes TensorRT cannot take go to CUDA before CPU), record why an attempt failed,
+ * and end on CPU, which onnxruntime always has.
+ */
+import { InferenceSession } from 'onnxruntime-node';
+import { GcError } from '@gc-edge/exporter';
+import type { DeviceProfile, ExecutionProviderName, ExecutionProviderSpec } from '../devices/profile';
+import type { ProviderAttempt } from './types';
+
+type OrtProviderConfig = InferenceSession.ExecutionProviderConfig;
+
+/** Per provider: onnxruntime's EP name, its trace name, and what the stock binding forwards. */
+const PROVIDERS: Readonly<
+  Record<ExecutionProviderName, { ort: string; short: string; forwards: readonly string[] }>
+> = {
+  tensorrt: { ort: 'tensorrt', short: 'TensorRT', forwards: ['deviceId'] },
+  cuda: { ort: 'cuda', short: 'CUDA', forwards: ['deviceId'] },
+  cpu: { ort: 'cpu', short: 'CPU', forwards: [] },
+};
+
+/** Short provider name for an onnxruntime trace name: `TensorrtExecutionProvider` -> `TensorRT`. */
+export function shortProviderName(ortName: string): string {
+  const base = ortName.replace(/ExecutionProvider$/, '');
+  for (const p of Object.values(PROVIDERS)) if (p.short.toLowerCase() === base.toLowerCase()) return p.short;
+  return base || ortName;
+}
+
+/** Validates one profile entry; unknown names are listed against the valid ones. */
+function checkSpec(spec: ExecutionProviderSpec, where: string): void {
+  if (!Object.prototype.hasOwnProperty.call(PROVIDERS, spec.name)) {
+    throw new GcError(
+      'E_DEVICE',
+      `${where}: unknown execution provider "${String(spec.name)}". Should be one of: ${Object.keys(PROVIDERS).join(', ')}`,
+    );
+  }
+}
+
+/**
+ * The onnxruntime EP config for a profile entry. Every option in the profile is passed through (a
+ * binding that forwards them uses them); the stock binding reads only `deviceId` for cuda/tensorrt.
+ */
+export function toOrtProvider(spec: ExecutionProviderSpec): OrtProviderConfig {
+  const entry = PROVIDERS[spec.name];
+  if (spec.name === 'cpu') return entry.ort as OrtProviderConfig;
+  return { ...(spec.options ?? {}), name: entry.ort } as OrtProviderConfig;
+}
+
+/** The options of `spec` the stock binding actually forwards (`{deviceId}` or `{}`). */
+export function forwardedOptions(spec: ExecutionProviderSpec): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const key of PROVIDERS[spec.name].forwards) {
+    const v = spec.options?.[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed). */
+export function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
+  const where = `device profile ${profile.id}`;
+  profile.executionProviders.forEach((s) => checkSpec(s, where));
+  const list = [...profile.executionProviders];
+  if (!list.some((s) => s.name === 'cpu')) list.push({ name: 'cpu' });
+  const cpuAt = list.findIndex((s) => s.name === 'cpu');
+  // Nothing after cpu can ever be tried: cpu always loads.
+  const tried = list.slice(0, cpuAt + 1);
+  return tried.map((_, i) => tried.slice(i));
+}
+
+export interface FallbackResult {
+  readonly session: InferenceSession;
+  readonly provider: ExecutionProviderName;
+  readonly attempts: readonly ProviderAttempt[];
+}
+
+/** First line of an onnxruntime error, without its log prefix. */
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+}
+
+/**
+ * Creates the session with the first provider chain that loads. A failure on the last (cpu) chain
+ * is the model's fault, not the device's, and is thrown as E_SESSION with every attempt listed.
+ */
+export async function createWithFallback(
+  model: string | Uint8Array,
+  profile: DeviceProfile,
+  base: InferenceSession.SessionOptions,
+  name: string,
+): Promise<FallbackResult> {
+  const attempts: ProviderAttempt[] = [];
+  for (const chain of providerChains(profile)) {
+    const head = chain[0]!;
+    try {
+      const options: InferenceSession.SessionOptions = { ...base, executionProviders: chain.map(toOrtProvider) };
+      const session =
+        typeof model === 'string'
+          ? await InferenceSession.create(model, options)
+          : await InferenceSession.create(model, options);
+      attempts.push({ provider: head.name, ok: true, forwarded: forwardedOptions(head) });
+      return { session, provider: head.name, attempts };
+    } catch (e) {
+      attempts.push({ provider: head.name, ok: false, error: oneLine(e), forwarded: forwardedOptions(head) });
+    }
+  }
+  const tried = attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
+  throw new GcError('E_SESSION', `${name}: onnxruntime cannot load the model on device ${profile.id} (${tried})`, {
+    hint: 'check that the file is an ONNX model onnxruntime accepts (opset, operators); gc-export writes such models',
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Public surface of off-thread inference. onnxruntime-node's session creation and `run()` block the
+ * calling thread, so a served session lives in a `worker_threads` Worker: the main thread only posts
+ * Float32Array buffers (moved with a transfer list, not copied) and awaits results.
+ *
+ * - {@link InferenceWorker}: one worker thread holding one session.
+ * - {@link InferencePool}: N workers on one model, FIFO dispatch, crash replacement and hot reload.
+ * Implementation: `inference-worker.ts`, `pool.ts`, `thread.ts` (the worker script, run from the
+ * compiled `dist/worker/thread.js`).
+ *
+ * Ownership: `run()` TRANSFERS each input's ArrayBuffer to the worker when the Float32Array covers
+ * its whole buffer (the caller's array becomes detached, length 0); a view into a larger buffer is
+ * copied instead. Outputs arrive as fresh arrays owned by the caller.
+ */
+import type { DeviceProfile } from '../devices/profile';
+import type { CreateSessionOptions, ModelSource, Placement, SessionDescription, TensorMap } from '../session/types';
+
+export interface WorkerOptions extends CreateSessionOptions {
+  /**
+   * Run one inference after loading (zeros of the input shape, or these feeds) so the first request
+   * does not pay for lazy initialisation, and compute {@link WorkerReady.placement}. Default true;
+   * skipped (with placement undefined) when the input shape is symbolic and no feeds are given.
+   */
+  readonly warmup?: boolean | TensorMap;
+}
+
+/** What a worker reports once its session is loaded (and warmed up). */
+export interface WorkerReady extends SessionDescription {
+  /** Absent when warm-up was skipped or profiling was off. */
+  readonly placement?: Placement;
+  /** Milliseconds of the warm-up inference; absent when skipped. */
+  readonly warmupMs?: number;
+}
+
+/** One inference's result and where its time went. */
+export interface RunResult {
+  readonly outputs: TensorMap;
+  /** Waiting for a free worker (pool only; 0 on a bare worker). */
+  readonly queueMs: number;
+  /** `session.run` inside the worker. */
+  readonly inferenceMs: number;
+}
+
+/** Why a worker died; its in-flight request was rejected with `E_WORKER_CRASHED`. */
+export interface WorkerCrash {
+  readonly workerId: number;
+  /** Exit code, or the uncaught error's message. */
+  readonly reason: string;
+  /** Whether a request was in flight (and so rejected). */
+  readonly hadRequest: boolean;
+}
+
+/** Events of {@link InferenceWorker}. */
+export interface InferenceWorkerEvents {
+  /** The thread died unexpectedly (not via `close()`). */
+  crash: (crash: WorkerCrash) => void;
+}
+
+/** One worker thread with one session. Create with `startWorker()`. */
+export interface InferenceWorker {
+  readonly id: number;
+  /** Resolves once loaded (rejects with the load error, e.g. E_SESSION, and the thread ends). */
+  readonly ready: Promise<WorkerReady>;
+  /** True while a request is in flight. A worker runs one request at a time; more are queued. */
+  readonly busy: boolean;
+  /** Requests accepted but not finished (in flight + queued). */
+  readonly pending: number;
+  run(feeds: TensorMap): Promise<RunResult>;
+  /** Lets queued/in-flight requests finish, then ends the thread. Idempotent. */
+  close(): Promise<void>;
+  /** Ends the thread now; pending requests reject with E_WORKER_CLOSED. */
+  terminate(): Promise<void>;
+  /** Test hook: makes the thread exit abruptly (exit code 70), as a native crash would. */
+  simulateCrash(): void;
+  on<E extends keyof InferenceWorkerEvents>(event: E, listener: InferenceWorkerEvents[E]): this;
+  off<E extends keyof InferenceWorkerEvents>(event: E, listener: InferenceWorkerEvents[E]): this;
+}
+
+export interface PoolOptions extends WorkerOptions {
+  /** Worker threads; default 1 (a session already uses the profile's intra-op threads). */
+  readonly size?: number;
+}
+
+/** Events of {@link InferencePool}. */
+export interface InferencePoolEvents {
+  /** A worker crashed; its request (if any) was rejected; a replacement is being started. */
+  'worker-crash': (crash: WorkerCrash) => void;
+  /** The replacement for a crashed worker is ready (`workerId` is the new worker's id). */
+  'worker-replaced': (info: { readonly crashedId: number; readonly workerId: number }) => void;
+  /** The replacement failed to start; the pool runs with one worker fewer. */
+  'worker-replace-failed': (info: { readonly crashedId: number; readonly error: Error }) => void;
+  /** A reload swapped in a new model. */
+  reloaded: (ready: WorkerReady) => void;
+}
+
+/** N workers on one model. Create with `createPool()`; it resolves once every worker is ready. */
+export interface InferencePool {
+  /** The model being served: what the current workers reported when they became ready. */
+  readonly model: WorkerReady;
+  readonly source: ModelSource;
+  readonly profile: DeviceProfile;
+  /** Live workers. */
+  readonly size: number;
+  /** Requests waiting for a worker (not yet dispatched). */
+  readonly queued: number;
+  /** Requests in flight on workers. */
+  readonly inFlight: number;
+  /** Runs on the first free worker (FIFO). Rejects with E_WORKER_CRASHED if its worker dies. */
+  run(feeds: TensorMap): Promise<RunResult>;
+  /**
+   * Loads `source` (default: the current source again, e.g. a re-exported file) in new workers and
+   * swaps them in only once all are ready; old workers finish what they hold, then close. On failure
+   * the new workers are discarded, the old ones keep serving, and the promise rejects.
+   */
+  reload(source?: ModelSource): Promise<WorkerReady>;
+  /** Stops taking requests, lets pending ones finish, ends every worker. */
+  close(): Promise<void>;
+  on<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this;
+  off<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this;
+}

@@ -1,0 +1,8 @@
+'use strict';
+/** Median of a numeric array (copy-sorted). */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+module.exports = { median };
