@@ -1,12 +1,26 @@
 /** @gc-edge/runtime — public surface. */
 export type * from './devices/profile';
+export { loadDeviceProfile, listDeviceProfiles, deviceProfileIds, parseDeviceProfile } from './devices/load';
+export { devicesDir, DEVICES_ENV } from './devices/dir';
+export { detectDevice, systemProbe } from './devices/detect';
+export type { DetectedDevice, DetectOptions, MachineProbe } from './devices/detect';
+export { validateJson } from './devices/json-schema';
+export type { JsonSchema, SchemaIssue } from './devices/json-schema';
 
 // Sessions: execution providers from the device profile, fallback, placement, model info.
 export type * from './session/types';
+export { createSession } from './session/create-session';
+export { parsePlacement, placementSummary } from './session/placement';
 
 // Off-thread inference: one worker per session, pools with crash replacement and reload.
 export type * from './worker/types';
+export { startWorker } from './worker/inference-worker';
+export { createPool } from './worker/pool';
 
 // Image pipeline (sharp): encoded image <-> NCHW float32 in [-1, 1].
 export type * from './image/types';
 export { IMAGE_MIME } from './image/types';
+export { preprocessImage, DEFAULT_MAX_PIXELS } from './image/preprocess';
+export { encodeOutput, encodeRgb } from './image/postprocess';
+export { rgbToTensor, tensorToRgb } from './image/tensor';
+export { negotiateImageFormat, formatFromContentType } from './image/accept';

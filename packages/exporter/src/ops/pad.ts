@@ -1,5 +1,5 @@
 /**
- * Pad of the two spatial axes of an NCHW tensor. From opset 11 on `pads` is an int64 input
+ * Pad of the two spatial axes of an NCHW tensor. From opset 11 on (`g.opset`) `pads` is an int64 input
  * ([n0, c0, top, left, n1, c1, bottom, right]); `reflect` mirrors without repeating the edge, like
  * PyTorch's ReflectionPad2d (which needs each pad smaller than the padded size).
  */
@@ -30,11 +30,10 @@ export function pad(
   name: string,
   x: string,
   amount: number | Pads2d,
-  mode: PadMode,
-  opset: number,
+  mode: PadMode = 'reflect',
   value = 0,
 ): string {
-  checkOpset(opset, name);
+  checkOpset(g.opset, name);
   const p = pads2d(amount);
   const pads = onnxPads(p);
   const padsName = constInt64s(g, `pads.${pads.join('_')}`, pads);

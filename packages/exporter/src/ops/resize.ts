@@ -2,7 +2,7 @@
  * Nearest-neighbour Resize matching PyTorch F.interpolate(mode='nearest'): source index
  * floor(dst / scale) (coordinate_transformation_mode 'asymmetric', nearest_mode 'floor').
  *
- * The inputs differ by opset: in 11-12 `roi` and `scales` are required inputs (empty tensors when
+ * The inputs differ by opset (`g.opset`): in 11-12 `roi` and `scales` are required inputs (empty tensors when
  * unused); from 13 on they may be omitted with ''. `sizes` is always the full 4-D output shape in
  * 11-17 (the `axes` attribute arrives in 18), so prefer `scales` for graphs with a symbolic batch.
  */
@@ -16,7 +16,8 @@ export type ResizeTarget =
   | { readonly scales: readonly [number, number] }
   | { readonly sizes: readonly [number, number, number, number] };
 
-export function resizeNearest(g: GraphBuilder, name: string, x: string, target: ResizeTarget, opset: number): string {
+export function resizeNearest(g: GraphBuilder, name: string, x: string, target: ResizeTarget): string {
+  const opset = g.opset;
   checkOpset(opset, name);
   const attributes = {
     mode: attr.string('nearest'),

@@ -79,7 +79,8 @@ export function elementReader(bytes: Uint8Array, base: number, dtype: DType): El
  */
 export function decodeContiguous(bytes: Uint8Array, base: number, count: number, dtype: DType): Float32Array {
   if (dtype === 'float32' && HOST_LE) {
-    const copy = bytes.slice(base, base + 4 * count);
+    // Uint8Array#slice copies (Buffer#slice would be a view into a shared, maybe unaligned buffer)
+    const copy = Uint8Array.prototype.slice.call(bytes, base, base + 4 * count);
     return new Float32Array(copy.buffer, 0, count);
   }
   const out = new Float32Array(count);

@@ -19,14 +19,29 @@ export interface ReferenceFigure {
   readonly model: string;
   readonly fps?: number;
   readonly latencyMs?: number;
+  /** True when the figure is a rounded or indirect one (e.g. read off a demo), not a table entry. */
+  readonly approximate?: boolean;
   readonly source: string;
+  readonly note?: string;
+}
+
+/** How `--device auto` recognises a device (see `detectDevice`). */
+export interface DeviceDetection {
+  /** Case-insensitive substrings of /proc/device-tree/model (Jetson modules). */
+  readonly deviceTreeModel?: readonly string[];
+  /** Matches a non-Jetson machine with an NVIDIA GPU driver. */
+  readonly nvidiaGpu?: boolean;
+  /** The profile picked when nothing else matches. */
+  readonly fallback?: boolean;
 }
 
 export interface DeviceProfile {
   /** File name without .json, e.g. `jetson-agx-xavier`. */
   readonly id: string;
   readonly name: string;
-  readonly architecture: 'x86_64' | 'aarch64';
+  readonly description?: string;
+  /** `any` for profiles that run everywhere (cpu). */
+  readonly architecture: 'x86_64' | 'aarch64' | 'any';
   readonly executionProviders: readonly ExecutionProviderSpec[];
   readonly threads: { readonly intraOp: number; readonly interOp: number };
   readonly precision: 'fp32' | 'fp16' | 'int8';
@@ -35,4 +50,5 @@ export interface DeviceProfile {
   readonly setup: readonly string[];
   readonly notes?: readonly string[];
   readonly reference?: readonly ReferenceFigure[];
+  readonly detect?: DeviceDetection;
 }

@@ -39,6 +39,8 @@ export interface RunResult {
   readonly queueMs: number;
   /** `session.run` inside the worker. */
   readonly inferenceMs: number;
+  /** When `session.run` began in the worker: epoch ms, sub-millisecond (timeOrigin + now). */
+  readonly startedAt: number;
 }
 
 /** Why a worker died; its in-flight request was rejected with `E_WORKER_CRASHED`. */
@@ -70,8 +72,11 @@ export interface InferenceWorker {
   close(): Promise<void>;
   /** Ends the thread now; pending requests reject with E_WORKER_CLOSED. */
   terminate(): Promise<void>;
-  /** Test hook: makes the thread exit abruptly (exit code 70), as a native crash would. */
-  simulateCrash(): void;
+  /**
+   * Test hook: makes the thread exit abruptly (exit code 70) — `now` (after the request in flight,
+   * if any, is answered) or while handling the `next-run` (that request is rejected).
+   */
+  simulateCrash(when?: 'now' | 'next-run'): void;
   on<E extends keyof InferenceWorkerEvents>(event: E, listener: InferenceWorkerEvents[E]): this;
   off<E extends keyof InferenceWorkerEvents>(event: E, listener: InferenceWorkerEvents[E]): this;
 }
@@ -113,6 +118,8 @@ export interface InferencePool {
    * the new workers are discarded, the old ones keep serving, and the promise rejects.
    */
   reload(source?: ModelSource): Promise<WorkerReady>;
+  /** Test hook: the worker that takes the next request crashes while handling it. */
+  simulateCrash(): void;
   /** Stops taking requests, lets pending ones finish, ends every worker. */
   close(): Promise<void>;
   on<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this;

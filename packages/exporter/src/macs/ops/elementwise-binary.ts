@@ -10,6 +10,7 @@ import { broadcastEval, broadcastShapes, canFold, graphError, prod, value } from
 
 type Fold = (xs: number[], isInt: boolean) => number;
 
+
 const ARITHMETIC: Readonly<Record<string, Fold>> = {
   Add: (xs) => xs.reduce((a, b) => a + b, 0),
   Sum: (xs) => xs.reduce((a, b) => a + b, 0),
@@ -48,7 +49,7 @@ function infer(ctx: NodeContext): Value[] {
   let dtype: ValueDtype = valueArgs.some((a) => a.dtype === 'float') ? 'float' : valueArgs[0]!.dtype;
   if (op in LOGIC && op !== 'Where') dtype = 'bool';
   const fold = ARITHMETIC[op] ?? LOGIC[op];
-  const data = fold && canFold(args) && prod(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
+  const data = fold !== undefined && canFold(args) && prod(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
   return [value(shape, dtype, data)];
 }
 

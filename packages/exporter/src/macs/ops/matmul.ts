@@ -3,7 +3,7 @@
  * Both conventions: output elements x the reduced dimension K. exact adds one per output element
  * for Gemm's C. Learned: the constant operand(s) of MatMul, B and C of Gemm.
  */
-import type { NodeContext, OpRule, Value } from '../types';
+import type { NodeContext, OpRule } from '../types';
 import { attrInt, broadcastShapes, fmtShape, graphError, input, prod, value } from '../values';
 
 function matmulShapes(ctx: NodeContext): { out: number[]; k: number } {

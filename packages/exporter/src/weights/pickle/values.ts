@@ -98,3 +98,9 @@ export function asSequence(v: PyValue): readonly PyValue[] | undefined {
   if (Array.isArray(v)) return v;
   return undefined;
 }
+
+/**
+ * Thrown by allowed callables and persistent-id loaders when their arguments are wrong; the
+ * unpickler turns it into a GcError that names the file, the pickle and the byte offset.
+ */
+export class Rejected extends Error {}

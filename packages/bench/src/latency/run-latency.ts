@@ -1,0 +1,214 @@
+/**
+ * `gc-bench latency` as a function: model + device profile + settings -> a LatencyReport.
+ * Session creation and the first inference are timed apart from the steady state; placement comes
+ * from the profiling trace of the first run, so the timed runs are not profiled.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  countMacs,
+  GcError,
+  isGcError,
+  readModelForCounting,
+  type MacConvention,
+  type ShapeOverrides,
+} from '@gc-edge/exporter';
+import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
+import { LATENCY_REPORT_SCHEMA, type LatencyReport } from '../report/types';
+import { benchVersion } from '../version';
+import { measureEndToEnd } from './end-to-end';
+import { inputShapes, seededInput, withBatch } from './inputs';
+import { measure } from './measure';
+import { coefficientOfVariation, fps, summarize } from './stats';
+import { systemInfo } from './system-info';
+
+export interface LatencyOptions {
+  readonly model: string;
+  /** Profile id, profile JSON path, or `auto`. */
+  readonly device: string;
+  readonly threads?: number;
+  readonly interOpThreads?: number;
+  readonly shapes?: ShapeOverrides;
+  readonly batch?: number;
+  readonly warmupRuns: number;
+  readonly warmupSeconds: number;
+  readonly minIterations: number;
+  readonly minDurationS: number;
+  readonly maxIterations?: number;
+  /** Above this coefficient of variation the run is reported unstable (default 0.1). */
+  readonly cvThreshold?: number;
+  readonly convention?: MacConvention;
+  readonly endToEnd?: boolean;
+  readonly image?: string;
+  /** Progress for a bar: fraction 0..1 and a label. */
+  readonly onProgress?: (fraction: number, label: string) => void;
+}
+
+export const DEFAULT_CV_THRESHOLD = 0.1;
+
+function readModelFile(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new GcError('E_ARGS', `${file}: cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      hint: 'pass the path of a .onnx file (gc-export writes one)',
+      cause: e,
+    });
+  }
+}
+
+function withThreads(profile: DeviceProfile, o: LatencyOptions): DeviceProfile {
+  for (const [flag, v] of [['--threads', o.threads], ['--inter-op-threads', o.interOpThreads]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new GcError('E_ARGS', `${flag} ${v}: must be a non-negative integer (0 = onnxruntime's default)`);
+  }
+  return {
+    ...profile,
+    threads: { intraOp: o.threads ?? profile.threads.intraOp, interOp: o.interOpThreads ?? profile.threads.interOp },
+  };
+}
+
+/** Advice printed with an unstable result. */
+export function stabilityAdvice(cv: number, threshold: number): string {
+  return (
+    `latency varies a lot (coefficient of variation ${(cv * 100).toFixed(1)}% > ${(threshold * 100).toFixed(0)}%): ` +
+    'close other programs, pin --threads to the physical cores, fix the clocks (performance governor; on Jetson ' +
+    '`sudo nvpmodel -m 0 && sudo jetson_clocks`), and raise --warmup and --min-duration'
+  );
+}
+
+export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
+  const cvThreshold = o.cvThreshold ?? DEFAULT_CV_THRESHOLD;
+  const convention = o.convention ?? 'paper';
+  const warnings: string[] = [];
+  const bytes = readModelFile(o.model);
+  const model = readModelForCounting(bytes, o.model);
+  const inputs = model.graph.inputs;
+  const shapes = inputShapes(inputs, o.shapes ?? {}, o.batch);
+  let macs: number | null = null;
+  let params: number | null = null;
+  try {
+    const counted = countMacs(model, { convention, shapes: withBatch(inputs, o.shapes ?? {}, o.batch) });
+    macs = counted.macs;
+    params = counted.params;
+  } catch (e) {
+    if (!isGcError(e) || e.code !== 'E_GRAPH') throw e;
+    warnings.push(`MACs not counted: ${e.message}`);
+  }
+
+  const detected = o.device === 'auto' ? detectDevice() : undefined;
+  const profile = withThreads(loadDeviceProfile(detected ? detected.id : o.device), o);
+  o.onProgress?.(0, `creating the session (${profile.id})`);
+  const session = await createSession(o.model, profile, { name: path.basename(o.model) });
+  try {
+    const feeds: Record<string, FloatTensor> = {};
+    for (const inp of inputs) {
+      if (inp.elemType !== 'float32') {
+        throw new GcError('E_ARGS', `${o.model}: input '${inp.name}' is ${inp.elemType}; gc-bench feeds float32 inputs only`);
+      }
+      const dims = shapes.get(inp.name)!;
+      feeds[inp.name] = { data: seededInput(dims.reduce((a, b) => a * b, 1)), dims };
+    }
+    const t0 = performance.now();
+    await session.run(feeds);
+    const firstRunMs = performance.now() - t0;
+    const placement = await session.placement();
+
+    const m = await measure(() => session.run(feeds), {
+      warmupRuns: o.warmupRuns,
+      warmupSeconds: o.warmupSeconds,
+      minIterations: o.minIterations,
+      minDurationS: o.minDurationS,
+      ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
+      onProgress: (p) => o.onProgress?.(p.fraction, `${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
+    });
+    const latencyMs = summarize(m.samplesMs);
+    const cv = coefficientOfVariation(latencyMs);
+    const stable = cv <= cvThreshold;
+    if (!stable) warnings.push(stabilityAdvice(cv, cvThreshold));
+    for (const a of session.attempts) if (!a.ok) warnings.push(`${a.provider} provider unavailable: ${a.error ?? 'failed to load'}`);
+    const final = session.attempts.find((a) => a.ok);
+    if (profile.precision !== 'fp32' && (session.provider !== 'tensorrt' || final?.forwarded['trt_fp16_enable'] === undefined)) {
+      warnings.push(
+        `the profile asks ${profile.precision}, but the session ran fp32 (${session.provider === 'tensorrt' ? 'the stock onnxruntime-node binding does not forward trt_fp16_enable' : `the ${session.provider} provider runs the fp32 graph`})`,
+      );
+    }
+    const firstInput = inputs[0]!;
+    const inputShape = shapes.get(firstInput.name)!;
+    const batch = inputShape[0] ?? 1;
+
+    let endToEnd = null;
+    if (o.endToEnd) {
+      o.onProgress?.(0, 'end-to-end: image pipeline');
+      endToEnd = await measureEndToEnd(session, firstInput.name, inputShape, {
+        warmupRuns: Math.min(o.warmupRuns, 3),
+        warmupSeconds: 0,
+        minIterations: Math.max(1, Math.min(o.minIterations, 30)),
+        minDurationS: Math.min(o.minDurationS, 3),
+        ...(o.image ? { image: o.image } : {}),
+      });
+    }
+
+    const sys = systemInfo();
+    const md = model.metadata;
+    return {
+      schema: LATENCY_REPORT_SCHEMA,
+      createdAt: new Date().toISOString(),
+      tool: { name: 'gc-bench', version: benchVersion() },
+      model: {
+        path: o.model,
+        name: path.basename(o.model).replace(/\.onnx$/i, ''),
+        sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+        bytes: bytes.length,
+        macs,
+        params,
+        macsConvention: convention,
+        inputShape,
+        architecture: md['architecture'] || null,
+        config: md['config'] || null,
+      },
+      device: {
+        profile: profile.id,
+        profileName: profile.name,
+        detectedBy: detected ? detected.reason : null,
+        cpu: sys.cpu,
+        gpu: sys.gpu,
+        os: sys.os,
+        node: sys.node,
+        onnxruntime: sys.onnxruntime,
+      },
+      session: {
+        executionProviders: session.attempts.map((a) => (a.ok ? { provider: a.provider, ok: true } : { provider: a.provider, ok: false, error: a.error ?? '' })),
+        provider: session.provider,
+        placement: { byProvider: { ...placement.byProvider }, summary: placement.summary },
+        createMs: session.loadMs,
+        firstRunMs,
+      },
+      settings: {
+        batch,
+        inputShape,
+        threads: { ...profile.threads },
+        precision: profile.precision,
+        graphOptimizationLevel: profile.graphOptimizationLevel,
+        warmupRuns: m.warmupRuns,
+        warmupSeconds: m.warmupS,
+        minIterations: o.minIterations,
+        minDurationS: o.minDurationS,
+        iterations: m.samplesMs.length,
+        durationS: m.durationS,
+        cvThreshold,
+        endToEnd: o.endToEnd === true,
+      },
+      latencyMs,
+      fps: fps(batch, latencyMs.mean),
+      stable,
+      cv,
+      samplesMs: m.samplesMs,
+      endToEnd,
+      reference: [...(profile.reference ?? [])],
+      warnings,
+    };
+  } finally {
+    await session.release();
+  }
+}

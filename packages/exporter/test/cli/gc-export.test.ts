@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeModel } from '@gc-edge/exporter';
+import { gcExport, RESNET, REPO, tempDir, writeSubnet } from './helpers';
+
+const supernet = path.join(RESNET, 'supernet.pth');
+
+function subnet(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    architecture: 'mobile_resnet_9blocks',
+    config: '16_16_16_16_16_16_16_16',
+    weights: supernet,
+    input: { batch: 1, channels: 3, height: 64, width: 64 },
+    ...extra,
+  };
+}
+
+/** Every error: one line + an optional hint line, a stable code, no stack trace, exit 1. */
+function expectCleanError(r: { status: number | null; stderr: string; stdout: string }, code: string, message: RegExp): void {
+  expect(r.status).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^error\\[${code}\\]: `));
+  expect(lines[0]).toMatch(message);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines[1]) expect(lines[1]).toMatch(/^ {2}hint: /);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('gc-export CLI', () => {
+  it('exports the shipped example and prints a summary', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'h2z.onnx');
+    const r = gcExport([path.join('examples', 'cyclegan-horse2zebra', 'subnet.json'), '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/mobile_resnet_9blocks 16_16_32_16_32_32_16_16 \(ngf 32\)/);
+    expect(r.stdout).toMatch(/MACs\s+2\.5\d G/);
+    const model = decodeModel(fs.readFileSync(out));
+    expect(model.opset).toBe(13);
+    expect(model.metadata['config']).toBe('16_16_32_16_32_32_16_16');
+    expect(model.metadata['weights_sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(model.graph.inputs[0]).toEqual({ name: 'input', elemType: 'float32', shape: [1, 3, 256, 256] });
+    expect(model.graph.outputs[0]!.name).toBe('output');
+    expect(fs.readdirSync(dir)).toEqual(['h2z.onnx']);
+  });
+
+  it('writes the model beside subnet.json by default and prints JSON with --json', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, subnet());
+    const r = gcExport([file, '--json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.output).toBe(path.join(dir, 'subnet.onnx'));
+    expect(summary.config).toBe('16_16_16_16_16_16_16_16');
+    expect(summary.ngf).toBe(16);
+    expect(fs.existsSync(path.join(dir, 'subnet.onnx'))).toBe(true);
+  });
+
+  it('passes --verify against the float64 reference', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet()), '--verify', '--json']);
+    expect(r.status).toBe(0);
+    const { verify } = JSON.parse(r.stdout);
+    expect(verify.ok).toBe(true);
+    expect(verify.maxAbsError).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('makes batch, height and width symbolic with --dynamic and honours --opset', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet()), '--dynamic', '--opset', '17', '-q']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const model = decodeModel(fs.readFileSync(path.join(dir, 'subnet.onnx')));
+    expect(model.opset).toBe(17);
+    expect(model.graph.inputs[0]!.shape).toEqual(['batch', 3, 'height', 'width']);
+  });
+
+  it('synthesises seeded weights with --random-init, the same file for the same seed', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, { architecture: 'mobile_resnet_9blocks', config: '16_16_32_16_32_32_16_16', ngf: 32 });
+    expect(gcExport([file, '--random-init', '3', '-o', path.join(dir, 'a.onnx'), '-q']).status).toBe(0);
+    expect(gcExport([file, '--random-init', '3', '-o', path.join(dir, 'b.onnx'), '-q']).status).toBe(0);
+    expect(gcExport([file, '--random-init', '4', '-o', path.join(dir, 'c.onnx'), '-q']).status).toBe(0);
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => fs.readFileSync(path.join(dir, `${n}.onnx`)));
+    expect(a!.equals(b!)).toBe(true);
+    expect(a!.equals(c!)).toBe(false);
+  });
+
+  it('refuses an unknown field by listing the known ones, and writes nothing', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet({ chanels: 3 }))]);
+    expectCleanError(r, 'E_SUBNET_JSON', /unknown field "chanels"/);
+    expect(r.stderr).toMatch(/known fields: architecture, config, weights, ngf, input, output/);
+    expect(fs.readdirSync(dir)).toEqual(['subnet.json']);
+  });
+
+  it('refuses a config wider than the supernet, naming the layer and both widths', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet({ config: '16_16_64_16_16_16_16_16' }))]);
+    expectCleanError(r, 'E_CONFIG', /64.*16|16.*64/);
+    expect(fs.readdirSync(dir)).toEqual(['subnet.json']);
+  });
+
+  it('refuses a config with the wrong number of entries', () => {
+    const dir = tempDir();
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ config: '16_16_16' }))]), 'E_CONFIG', /8 or 6 entries, got 3/);
+  });
+
+  it('refuses non-integer and non-positive config entries', () => {
+    const dir = tempDir();
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ config: [16, 16, 0, 16, 16, 16, 16, 16] }))]), 'E_CONFIG', /entry 2 is 0/);
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ config: '16_16_8.5_16_16_16_16_16' }))]), 'E_CONFIG', /entry 2 is 8.5/);
+  });
+
+  it('refuses a declared ngf that the weights contradict', () => {
+    const dir = tempDir();
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ ngf: 32 }))]), 'E_WEIGHTS_SHAPE', /"ngf" is 32 but .* ngf 16/);
+  });
+
+  it('refuses input sizes that are not multiples of 4', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet({ input: { height: 66, width: 64 } }))]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E_(SUBNET_JSON|CONFIG)\]: .*66/);
+  });
+
+  it('names the missing weights file and where it was resolved from', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet({ weights: 'nope.pth' }))]);
+    expectCleanError(r, 'E_WEIGHTS_IO', new RegExp(`${path.join(dir, 'nope.pth').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*ENOENT`));
+  });
+
+  it('refuses weights of another architecture with a keys error', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet({ weights: path.join(RESNET, 'teacher.pth') }))]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E_WEIGHTS_(KEYS|SHAPE)\]: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the stack trace only with --debug', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, subnet({ config: '16_16_16' }));
+    expect(gcExport([file]).stderr).not.toMatch(/\n\s+at /);
+    expect(gcExport([file, '--debug']).stderr).toMatch(/\n\s+at /);
+  });
+
+  it('reports bad arguments with exit code 2', () => {
+    const r = gcExport(['examples/cyclegan-horse2zebra/subnet.json', '--opset', '9']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^error\[E_ARGS\]: .*opset 9/);
+    expect(gcExport([]).status).toBe(2);
+  });
+
+  it('keeps an existing output file when the export fails', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'keep.onnx');
+    fs.writeFileSync(out, 'previous model');
+    const r = gcExport([writeSubnet(dir, subnet({ config: '16_16_64_16_16_16_16_16' })), '-o', out]);
+    expect(r.status).toBe(1);
+    expect(fs.readFileSync(out, 'utf8')).toBe('previous model');
+    expect(fs.readdirSync(dir).sort()).toEqual(['keep.onnx', 'subnet.json']);
+  });
+
+  it('is reachable as npx gc-export from the repository root', () => {
+    expect(fs.existsSync(path.join(REPO, 'node_modules', '.bin', 'gc-export'))).toBe(true);
+  });
+});

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+export const SHARED = path.resolve(REPO, '..', 'shared');
+export const RESNET = path.join(SHARED, 'fixtures', 'gan-compression', 'resnet');
+const CLI = path.join(REPO, 'packages', 'exporter', 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the compiled gc-export (the test command builds dist/ first). */
+export function gcExport(args: string[], cwd = REPO): CliResult {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gc-export-test-'));
+}
+
+/** Writes a subnet.json into `dir` and returns its path. */
+export function writeSubnet(dir: string, json: unknown, name = 'subnet.json'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json, null, 2));
+  return file;
+}

@@ -1,0 +1,42 @@
+/**
+ * Generator output -> encoded image: NCHW float32 -> uint8 RGB (reference convention, `tensor.ts`)
+ * -> PNG (default), JPEG or WebP with sharp.
+ */
+import sharp from 'sharp';
+import { GcError } from '@gc-edge/exporter';
+import type { FloatTensor } from '../session/types';
+import { tensorToRgb } from './tensor';
+import { IMAGE_MIME, type EncodeOptions, type EncodedImage, type ImageFormat, type RgbImage } from './types';
+
+const FORMATS: readonly ImageFormat[] = ['png', 'jpeg', 'webp'];
+
+function checkRange(name: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new GcError('E_ARGS', `image encoder: '${name}' ${v} is out of range [${lo}, ${hi}]`);
+  }
+  return v;
+}
+
+/** Encodes interleaved RGB bytes. */
+export async function encodeRgb(img: RgbImage, options: EncodeOptions = {}): Promise<EncodedImage> {
+  const format = options.format ?? 'png';
+  if (!FORMATS.includes(format)) {
+    throw new GcError('E_ARGS', `image encoder: unknown format "${String(format)}". Should be one of: ${FORMATS.join(', ')}`);
+  }
+  const quality = checkRange('quality', options.quality ?? 90, 1, 100);
+  const level = checkRange('pngCompressionLevel', options.pngCompressionLevel ?? 3, 0, 9);
+  const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+  const encoder =
+    format === 'png'
+      ? s.png({ compressionLevel: level })
+      : format === 'jpeg'
+        ? s.jpeg({ quality })
+        : s.webp({ quality });
+  const data = await encoder.toBuffer();
+  return { data, format, mime: IMAGE_MIME[format], width: img.width, height: img.height };
+}
+
+/** Converts a `[1, 3, H, W]` output in [-1, 1] to bytes and encodes it. */
+export async function encodeOutput(tensor: FloatTensor, options: EncodeOptions = {}): Promise<EncodedImage> {
+  return encodeRgb(tensorToRgb(tensor), options);
+}

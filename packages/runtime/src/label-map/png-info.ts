@@ -1,0 +1,71 @@
+/**
+ * What a label map's PNG header says (IHDR: size, bit depth, colour type; PLTE: the palette), read
+ * before decoding. The colour type decides how pixels become ids, and only a PNG is lossless enough
+ * to carry class ids at all.
+ */
+import { GcError } from '@gc-edge/exporter';
+
+export type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';
+
+const COLOR_TYPES: Readonly<Record<number, PngColorType>> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey-alpha', 6: 'rgba' };
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export interface PngInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: number;
+  readonly colorType: PngColorType;
+  /** PLTE entries as 0xRRGGBB (palette images only). */
+  readonly palette: readonly number[] | null;
+}
+
+/** A name for what the bytes look like, for the "not a PNG" error. */
+function sniff(b: Uint8Array): string {
+  if (b.length === 0) return 'empty input';
+  if (b[0] === 0xff && b[1] === 0xd8) return 'a JPEG';
+  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46) return 'a RIFF/WebP file';
+  if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return 'a GIF';
+  if (b[0] === 0x42 && b[1] === 0x4d) return 'a BMP';
+  if ((b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d)) return 'a TIFF';
+  return `bytes starting ${Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
+export function readPngInfo(bytes: Uint8Array, where: string): PngInfo {
+  if (bytes.length < SIGNATURE.length || SIGNATURE.some((v, i) => bytes[i] !== v)) {
+    throw new GcError('E_LABEL_MAP', `${where}: not a PNG (${sniff(bytes)})`, {
+      hint: 'label maps must be lossless PNG: JPEG/WebP compression changes the class ids at region borders',
+    });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const truncated = (what: string): GcError =>
+    new GcError('E_LABEL_MAP', `${where}: truncated PNG (${what} runs past the end of ${bytes.length} bytes)`, {
+      hint: 'the file is damaged; re-save it',
+    });
+  let offset = SIGNATURE.length;
+  let ihdr: Omit<PngInfo, 'palette'> | null = null;
+  let palette: number[] | null = null;
+  while (offset + 8 <= bytes.length) {
+    const length = view.getUint32(offset);
+    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    const data = offset + 8;
+    if (data + length + 4 > bytes.length) throw truncated(`chunk ${type}`);
+    if (type === 'IHDR') {
+      if (length < 13) throw new GcError('E_LABEL_MAP', `${where}: PNG IHDR chunk is ${length} bytes, expected 13`);
+      const colorCode = bytes[data + 9]!;
+      const colorType = COLOR_TYPES[colorCode];
+      if (!colorType) throw new GcError('E_LABEL_MAP', `${where}: PNG colour type ${colorCode} is invalid`);
+      ihdr = { width: view.getUint32(data), height: view.getUint32(data + 4), bitDepth: bytes[data + 8]!, colorType };
+    } else if (type === 'PLTE') {
+      palette = [];
+      for (let i = 0; i + 2 < length; i += 3) palette.push((bytes[data + i]! << 16) | (bytes[data + i + 1]! << 8) | bytes[data + i + 2]!);
+    } else if (type === 'IDAT' || type === 'IEND') {
+      break;
+    }
+    offset = data + length + 4;
+  }
+  if (!ihdr) throw truncated('the IHDR header');
+  if (ihdr.colorType === 'palette' && !palette) {
+    throw new GcError('E_LABEL_MAP', `${where}: palette PNG without a PLTE chunk`, { hint: 'the file is damaged; re-save it' });
+  }
+  return { ...ihdr, palette: ihdr.colorType === 'palette' ? palette : null };
+}

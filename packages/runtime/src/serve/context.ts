@@ -1,0 +1,26 @@
+/** What every route group gets: the models, the metrics, the image codec and the daemon's state. */
+import type { FloatTensor } from '../session/types';
+import type { EncodedImage, ImageFormat, PreprocessOptions, PreprocessedImage } from '../image/types';
+import type { ServeMetrics } from './metrics';
+import type { ResolvedServeOptions } from './options';
+import type { ModelRepository } from './repository';
+
+/** The image pipeline as the daemon uses it (adapter over ../image in image-codec.ts). */
+export interface ImageCodec {
+  decode(bytes: Buffer, options: PreprocessOptions): Promise<PreprocessedImage>;
+  /** Encodes a [1, 3, H, W] output as `format`. */
+  encode(tensor: FloatTensor, format: ImageFormat): Promise<EncodedImage>;
+}
+
+export interface DaemonState {
+  /** Set once SIGTERM/SIGINT (or close()) began: ready answers 503, new work is refused. */
+  shuttingDown: boolean;
+}
+
+export interface ServeContext {
+  readonly repository: ModelRepository;
+  readonly metrics: ServeMetrics;
+  readonly images: ImageCodec;
+  readonly options: ResolvedServeOptions;
+  readonly state: DaemonState;
+}

@@ -1,0 +1,72 @@
+/** What a gc-serve daemon is started with (the CLI fills it from flags; tests build it directly). */
+import type { DeviceProfile } from '../devices/profile';
+import type { SizePolicy } from '../image/types';
+import type { CreatePool } from './repository';
+
+export interface ServeOptions {
+  /** A `.onnx` file or a folder of them. */
+  readonly target: string;
+  readonly profile: DeviceProfile;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  /** Worker threads per model; default 1. */
+  readonly workers?: number;
+  /** Requests that may wait for a worker, per model; beyond it 503. Default 16. */
+  readonly queueSize?: number;
+  /** Deadline of one request from arrival, ms; past it 504. Default 30000. */
+  readonly timeoutMs?: number;
+  /** Largest request body, MiB; default 20. */
+  readonly maxBodyMb?: number;
+  /** Largest image (width x height) accepted by generate; default 40e6. */
+  readonly maxPixels?: number;
+  /** Images not the model's size: resize (default), crop or refuse. */
+  readonly resizePolicy?: SizePolicy;
+  /** Dynamic batching for models with a symbolic batch dimension; 1 (default) = off. */
+  readonly maxBatch?: number;
+  /** How long a batch waits for more requests, ms; default 2. */
+  readonly maxDelayMs?: number;
+  /** Bearer token required on everything but health; default none. */
+  readonly token?: string;
+  /** Stack traces in 500 bodies' logs. */
+  readonly debug?: boolean;
+  /** Where daemon events go (one line each); default stderr. */
+  readonly log?: (line: string) => void;
+  /** How pools are made; default the worker_threads pool. Tests may pass their own. */
+  readonly createPool?: CreatePool;
+  /**
+   * Test-only: honour the `x-gc-test-crash: 1` request header by crashing the worker that runs the
+   * request. The CLI turns it on only when NODE_ENV=test and GC_SERVE_TEST_CRASH=1.
+   */
+  readonly testCrashHook?: boolean;
+}
+
+export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool'>> & Pick<ServeOptions, 'token' | 'createPool'>;
+
+export const SERVE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  workers: 1,
+  queueSize: 16,
+  timeoutMs: 30_000,
+  maxBodyMb: 20,
+  maxPixels: 40_000_000,
+  resizePolicy: 'resize' as SizePolicy,
+  maxBatch: 1,
+  maxDelayMs: 2,
+  debug: false,
+  testCrashHook: false,
+} as const;
+
+export function resolveServeOptions(o: ServeOptions): ResolvedServeOptions {
+  return {
+    ...SERVE_DEFAULTS,
+    log: (line: string) => process.stderr.write(`gc-serve: ${line}\n`),
+    ...stripUndefined(o),
+  } as ResolvedServeOptions;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

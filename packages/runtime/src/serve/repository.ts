@@ -1,0 +1,293 @@
+/**
+ * The models a daemon serves: found from a file or a folder of `.onnx` files (name = file name
+ * without `.onnx`), each with its worker pool and its scheduler. Loads, reloads (a failed reload
+ * keeps the old model serving), lookups that never touch the file system for a request's name.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { GcError } from '@gc-edge/exporter';
+import type { DeviceProfile } from '../devices/profile';
+import type { TensorMap } from '../session/types';
+import type { InferencePool, PoolOptions, RunResult, WorkerReady } from '../worker/types';
+import { concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
+import type { ServeMetrics } from './metrics';
+import { Scheduler } from './scheduler';
+
+/** Model names: what a URL segment may hold. Anything else (`..`, `/`, `%00`) is simply unknown. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function isValidModelName(name: string): boolean {
+  return NAME.test(name) && !name.includes('..');
+}
+
+/** One request's work for the scheduler. */
+export interface InferenceJob {
+  readonly feeds: TensorMap;
+  /** Test-only (ServeOptions.testCrashHook): crash the worker that runs this request. */
+  readonly crash?: boolean;
+}
+
+export type CreatePool = (path: string, profile: DeviceProfile, options: PoolOptions) => Promise<InferencePool>;
+
+export interface RepositoryOptions {
+  /** A `.onnx` file or a folder of them. */
+  readonly target: string;
+  readonly profile: DeviceProfile;
+  readonly workers: number;
+  readonly queueSize: number;
+  /** > 1 turns on dynamic batching for models with a symbolic batch dimension. */
+  readonly maxBatch: number;
+  readonly maxDelayMs: number;
+  readonly createPool: CreatePool;
+  readonly metrics: ServeMetrics;
+  readonly log: (line: string) => void;
+}
+
+export type ModelState = 'loading' | 'ready' | 'failed';
+
+/** One served model: its pool (once loaded) and the queue in front of it. */
+export class ModelSlot {
+  state: ModelState = 'loading';
+  pool: InferencePool | undefined;
+  scheduler: Scheduler<InferenceJob, RunResult> | undefined;
+  /** Why the last load or reload failed (kept for /v2/models/{name}). */
+  lastError: GcError | undefined;
+  loadMs: number | undefined;
+  private loading: Promise<WorkerReady> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly path: string,
+    private readonly opts: RepositoryOptions,
+  ) {}
+
+  get ready(): boolean {
+    return this.state === 'ready' && this.pool !== undefined;
+  }
+
+  get model(): WorkerReady | undefined {
+    return this.pool?.model;
+  }
+
+  /** The model and its queue, or E_NOT_READY saying why (loading, or the load error). */
+  requireReady(): { model: WorkerReady; scheduler: Scheduler<InferenceJob, RunResult> } {
+    if (this.state === 'ready' && this.pool && this.scheduler) return { model: this.pool.model, scheduler: this.scheduler };
+    const why = this.state === 'failed' ? `failed to load: ${this.lastError?.message ?? 'unknown error'}` : 'still loading';
+    throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
+      hint: this.state === 'failed' ? `fix the model file and POST /v2/repository/models/${this.name}/load` : 'retry once warm-up is done',
+    });
+  }
+
+  /** Loads the model, or reloads it from its file; concurrent calls share one load. */
+  load(): Promise<WorkerReady> {
+    if (!this.loading) {
+      this.loading = this.doLoad().finally(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  private async doLoad(): Promise<WorkerReady> {
+    const { metrics, log } = this.opts;
+    const started = Date.now();
+    const reload = this.pool !== undefined;
+    try {
+      let ready: WorkerReady;
+      if (this.pool) {
+        ready = await this.pool.reload(this.path);
+      } else {
+        const pool = await this.opts.createPool(this.path, this.opts.profile, {
+          name: this.name,
+          size: this.opts.workers,
+          warmup: true,
+        });
+        if (this.closed) {
+          await pool.close();
+          throw new GcError('E_SHUTTING_DOWN', `model '${this.name}' loaded after shutdown began; discarded`);
+        }
+        this.attach(pool);
+        ready = pool.model;
+      }
+      this.loadMs = Date.now() - started;
+      this.state = 'ready';
+      this.lastError = undefined;
+      metrics.loadSeconds.set({ model: this.name }, this.loadMs / 1000);
+      metrics.reloads.inc({ model: this.name, result: 'ok' });
+      const where = ready.placement ? ready.placement.summary : ready.provider;
+      log(`model '${this.name}' ${reload ? 'reloaded' : 'ready'} in ${this.loadMs} ms on ${ready.provider} (${where})`);
+      return ready;
+    } catch (e) {
+      const err = asLoadError(e, this.name, this.path);
+      this.lastError = err;
+      if (!this.pool) this.state = 'failed';
+      metrics.reloads.inc({ model: this.name, result: 'failed' });
+      log(`model '${this.name}' ${reload ? 'reload failed, the previous version keeps serving' : 'failed to load'}: [${err.code}] ${err.message}`);
+      throw err;
+    }
+  }
+
+  private attach(pool: InferencePool): void {
+    this.pool = pool;
+    const { metrics } = this.opts;
+    const batchable = this.opts.maxBatch > 1 && hasDynamicBatch(pool.model.info.inputs, pool.model.info.outputs);
+    this.scheduler = new Scheduler<InferenceJob, RunResult>({
+      label: `model '${this.name}'`,
+      capacity: this.opts.queueSize,
+      concurrency: Math.max(1, pool.size),
+      maxBatch: batchable ? this.opts.maxBatch : 1,
+      maxDelayMs: batchable ? this.opts.maxDelayMs : 0,
+      onDepth: (n) => metrics.queueDepth.set({ model: this.name }, n),
+      run: async (list) => {
+        metrics.inFlight.inc({ model: this.name });
+        metrics.batchSize.observe({ model: this.name }, list.length);
+        try {
+          const { feeds, sizes } = concatFeeds(list.map((j) => j.feeds));
+          // Test hook: the pool's next run (this one, dispatched synchronously below) crashes its worker.
+          if (list.some((j) => j.crash)) pool.simulateCrash();
+          const result = await pool.run(feeds);
+          return splitOutputs(result.outputs, sizes).map((outputs) => ({ ...result, outputs }));
+        } finally {
+          metrics.inFlight.dec({ model: this.name });
+        }
+      },
+    });
+    pool.on('worker-crash', (c) => {
+      metrics.workerCrashes.inc({ model: this.name });
+      this.opts.log(`model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`);
+    });
+    pool.on('worker-replace-failed', (info) => {
+      this.opts.log(`model '${this.name}': could not replace worker ${info.crashedId}: ${info.error.message}`);
+    });
+  }
+
+  /** Lets queued and running requests finish, then ends the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.scheduler) await this.scheduler.idle();
+    await this.pool?.close();
+  }
+}
+
+export class ModelRepository {
+  private readonly slots = new Map<string, ModelSlot>();
+  private readonly folder: string | undefined;
+
+  constructor(private readonly opts: RepositoryOptions) {
+    const target = resolve(opts.target);
+    if (!existsSync(target)) {
+      throw new GcError('E_MODEL_NOT_FOUND', `'${opts.target}' does not exist`, { hint: 'give a .onnx file or a folder of them' });
+    }
+    if (statSync(target).isDirectory()) {
+      this.folder = target;
+      for (const path of this.scan()) this.add(path);
+      if (this.slots.size === 0) {
+        throw new GcError('E_MODEL_NOT_FOUND', `'${opts.target}' holds no .onnx model`, {
+          hint: 'export one with gc-export, or give the path of a .onnx file',
+        });
+      }
+    } else {
+      if (!target.endsWith('.onnx')) {
+        throw new GcError('E_ARGS', `'${opts.target}' is not a .onnx file`, { hint: 'give a .onnx file or a folder of them' });
+      }
+      this.add(target);
+    }
+  }
+
+  get names(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  get all(): ModelSlot[] {
+    return [...this.slots.values()];
+  }
+
+  /** The slot for a request's model name; E_MODEL_NOT_FOUND for anything else. */
+  get(name: string): ModelSlot {
+    const slot = isValidModelName(name) ? this.slots.get(name) : undefined;
+    if (!slot) {
+      const shown = JSON.stringify(name.slice(0, 80));
+      throw new GcError('E_MODEL_NOT_FOUND', `no model named ${shown}; this daemon serves ${this.names.map((n) => `'${n}'`).join(', ')}`);
+    }
+    return slot;
+  }
+
+  /**
+   * The slot for a load request: an existing model, or (folder mode) a `<name>.onnx` that appeared
+   * in the folder since start-up.
+   */
+  forLoad(name: string): ModelSlot {
+    const existing = isValidModelName(name) ? this.slots.get(name) : undefined;
+    if (existing) return existing;
+    if (this.folder && isValidModelName(name)) {
+      const path = join(this.folder, `${name}.onnx`);
+      if (existsSync(path)) return this.add(path);
+    }
+    return this.get(name);
+  }
+
+  /** Loads every model not loaded yet; resolves with the failures (the rest serve). */
+  async loadAll(): Promise<{ name: string; error: GcError }[]> {
+    const failures: { name: string; error: GcError }[] = [];
+    for (const slot of this.all) {
+      if (slot.ready) continue;
+      await slot.load().catch((e: GcError) => failures.push({ name: slot.name, error: e }));
+    }
+    return failures;
+  }
+
+  /** SIGHUP: reloads every model from its file (and, in folder mode, loads new files). */
+  async reloadAll(): Promise<{ name: string; error: GcError }[]> {
+    if (this.folder) for (const path of this.scan()) if (!this.slots.has(modelName(path))) this.add(path);
+    const failures: { name: string; error: GcError }[] = [];
+    for (const slot of this.all) {
+      await slot.load().catch((e: GcError) => failures.push({ name: slot.name, error: e }));
+    }
+    return failures;
+  }
+
+  /** True once every model is loaded and warmed up. */
+  get ready(): boolean {
+    return this.all.every((s) => s.ready);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((s) => s.close()));
+  }
+
+  private scan(): string[] {
+    const folder = this.folder!;
+    return readdirSync(folder)
+      .filter((f) => f.endsWith('.onnx'))
+      .filter((f) => {
+        const ok = isValidModelName(modelName(f));
+        if (!ok) this.opts.log(`skipping '${f}': model names are letters, digits, '.', '_', '-'`);
+        return ok;
+      })
+      .sort()
+      .map((f) => join(folder, f));
+  }
+
+  private add(path: string): ModelSlot {
+    const name = modelName(path);
+    if (!isValidModelName(name)) {
+      throw new GcError('E_ARGS', `model name '${name}' (from '${path}') is not usable in a URL`, {
+        hint: "rename the file: letters, digits, '.', '_', '-'",
+      });
+    }
+    const slot = new ModelSlot(name, path, this.opts);
+    this.slots.set(name, slot);
+    return slot;
+  }
+}
+
+function modelName(path: string): string {
+  return basename(path).replace(/\.onnx$/, '');
+}
+
+function asLoadError(e: unknown, name: string, path: string): GcError {
+  if (e instanceof GcError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new GcError('E_SESSION', `model '${name}' (${path}): ${message}`, { cause: e });
+}

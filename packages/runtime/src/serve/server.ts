@@ -1,0 +1,132 @@
+/**
+ * Builds a gc-serve daemon: fastify with one content-type parser (raw bytes; routes decide what
+ * they accept), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
+ * `{"error": {"code", "message"}}` with the status from http-status.ts, and the route groups.
+ * `listen()` binds first (live), `loadModels()` warms the models up (ready).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { GcError } from '@gc-edge/exporter';
+import { createPool } from '../worker/pool';
+import { bearerChecker, isPublicPath } from './auth';
+import type { DaemonState, ImageCodec, ServeContext } from './context';
+import { toHttpError } from './http-status';
+import { defaultImageCodec } from './image-codec';
+import { ServeMetrics } from './metrics';
+import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
+import { ModelRepository } from './repository';
+import { generateRoutes } from './routes/generate';
+import { healthRoutes } from './routes/health';
+import { inferRoutes } from './routes/infer';
+import { metricsRoutes } from './routes/metrics';
+import { modelRoutes } from './routes/models';
+
+export interface GcServer {
+  readonly app: FastifyInstance;
+  readonly repository: ModelRepository;
+  readonly metrics: ServeMetrics;
+  readonly options: ResolvedServeOptions;
+  /** Binds host:port and resolves with the base URL (`http://127.0.0.1:8080`). */
+  listen(): Promise<string>;
+  /** Loads and warms up every model; resolves with the failures. Ready once none is left loading. */
+  loadModels(): Promise<{ name: string; error: GcError }[]>;
+  /** What SIGHUP does: reload every model (failures keep the old version). */
+  reloadAll(): Promise<{ name: string; error: GcError }[]>;
+  /**
+   * Graceful stop: not ready any more, no new connections, requests in flight finish, then the
+   * workers end. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+export function createServer(options: ServeOptions, images: ImageCodec = defaultImageCodec()): GcServer {
+  const opts = resolveServeOptions(options);
+  const metrics = new ServeMetrics();
+  const repository = new ModelRepository({
+    target: opts.target,
+    profile: opts.profile,
+    workers: opts.workers,
+    queueSize: opts.queueSize,
+    maxBatch: opts.maxBatch,
+    maxDelayMs: opts.maxDelayMs,
+    createPool: opts.createPool ?? createPool,
+    metrics,
+    log: opts.log,
+  });
+  const state: DaemonState = { shuttingDown: false };
+  const ctx: ServeContext = { repository, metrics, images, options: opts, state };
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
+    // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  // One parser for everything: routes get the raw bytes and check the Content-Type themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  if (opts.token) {
+    const check = bearerChecker(opts.token);
+    app.addHook('onRequest', async (req) => {
+      if (!isPublicPath(req.url)) check(req.headers.authorization);
+    });
+  }
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body, retryAfterS } = toHttpError(err);
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    if (retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS));
+    if (status >= 500 && status !== 503 && status !== 504) {
+      opts.log(`${req.method} ${req.url.slice(0, 200)} -> ${status} [${body.error.code}] ${body.error.message}`);
+      if (opts.debug && err instanceof Error && err.stack) opts.log(err.stack);
+    }
+    return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  });
+
+  app.setNotFoundHandler((req) => {
+    throw new GcError('E_NOT_FOUND', `no route ${req.method} ${req.url.split('?', 1)[0]!.slice(0, 120)}`, {
+      hint: 'routes: POST /v1/models/{name}/generate, POST /v2/models/{name}/infer, GET /v2/models/{name}, GET /v2/health/ready, GET /metrics',
+    });
+  });
+
+  healthRoutes(app, ctx);
+  modelRoutes(app, ctx);
+  generateRoutes(app, ctx);
+  inferRoutes(app, ctx);
+  metricsRoutes(app, ctx);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    repository,
+    metrics,
+    options: opts,
+    async listen() {
+      await app.listen({ host: opts.host, port: opts.port });
+      const addr = app.server.address();
+      if (!addr || typeof addr === 'string') return String(addr);
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      return `http://${host}:${addr.port}`;
+    },
+    loadModels: () => repository.loadAll(),
+    reloadAll: () => repository.reloadAll(),
+    close() {
+      if (!closing) {
+        state.shuttingDown = true;
+        closing = (async () => {
+          await app.close();
+          await repository.close();
+        })();
+      }
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Messages between the main thread and the worker thread (`thread.ts`). Plain data only; errors
+ * travel as `{code, message, hint}` and become GcErrors again on the main thread.
+ */
+import { GcError, type GcErrorCode } from '@gc-edge/exporter';
+import type { DeviceProfile } from '../devices/profile';
+import type { CreateSessionOptions, ModelSource, TensorMap } from '../session/types';
+import type { WorkerReady } from './types';
+
+/** `workerData` of a worker thread. */
+export interface WorkerInit {
+  readonly source: ModelSource;
+  readonly profile: DeviceProfile;
+  readonly options: CreateSessionOptions;
+  readonly warmup: boolean | TensorMap;
+}
+
+export type ToWorker =
+  | { readonly type: 'run'; readonly id: number; readonly feeds: TensorMap; readonly crash?: boolean }
+  | { readonly type: 'crash' }
+  | { readonly type: 'close' };
+
+export interface WireError {
+  readonly code: GcErrorCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly ready: WorkerReady }
+  | { readonly type: 'load-error'; readonly error: WireError }
+  | { readonly type: 'result'; readonly id: number; readonly outputs: TensorMap; readonly inferenceMs: number; readonly startedAt: number }
+  | { readonly type: 'error'; readonly id: number; readonly error: WireError };
+
+/** Exit code of a worker told to crash (`simulateCrash`). */
+export const CRASH_EXIT_CODE = 70;
+
+export function toWire(e: unknown): WireError {
+  if (e instanceof GcError) return e.hint ? { code: e.code, message: e.message, hint: e.hint } : { code: e.code, message: e.message };
+  // GcError from another copy of the module (dist vs src) still has code/message.
+  const x = e as { code?: unknown; message?: unknown; hint?: unknown };
+  if (typeof x?.code === 'string' && x.code.startsWith('E_') && typeof x.message === 'string') {
+    return typeof x.hint === 'string'
+      ? { code: x.code as GcErrorCode, message: x.message, hint: x.hint }
+      : { code: x.code as GcErrorCode, message: x.message };
+  }
+  return { code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+export function fromWire(w: WireError): GcError {
+  return w.hint ? new GcError(w.code, w.message, { hint: w.hint }) : new GcError(w.code, w.message);
+}
+
+/**
+ * The buffers to transfer for `tensors`: each distinct ArrayBuffer a tensor fully covers. A view
+ * into a larger (or shared) buffer is replaced by a copy first, so nothing else gets detached.
+ */
+export function prepareTransfer(tensors: TensorMap): { tensors: TensorMap; transfer: ArrayBuffer[] } {
+  const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+  const transfer = new Set<ArrayBuffer>();
+  for (const [name, t] of Object.entries(tensors)) {
+    let data = t.data;
+    const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    if (!whole || transfer.has(data.buffer as ArrayBuffer)) data = data.slice();
+    transfer.add(data.buffer as ArrayBuffer);
+    out[name] = { data, dims: t.dims };
+  }
+  return { tensors: out, transfer: [...transfer] };
+}

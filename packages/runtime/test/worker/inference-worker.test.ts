@@ -1,0 +1,171 @@
+/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
+/**
+ * Workers run the compiled script from packages/runtime/dist (`npm test` runs `tsc -b` first).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createSession } from '../../src/session/create-session';
+import { startWorker } from '../../src/worker/inference-worker';
+import { workerScriptPath } from '../../src/worker/script-path';
+import type { InferenceWorker, WorkerCrash } from '../../src/worker/types';
+import {
+  BASELINE_CYCLEGAN,
+  CPU_ONLY,
+  GPU_FIRST,
+  gpuProvidersInstalled,
+  maxAbsDiff,
+  tanhModel,
+  tanhReference,
+} from '../support/session-fixtures';
+
+const input = (): Float32Array => Float32Array.from({ length: 48 }, (_, i) => Math.sin(i));
+const workers: InferenceWorker[] = [];
+function track(w: InferenceWorker): InferenceWorker {
+  workers.push(w);
+  return w;
+}
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.terminate()));
+});
+
+describe('InferenceWorker', () => {
+  it('keeps the main thread ticking while the worker runs a long inference', async () => {
+    const w = track(startWorker(BASELINE_CYCLEGAN, CPU_ONLY, { warmup: false, profiling: false }));
+    await w.ready;
+    const ticks: number[] = [];
+    let ticking = true;
+    const tick = (): void => {
+      ticks.push(performance.timeOrigin + performance.now());
+      if (ticking) setTimeout(tick, 1);
+    };
+    tick();
+    const windows: { from: number; to: number }[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const x = new Float32Array(3 * 256 * 256).fill(0.25);
+        const r = await w.run({ input: { data: x, dims: [1, 3, 256, 256] } });
+        expect(r.outputs['output']!.dims).toEqual([1, 3, 256, 256]);
+        windows.push({ from: r.startedAt, to: r.startedAt + r.inferenceMs });
+      }
+    } finally {
+      ticking = false;
+    }
+    // Each inference window (timed inside the worker) saw main-thread timers fire during it.
+    const inside = windows.map(({ from, to }) => ticks.filter((t) => t > from && t < to).length);
+    for (const n of inside) expect(n).toBeGreaterThan(0);
+  });
+
+  it('returns what the main-thread session returns, and moves the input buffer instead of copying it', async () => {
+    const w = track(startWorker(tanhModel(0.7), CPU_ONLY));
+    const x = input();
+    const expected = tanhReference(0.7, x);
+    const r = await w.run({ input: { data: x, dims: [1, 3, 4, 4] } });
+    expect(x.length).toBe(0); // detached: transferred to the worker
+    expect(r.outputs['output']!.dims).toEqual([1, 3, 4, 4]);
+    expect(r.outputs['output']!.data).toBeInstanceOf(Float32Array);
+    expect(maxAbsDiff(r.outputs['output']!.data, expected)).toBeLessThanOrEqual(1e-6);
+    expect(r.queueMs).toBeGreaterThanOrEqual(0);
+    expect(r.inferenceMs).toBeGreaterThan(0);
+
+    const s = await createSession(tanhModel(0.7), CPU_ONLY, { profiling: false });
+    const direct = await s.run({ input: { data: input(), dims: [1, 3, 4, 4] } });
+    await s.release();
+    expect(Array.from(r.outputs['output']!.data)).toEqual(Array.from(direct['output']!.data));
+  });
+
+  it('copies a view into a larger buffer rather than detaching the buffer the caller still uses', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    const big = new Float32Array(100).fill(0.5);
+    const view = big.subarray(10, 58);
+    const r = await w.run({ input: { data: view, dims: [1, 3, 4, 4] } });
+    expect(big.length).toBe(100);
+    expect(view.length).toBe(48);
+    expect(r.outputs['output']!.data[0]).toBeCloseTo(Math.tanh(0.5), 6);
+  });
+
+  it('reports the provider chosen, every attempt and the placement once ready', async () => {
+    const w = track(startWorker(tanhModel(1), GPU_FIRST));
+    const ready = await w.ready;
+    expect(ready.attempts.at(-1)).toMatchObject({ ok: true });
+    expect(ready.info.inputs[0]).toEqual({ name: 'input', type: 'float32', shape: [1, 3, 4, 4] });
+    expect(ready.warmupMs).toBeGreaterThan(0);
+    if (!gpuProvidersInstalled()) {
+      expect(ready.provider).toBe('cpu');
+      expect(ready.attempts.map((a) => a.ok)).toEqual([false, false, true]);
+      expect(ready.placement?.summary).toBe('3 nodes on CPU');
+    }
+  });
+
+  it('rejects the in-flight request with E_WORKER_CRASHED and emits crash when the thread dies', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    await w.ready;
+    const crashes: WorkerCrash[] = [];
+    w.on('crash', (c) => crashes.push(c));
+    w.simulateCrash('next-run');
+    await expect(w.run({ input: { data: input(), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({
+      code: 'E_WORKER_CRASHED',
+      message: expect.stringContaining(`worker ${w.id}: the inference thread died (exit code 70) during this request`),
+    });
+    expect(crashes).toEqual([{ workerId: w.id, reason: 'exit code 70', hadRequest: true }]);
+    await expect(w.run({ input: { data: input(), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+  });
+
+  it('emits crash without a lost request when an idle thread dies', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    await w.ready;
+    const crashed = new Promise<WorkerCrash>((resolve) => w.on('crash', resolve));
+    w.simulateCrash('now');
+    expect(await crashed).toMatchObject({ workerId: w.id, hadRequest: false });
+  });
+
+  it('rejects ready with the session error when the model cannot load, and emits no crash', async () => {
+    const w = track(startWorker(Buffer.from('garbage'), CPU_ONLY, { name: 'garbage.onnx' }));
+    const onCrash = jest.fn();
+    w.on('crash', onCrash);
+    await expect(w.ready).rejects.toMatchObject({ code: 'E_SESSION', message: expect.stringMatching(/^garbage\.onnx: /) });
+    await expect(w.run({ input: { data: input(), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+    expect(onCrash).not.toHaveBeenCalled();
+  });
+
+  it('answers session errors per request and keeps serving', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY, { name: 'tiny' }));
+    await expect(w.run({ input: { data: new Float32Array(5), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({
+      code: 'E_SESSION',
+      message: 'tiny: input "input": 5 values but dims [1, 3, 4, 4] need 48',
+    });
+    const ok = await w.run({ input: { data: input(), dims: [1, 3, 4, 4] } });
+    expect(ok.outputs['output']!.dims).toEqual([1, 3, 4, 4]);
+  });
+
+  it('lets queued requests finish on close, then refuses new ones', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    const runs = [1, 2, 3].map(() => w.run({ input: { data: input(), dims: [1, 3, 4, 4] } }));
+    expect(w.pending).toBe(3);
+    await w.close();
+    const results = await Promise.all(runs);
+    expect(results).toHaveLength(3);
+    await expect(w.run({ input: { data: input(), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+  });
+});
+
+describe('worker script', () => {
+  it('resolves to the compiled script in dist', () => {
+    expect(workerScriptPath()).toMatch(/packages\/runtime\/dist\/worker\/thread\.js$/);
+  });
+
+  it('says to build when dist is missing', () => {
+    const unbuilt = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-edge-unbuilt-'));
+    try {
+      expect(() => workerScriptPath(unbuilt)).toThrow(
+        expect.objectContaining({
+          code: 'E_WORKER_SCRIPT',
+          message: `worker script ${unbuilt}/dist/worker/thread.js is missing (the runtime package is not built)`,
+          hint: expect.stringContaining('npx tsc -b'),
+        }),
+      );
+    } finally {
+      fs.rmSync(unbuilt, { recursive: true, force: true });
+    }
+  });
+});

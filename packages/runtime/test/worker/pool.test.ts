@@ -1,0 +1,94 @@
+/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
+import { createPool } from '../../src/worker/pool';
+import type { InferencePool, WorkerCrash } from '../../src/worker/types';
+import { CPU_ONLY, tanhModel } from '../support/session-fixtures';
+
+const feeds = (v: number) => ({ input: { data: new Float32Array(48).fill(v), dims: [1, 3, 4, 4] } });
+const first = async (pool: InferencePool, v = 0.5): Promise<number> => (await pool.run(feeds(v))).outputs['output']!.data[0]!;
+const once = <T>(pool: InferencePool, event: 'worker-crash' | 'worker-replaced' | 'reloaded'): Promise<T> =>
+  new Promise((resolve) => pool.on(event, resolve as never));
+
+let pool: InferencePool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe('InferencePool', () => {
+  it('serves concurrent requests across its workers, each with its own answer', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 2, name: 'tanh' });
+    expect(pool.size).toBe(2);
+    const values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const results = await Promise.all(values.map((v) => first(pool!, v)));
+    results.forEach((r, i) => expect(r).toBeCloseTo(Math.tanh(values[i]!), 6));
+    expect(pool.queued).toBe(0);
+    expect(pool.inFlight).toBe(0);
+  });
+
+  it('answers the request of a crashed worker with E_WORKER_CRASHED and replaces the worker', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1 });
+    const crashed = once<WorkerCrash>(pool, 'worker-crash');
+    const replaced = once<{ crashedId: number; workerId: number }>(pool, 'worker-replaced');
+    pool.simulateCrash();
+    await expect(pool.run(feeds(0.5))).rejects.toMatchObject({ code: 'E_WORKER_CRASHED' });
+    const crash = await crashed;
+    expect(crash.hadRequest).toBe(true);
+    const { crashedId, workerId } = await replaced;
+    expect(crashedId).toBe(crash.workerId);
+    expect(workerId).not.toBe(crashedId);
+    expect(pool.size).toBe(1);
+    expect(await first(pool)).toBeCloseTo(Math.tanh(0.5), 6);
+  });
+
+  it('queues requests made while the only worker is being replaced, and serves them after', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1 });
+    const replaced = once(pool, 'worker-replaced');
+    pool.simulateCrash();
+    const lost = pool.run(feeds(0.5)).catch((e) => e);
+    const waiting = first(pool, 0.25);
+    expect((await lost).code).toBe('E_WORKER_CRASHED');
+    await replaced;
+    expect(await waiting).toBeCloseTo(Math.tanh(0.25), 6);
+  });
+
+  it('swaps in a reloaded model once its workers are ready', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 2 });
+    const reloaded = once(pool, 'reloaded');
+    const ready = await pool.reload(tanhModel(3, [1, 3, 4, 4], { config: 'new' }));
+    await reloaded;
+    expect(ready.info.config).toBe('new');
+    expect(pool.model.info.config).toBe('new');
+    expect(pool.size).toBe(2);
+    expect(await first(pool)).toBeCloseTo(Math.tanh(1.5), 6);
+  });
+
+  it('keeps the old model serving when a reload fails', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1, name: 'tanh' });
+    const before = pool.model;
+    await expect(pool.reload(Buffer.from('not a model'))).rejects.toMatchObject({ code: 'E_SESSION' });
+    expect(pool.model).toBe(before);
+    expect(pool.size).toBe(1);
+    expect(await first(pool)).toBeCloseTo(Math.tanh(0.5), 6);
+  });
+
+  it('finishes a request in flight on the old model while a reload swaps', async () => {
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1 });
+    const inFlight = first(pool, 0.5);
+    const reload = pool.reload(tanhModel(2));
+    expect(await inFlight).toBeCloseTo(Math.tanh(0.5), 6);
+    await reload;
+    expect(await first(pool, 0.5)).toBeCloseTo(Math.tanh(1), 6);
+  });
+
+  it('lets queued requests finish on close and refuses new ones', async () => {
+    const p = await createPool(tanhModel(1), CPU_ONLY, { size: 1 });
+    const runs = [0.1, 0.2, 0.3].map((v) => first(p, v));
+    await p.close();
+    expect(await Promise.all(runs)).toHaveLength(3);
+    await expect(p.run(feeds(0.5))).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+  });
+
+  it('refuses a size that is not a positive integer', async () => {
+    await expect(createPool(tanhModel(1), CPU_ONLY, { size: 0 })).rejects.toMatchObject({ code: 'E_ARGS' });
+  });
+});
