@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/jest-environment.js',
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {

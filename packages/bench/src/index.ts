@@ -1,2 +1,24 @@
-/** @gc-edge/bench — public surface. */
-export {};
+/**
+ * @gc-edge/bench — gc-bench as a library: MAC counting of model files, the latency measurement,
+ * the versioned report (schema + validation), Markdown/HTML rendering and cross-device comparison.
+ */
+export { countModelFile, macsJson, macsText } from './macs/count-file';
+export { runLatency, stabilityAdvice, DEFAULT_CV_THRESHOLD } from './latency/run-latency';
+export type { LatencyOptions } from './latency/run-latency';
+export { measure } from './latency/measure';
+export type { MeasureOptions, Measurement, Progress } from './latency/measure';
+export { summarize, percentileSorted, coefficientOfVariation, fps, histogram, mean, sampleStd } from './latency/stats';
+export type { LatencyStats, Histogram } from './latency/stats';
+export { parseShapeArgs, inputShapes, seededInput } from './latency/inputs';
+export { systemInfo } from './latency/system-info';
+export { LATENCY_REPORT_SCHEMA, PIPELINE_STAGES } from './report/types';
+export type { LatencyReport, ReportModel, ReportDevice, ReportSession, ReportSettings, EndToEndResult, PipelineStage } from './report/types';
+export { REPORT_JSON_SCHEMA, validateReport, readReport } from './report/report-schema';
+export { latencyMarkdown } from './report/latency-markdown';
+export { latencyHtml } from './report/latency-html';
+export { latencyText } from './report/latency-text';
+export { writeTextAtomic } from './report/atomic-write';
+export { buildComparison, isOriginalModel, deviceKey } from './compare/build';
+export type { Comparison, CompareRow } from './compare/build';
+export { comparisonMarkdown, comparisonHtml } from './compare/render';
+export { main } from './cli/main';

@@ -24,3 +24,6 @@ export { preprocessImage, DEFAULT_MAX_PIXELS } from './image/preprocess';
 export { encodeOutput, encodeRgb } from './image/postprocess';
 export { rgbToTensor, tensorToRgb } from './image/tensor';
 export { negotiateImageFormat, formatFromContentType } from './image/accept';
+
+// Label maps (GauGAN / mobile_spade): PNG class ids or palette colours -> one-hot + instance edges.
+export * from './label-map';

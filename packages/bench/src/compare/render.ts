@@ -1,5 +1,5 @@
 /** `gc-bench compare` output: the table (Markdown / terminal) and the HTML page with charts. */
-import { escapeHtml, formatMacs, formatParams, fpsText, markdownTable, ms } from '../report/format';
+import { formatMacs, formatParams, fpsText, markdownTable, ms } from '../report/format';
 import { htmlTable, renderPage, type ChartSpec } from '../report/html-page';
 import type { Comparison, CompareRow } from './build';
 
@@ -83,6 +83,6 @@ export function comparisonHtml(c: Comparison): string {
     sectionsBefore: htmlTable(HEADER, c.rows.map(cells), num),
     charts: comparisonCharts(c),
     sectionsAfter: `<h2>Report files</h2>${htmlTable(['model', 'device', 'file'], c.rows.map((r) => [r.model, r.device, r.file]))}`,
-    footer: `gc-bench compare · ${escapeHtml(new Date().toISOString())}`,
+    footer: `gc-bench compare · ${new Date().toISOString()}`,
   });
 }

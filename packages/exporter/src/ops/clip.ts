@@ -7,7 +7,3 @@ export function clip(g: GraphBuilder, name: string, x: string, min: number, max:
   checkOpset(g.opset, name);
   return g.node('Clip', name, [x, constFloat(g, [], min), constFloat(g, [], max)]);
 }
-
-export function clipOutputShape(input: readonly number[]): number[] {
-  return [...input];
-}

@@ -1,3 +1,4 @@
+/** @jest-environment ./packages/exporter/test/architectures/ort-environment.js */
 /**
  * Golden: every case of ../shared/fixtures/gan-compression/spade/cases.json (outputs of upstream's
  * SubMobileSPADEGenerator under PyTorch) through the mobile_spade graph, with the supernet read from
@@ -68,9 +69,9 @@ describe.each(Object.keys(formats))('mobile_spade golden cases, %s weights', (fo
       expect(diff).toBeLessThanOrEqual(tolerance.maxAbs);
     });
 
-    it('onnxruntime on the encoded model matches upstream within the tolerance', () => {
+    it('onnxruntime on the encoded model matches upstream within the tolerance', async () => {
       const spec = caseSpec(c, null);
-      const out = runOnnxRuntime(buildSpadeGraph(spec, weights), input.data, input.shape);
+      const out = await runOnnxRuntime(buildSpadeGraph(spec, weights), input.data, input.shape);
       const diff = maxAbsDiff(out, expected.data);
       console.log(`mobile_spade ${c.config} ${format} onnxruntime: max abs diff ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(tolerance.maxAbs);

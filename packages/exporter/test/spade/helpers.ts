@@ -1,8 +1,7 @@
 /** Shared by the mobile_spade tests: fixture paths, cases.json, a tiny safetensors writer, graph runners. */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { mobileSpade } from '../../src/architectures/mobile-spade';
 import { parseNpy } from '../../src/npy';
 import { GraphBuilder, type Graph, type Model } from '../../src/onnx/graph';
@@ -79,39 +78,21 @@ export function modelOf(graph: Graph, opset = 13): Model {
 }
 
 /**
- * Runs an encoded model on onnxruntime-node (CPU, 1 thread: tests share the machine) in a child
- * process: inside jest's VM context onnxruntime-common rejects the native binding's output arrays
- * ("A float32 tensor's data must be type of Float32Array": the typed-array classes of two realms).
+ * Runs an encoded model on onnxruntime-node (CPU, 1 thread: tests share the machine). Suites calling
+ * this use the ort-environment jest environment (typed arrays of one realm; see that file).
  */
-export function runOnnxRuntimeBytes(model: Uint8Array, input: Float32Array, dims: readonly number[]): Float32Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-spade-ort-'));
+export async function runOnnxRuntimeBytes(model: Uint8Array, input: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    fs.writeFileSync(path.join(dir, 'model.onnx'), model);
-    fs.writeFileSync(path.join(dir, 'input.bin'), Buffer.from(input.buffer, input.byteOffset, input.byteLength));
-    const r = spawnSync(process.execPath, ['-e', ORT_CHILD, dir, JSON.stringify(dims)], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`onnxruntime child failed (${r.status}): ${r.stderr}`);
-    const out = fs.readFileSync(path.join(dir, 'output.bin'));
-    return new Float32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength));
+    const out = await session.run({ input: new ort.Tensor('float32', input, [...dims]) });
+    return out['output']!.data as Float32Array;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await session.release();
   }
 }
 
-const ORT_CHILD = `
-const fs = require('fs'); const path = require('path'); const ort = require('onnxruntime-node');
-const [dir, dimsJson] = process.argv.slice(1);
-(async () => {
-  const buf = fs.readFileSync(path.join(dir, 'input.bin'));
-  const input = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const s = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const out = await s.run({ input: new ort.Tensor('float32', input, JSON.parse(dimsJson)) });
-  const d = out.output.data;
-  fs.writeFileSync(path.join(dir, 'output.bin'), Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-})().catch((e) => { console.error(e); process.exit(1); });
-`;
-
 /** Encodes the graph and runs it on onnxruntime-node. */
-export function runOnnxRuntime(graph: Graph, input: Float32Array, dims: readonly number[], opset = 13): Float32Array {
+export function runOnnxRuntime(graph: Graph, input: Float32Array, dims: readonly number[], opset = 13): Promise<Float32Array> {
   return runOnnxRuntimeBytes(encodeModel(modelOf(graph, opset)), input, dims);
 }
 

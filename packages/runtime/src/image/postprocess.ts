@@ -24,7 +24,7 @@ export async function encodeRgb(img: RgbImage, options: EncodeOptions = {}): Pro
     throw new GcError('E_ARGS', `image encoder: unknown format "${String(format)}". Should be one of: ${FORMATS.join(', ')}`);
   }
   const quality = checkRange('quality', options.quality ?? 90, 1, 100);
-  const level = checkRange('pngCompressionLevel', options.pngCompressionLevel ?? 3, 0, 9);
+  const level = checkRange('pngCompressionLevel', options.pngCompressionLevel ?? 1, 0, 9);
   const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
   const encoder =
     format === 'png'

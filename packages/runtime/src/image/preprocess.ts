@@ -48,11 +48,10 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
   if (!(input instanceof Uint8Array) || input.length === 0) {
     throw new GcError('E_IMAGE', 'image: the body is empty', { hint: 'send PNG, JPEG or WebP bytes' });
   }
-  // sharp's own limit is a backstop for what the header check below cannot see.
-  const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'warning' });
   let meta: sharp.Metadata;
   try {
-    meta = await image.metadata();
+    // Reads the header only; the pixel limit is checked below, with the image's size in the message.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {
     throw new GcError('E_IMAGE', `image: cannot decode (${why(e)})`, { hint: 'send PNG, JPEG or WebP bytes', cause: e });
   }
@@ -79,7 +78,8 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
     hasAlpha: meta.hasAlpha ?? false,
   };
 
-  let pipeline = image.rotate().removeAlpha().toColourspace('srgb');
+  // sharp's own limit is a backstop for what the header check cannot see.
+  let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'warning' }).rotate().removeAlpha().toColourspace('srgb');
   if (target.width !== undefined && (upright.width !== target.width || upright.height !== target.height)) {
     if (target.policy === 'refuse') {
       throw new GcError(
@@ -98,6 +98,9 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
   try {
     raw = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
+    if (/exceeds pixel limit/i.test(why(e))) {
+      throw new GcError('E_IMAGE_TOO_LARGE', `image: over the limit of ${maxPixels} pixels (${why(e)})`, { cause: e });
+    }
     throw new GcError('E_IMAGE', `image: cannot decode the ${format} data (${why(e)})`, {
       hint: 'the file may be truncated or corrupt',
       cause: e,

@@ -139,6 +139,7 @@ export class ModelSlot {
       maxBatch: batchable ? this.opts.maxBatch : 1,
       maxDelayMs: batchable ? this.opts.maxDelayMs : 0,
       onDepth: (n) => metrics.queueDepth.set({ model: this.name }, n),
+      sizeOf: (job) => Object.values(job.feeds)[0]?.dims[0] ?? 1,
       run: async (list) => {
         metrics.inFlight.inc({ model: this.name });
         metrics.batchSize.observe({ model: this.name }, list.length);

@@ -2,6 +2,8 @@
  * One request through a model's queue and worker, with the queue and inference stages timed into
  * the metrics. Shared by the generate (image) and infer (tensor) routes.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import { GcError } from '@gc-edge/exporter';
 import type { TensorMap } from '../session/types';
 import type { ServeContext } from './context';
 import type { ModelSlot } from './repository';
@@ -34,4 +36,21 @@ export function serverTiming(stages: Readonly<Record<string, number>>): string {
   return Object.entries(stages)
     .map(([k, v]) => `${k};dur=${v.toFixed(2)}`)
     .join(', ');
+}
+
+/** Header a client may send to shorten its own deadline (never beyond --timeout-ms). */
+export const DEADLINE_HEADER = 'x-gc-timeout-ms';
+
+/** When a request that arrived now must be answered by: --timeout-ms, or less if the client asks. */
+export function deadlineOf(headers: IncomingHttpHeaders, timeoutMs: number): number {
+  const raw = headers[DEADLINE_HEADER];
+  let ms = timeoutMs;
+  if (raw !== undefined) {
+    const asked = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || asked < 1) {
+      throw new GcError('E_BAD_REQUEST', `${DEADLINE_HEADER}: '${String(raw).slice(0, 40)}' is not a positive whole number of milliseconds`);
+    }
+    ms = Math.min(asked, timeoutMs);
+  }
+  return Date.now() + ms;
 }

@@ -5,8 +5,9 @@
  *
  * - At most `capacity` requests wait; one more is refused at once with E_OVERLOADED (-> 503).
  * - At most `concurrency` batches run at a time (one per worker).
- * - A batch takes up to `maxBatch` waiting requests; when fewer are waiting it holds the oldest for
- *   up to `maxDelayMs` hoping for more (0 = never wait).
+ * - A batch takes waiting requests up to `maxBatch` rows (`sizeOf`, default 1 per request; a
+ *   request is never split); when it is not full it holds the oldest for up to `maxDelayMs` hoping
+ *   for more (0 = never wait).
  * - A request whose deadline passes while waiting leaves the queue with E_DEADLINE (-> 504); one
  *   whose deadline passes while running is answered E_DEADLINE and its result dropped.
  */
@@ -17,6 +18,8 @@ export interface SchedulerOptions<I, O> {
   readonly concurrency: number;
   readonly maxBatch: number;
   readonly maxDelayMs: number;
+  /** Rows a request adds to a batch (its own batch dimension); default 1. */
+  readonly sizeOf?: (input: I) => number;
   /** Runs one batch; must return one output per input, in order. */
   readonly run: (inputs: I[]) => Promise<O[]>;
   /** Called whenever the number of waiting requests changes. */
@@ -122,7 +125,9 @@ export class Scheduler<I, O> {
   private pump(): void {
     while (this.running < this.opts.concurrency && this.waiting.length > 0) {
       const { maxBatch, maxDelayMs } = this.opts;
-      if (maxBatch > 1 && this.waiting.length < maxBatch && maxDelayMs > 0) {
+      const take = this.batchLength();
+      const full = take < this.waiting.length || this.rows(take) >= maxBatch;
+      if (maxBatch > 1 && !full && maxDelayMs > 0) {
         const waited = Date.now() - this.waiting[0]!.enqueuedAt;
         if (waited < maxDelayMs) {
           if (!this.delayTimer) {
@@ -138,10 +143,31 @@ export class Scheduler<I, O> {
         clearTimeout(this.delayTimer);
         this.delayTimer = undefined;
       }
-      const batch = this.waiting.splice(0, maxBatch);
+      const batch = this.waiting.splice(0, take);
       this.depthChanged();
       this.start(batch);
     }
+  }
+
+  /** How many waiting requests the next batch takes: as many as fit in maxBatch rows, at least one. */
+  private batchLength(): number {
+    let rows = 0;
+    let n = 0;
+    for (const j of this.waiting) {
+      const r = this.sizeOf(j.input);
+      if (n > 0 && rows + r > this.opts.maxBatch) break;
+      rows += r;
+      n++;
+    }
+    return n;
+  }
+
+  private rows(n: number): number {
+    return this.waiting.slice(0, n).reduce((a, j) => a + this.sizeOf(j.input), 0);
+  }
+
+  private sizeOf(input: I): number {
+    return this.opts.sizeOf ? this.opts.sizeOf(input) : 1;
   }
 
   private start(batch: Job<I, O>[]): void {
@@ -185,6 +211,10 @@ export class Scheduler<I, O> {
   }
 
   private depthChanged(): void {
+    if (this.waiting.length === 0 && this.delayTimer) {
+      clearTimeout(this.delayTimer);
+      this.delayTimer = undefined;
+    }
     this.opts.onDepth?.(this.waiting.length);
   }
 

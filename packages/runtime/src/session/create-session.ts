@@ -12,7 +12,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
-import { parsePlacement, takeTrace } from './placement';
+import { parsePlacement } from './placement';
+import { takeTrace } from './trace-files';
 import { createWithFallback } from './providers';
 import type {
   CreateSessionOptions,
@@ -67,10 +68,11 @@ export async function createSession(
   };
   const t0 = performance.now();
   // A path lets onnxruntime resolve external data next to the model; bytes are used otherwise.
-  const { session, provider, attempts } = await createWithFallback(model, profile, base, name);
+  const created = await createWithFallback(model, profile, base, name);
+  const { session, provider, attempts } = created;
   const loadMs = performance.now() - t0;
   const info = describeModel(session, bytes, name);
-  return new Session(session, { name, provider, attempts, info, loadMs }, profiling ? profilePrefix : undefined);
+  return new Session(session, { name, provider, attempts, info, loadMs }, created.profilePrefix);
 }
 
 interface Described {

@@ -2,8 +2,6 @@
  * Where nodes actually run, read from an onnxruntime profiling trace (Chrome trace JSON: one
  * `{cat: 'Node', name: '<node>_kernel_time', args: {op_name, provider}}` event per executed kernel).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { GcError } from '@gc-edge/exporter';
 import { shortProviderName } from './providers';
 import type { Placement } from './types';
@@ -43,25 +41,4 @@ export function placementSummary(byProvider: Readonly<Record<string, number>>): 
   return entries
     .map(([p, n], i) => (i === 0 ? `${n} ${n === 1 ? 'node' : 'nodes'} on ${p}` : `${n} on ${p}`))
     .join(', ');
-}
-
-/**
- * Reads and deletes the trace onnxruntime wrote for `prefix` (it names the file
- * `<prefix>_<date>.json`; the stock binding's endProfiling does not return the name).
- */
-export function takeTrace(prefix: string, where: string): unknown {
-  const dir = path.dirname(prefix);
-  const base = path.basename(prefix) + '_';
-  const files = fs.readdirSync(dir).filter((f) => f.startsWith(base) && f.endsWith('.json'));
-  if (files.length === 0) {
-    throw new GcError('E_SESSION', `${where}: onnxruntime wrote no profiling trace at ${prefix}_*.json`, {
-      hint: 'the profile folder must be writable',
-    });
-  }
-  try {
-    const full = path.join(dir, files.sort().at(-1)!);
-    return JSON.parse(fs.readFileSync(full, 'utf8'));
-  } finally {
-    for (const f of files) fs.rmSync(path.join(dir, f), { force: true });
-  }
 }

@@ -7,6 +7,7 @@
 import { InferenceSession } from 'onnxruntime-node';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderName, ExecutionProviderSpec } from '../devices/profile';
+import { removeTraces } from './trace-files';
 import type { ProviderAttempt } from './types';
 
 type OrtProviderConfig = InferenceSession.ExecutionProviderConfig;
@@ -73,6 +74,8 @@ export interface FallbackResult {
   readonly session: InferenceSession;
   readonly provider: ExecutionProviderName;
   readonly attempts: readonly ProviderAttempt[];
+  /** The profiling trace prefix of the session created (each attempt gets its own); when profiling. */
+  readonly profilePrefix?: string;
 }
 
 /** First line of an onnxruntime error, without its log prefix. */
@@ -94,15 +97,22 @@ export async function createWithFallback(
   const attempts: ProviderAttempt[] = [];
   for (const chain of providerChains(profile)) {
     const head = chain[0]!;
+    // Each attempt traces to its own file: a failed attempt's file is removed, the live one kept.
+    const profilePrefix = base.enableProfiling ? `${base.profileFilePrefix}-${head.name}` : undefined;
     try {
-      const options: InferenceSession.SessionOptions = { ...base, executionProviders: chain.map(toOrtProvider) };
+      const options: InferenceSession.SessionOptions = {
+        ...base,
+        ...(profilePrefix ? { profileFilePrefix: profilePrefix } : {}),
+        executionProviders: chain.map(toOrtProvider),
+      };
       const session =
         typeof model === 'string'
           ? await InferenceSession.create(model, options)
           : await InferenceSession.create(model, options);
       attempts.push({ provider: head.name, ok: true, forwarded: forwardedOptions(head) });
-      return { session, provider: head.name, attempts };
+      return profilePrefix ? { session, provider: head.name, attempts, profilePrefix } : { session, provider: head.name, attempts };
     } catch (e) {
+      if (profilePrefix) removeTraces(profilePrefix);
       attempts.push({ provider: head.name, ok: false, error: oneLine(e), forwarded: forwardedOptions(head) });
     }
   }

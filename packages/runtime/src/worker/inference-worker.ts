@@ -47,7 +47,9 @@ class Thread extends EventEmitter implements InferenceWorker {
 
   constructor(source: ModelSource, profile: DeviceProfile, options: WorkerOptions) {
     super();
-    const { warmup, ...sessionOptions } = options;
+    const { warmup, ...rest } = options;
+    // Placement is only computed during warm-up: without one, profiling would just leave a trace file.
+    const sessionOptions = warmup === false ? { ...rest, profiling: false } : rest;
     const init: WorkerInit = { source, profile, options: sessionOptions, warmup: warmup ?? true };
     this.ready = new Promise<WorkerReady>((resolve, reject) => {
       this.resolveReady = resolve;

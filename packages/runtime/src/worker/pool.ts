@@ -81,6 +81,11 @@ class Pool extends EventEmitter implements InferencePool {
 
   run(feeds: TensorMap): Promise<RunResult> {
     if (this.closing) return Promise.reject(new GcError('E_WORKER_CLOSED', 'inference pool: closing; it takes no more requests'));
+    if (this.workers.length === 0 && this.replacing === 0) {
+      return Promise.reject(
+        new GcError('E_WORKER_CRASHED', 'inference pool: no worker left (replacing a crashed one failed)', { hint: 'reload the model' }),
+      );
+    }
     return new Promise<RunResult>((resolve, reject) => {
       this.queue.push({ feeds, resolve, reject, queuedAt: performance.now() });
       this.pump();

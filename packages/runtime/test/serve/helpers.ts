@@ -37,12 +37,17 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 
 /** y = x * 0.5 on [batch, 3, height, width] (all symbolic): dynamic batch and any image size. */
 export function halfModel(): Uint8Array {
-  const g = new GraphBuilder('half');
+  return scaleModel(0.5, { architecture: 'half', config: 'none', macs: '0' });
+}
+
+/** y = x * factor on [batch, 3, height, width], all dims symbolic. */
+export function scaleModel(factor: number, metadata: Record<string, string> = {}): Uint8Array {
+  const g = new GraphBuilder('scale');
   const x = g.input({ name: 'input', elemType: 'float32', shape: ['batch', 3, 'height', 'width'] });
-  const k = g.float('half', [], new Float32Array([0.5]));
+  const k = g.float('factor', [], new Float32Array([factor]));
   g.rename(g.node('Mul', 'mul', [x, k]), 'output');
   g.output({ name: 'output', elemType: 'float32', shape: ['batch', 3, 'height', 'width'] });
-  return encodeModel({ graph: g.finish(), opset: 13, producerName: 'gc-serve-test', producerVersion: '0', metadata: { architecture: 'half', config: 'none', macs: '0' } });
+  return encodeModel({ graph: g.finish(), opset: 13, producerName: 'gc-serve-test', producerVersion: '0', metadata });
 }
 
 /**
@@ -151,4 +156,16 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
   }
   return undefined;
+}
+
+/** POSTs a v2 infer request of one [1,3,1,1] tensor and returns the status and output values. */
+export async function inferValues(url: string, model: string, values: [number, number, number], headers: Record<string, string> = {}): Promise<{ status: number; data?: number[] }> {
+  const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: values }] };
+  const r = await fetch(`${url}/v2/models/${model}/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  if (r.status !== 200) {
+    await r.arrayBuffer();
+    return { status: r.status };
+  }
+  const json = (await r.json()) as { outputs: { data: number[] }[] };
+  return { status: 200, data: json.outputs[0]!.data };
 }

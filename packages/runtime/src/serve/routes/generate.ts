@@ -9,7 +9,7 @@ import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
 import { formatFromContentType, negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
-import { runModel, serverTiming } from '../run-model';
+import { deadlineOf, runModel, serverTiming } from '../run-model';
 import { imageInputOf } from '../image-input';
 
 interface NameParams {
@@ -18,7 +18,7 @@ interface NameParams {
 
 export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.post<{ Params: NameParams }>('/v1/models/:name/generate', async (req, reply) => {
-    const deadlineAt = Date.now() + ctx.options.timeoutMs;
+    const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
     const body = imageBody(req);
     const format = outputFormat(req.headers.accept);

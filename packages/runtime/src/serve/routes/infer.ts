@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
 import { buildInferResponse, parseInferRequest } from '../kserve';
-import { runModel, serverTiming } from '../run-model';
+import { deadlineOf, runModel, serverTiming } from '../run-model';
 
 interface NameParams {
   name: string;
@@ -14,7 +14,7 @@ interface NameParams {
 
 export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.post<{ Params: NameParams }>('/v2/models/:name/infer', async (req, reply) => {
-    const deadlineAt = Date.now() + ctx.options.timeoutMs;
+    const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
     const json = jsonBody(req);
     const { model } = slot.requireReady();

@@ -1,0 +1,71 @@
+/** Headless Debian Chromium through playwright-core, for checking HTML reports render. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env['GC_EDGE_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** A fresh profile folder each time (playwright passes it as --user-data-dir). */
+export async function launchChromium(): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ChartCheck {
+  readonly ids: string[];
+  /** Per canvas: how many pixels are not fully transparent. */
+  readonly painted: Record<string, number>;
+  readonly types: Record<string, string>;
+  readonly errors: string[];
+  readonly requests: string[];
+}
+
+/** Opens `file`, waits for the charts, and reports what was drawn (and any page errors / network use). */
+export async function inspectCharts(browser: BrowserContext, file: string): Promise<ChartCheck> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) requests.push(r.url());
+  });
+  await page.goto(`file://${path.resolve(file)}`);
+  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
+  const result = await page.evaluate(() => {
+    const charts = (window as unknown as { gcCharts: Record<string, { config: { type: string } }> }).gcCharts;
+    const painted: Record<string, number> = {};
+    const types: Record<string, string> = {};
+    for (const [id, chart] of Object.entries(charts)) {
+      const canvas = document.getElementById(id) as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+      painted[id] = n;
+      types[id] = chart.config.type;
+    }
+    return { ids: Object.keys(charts), painted, types };
+  });
+  await page.close();
+  return { ...result, errors, requests };
+}

@@ -1,0 +1,54 @@
+import { attr, countMacs, encodeModel, GraphBuilder, readModelForCounting, supportedOps } from '../../src';
+import { fill, model } from './build';
+
+function dynamicConv() {
+  const g = new GraphBuilder('t');
+  const x = g.input({ name: 'input', elemType: 'float32', shape: ['batch', 3, 'height', 'width'] });
+  const w = g.float('w', [4, 3, 3, 3], fill(108));
+  return model(g, g.node('Conv', 'conv', [x, w], { pads: attr.ints([1, 1, 1, 1]) }));
+}
+
+describe('symbolic dimensions and --shape overrides', () => {
+  it('refuses symbolic dims without overrides, naming them and suggesting --shape', () => {
+    expect(() => countMacs(dynamicConv())).toThrow(/input 'input' has symbolic dims batch, height, width/);
+  });
+
+  it('takes a whole input shape or single named dims', () => {
+    expect(countMacs(dynamicConv(), { shapes: { input: [2, 3, 8, 8] } }).macs).toBe(2 * 4 * 64 * 27);
+    expect(countMacs(dynamicConv(), { shapes: { batch: 1, height: 4, width: 5 } }).macs).toBe(4 * 20 * 27);
+  });
+
+  it('refuses an override for a name the model does not have, listing the valid ones', () => {
+    expect(() => countMacs(dynamicConv(), { shapes: { image: [1, 3, 8, 8] } })).toThrow(/no input or symbolic dimension named 'image'; valid: 'input', 'batch', 'height', 'width'/);
+  });
+
+  it('refuses an override with the wrong rank', () => {
+    expect(() => countMacs(dynamicConv(), { shapes: { input: [3, 8, 8] } })).toThrow(/gave 3 dims/);
+  });
+});
+
+describe('unsupported graphs', () => {
+  it('names the node and op, and lists the supported ops', () => {
+    const g = new GraphBuilder('t');
+    const x = g.input({ name: 'x', elemType: 'float32', shape: [1, 3, 4, 4] });
+    try {
+      countMacs(model(g, g.node('LpPool', 'pool', [x])));
+      throw new Error('expected an error');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/node 'pool' \(LpPool\): the MAC counter does not support op LpPool/);
+      expect((e as { hint?: string }).hint).toContain(supportedOps().join(', '));
+    }
+  });
+
+  it('rejects an unknown convention listing the valid ones', () => {
+    expect(() => countMacs(dynamicConv(), { convention: 'flops' as never })).toThrow(/unknown MAC convention 'flops'; expected one of: paper, exact/);
+  });
+});
+
+describe('readModelForCounting', () => {
+  it('keeps what decodeModel keeps (a gc-export style model counts the same after a round trip)', () => {
+    const m = dynamicConv();
+    const back = readModelForCounting(encodeModel(m), 'm.onnx');
+    expect(countMacs(back, { shapes: { input: [1, 3, 8, 8] } })).toEqual(countMacs(m, { shapes: { input: [1, 3, 8, 8] } }));
+  });
+});
