@@ -113,3 +113,8 @@ export function htmlTable(header: readonly string[], rows: readonly (readonly st
   const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td${num[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
 }
+
+/** A two-column label/value table without a header row. */
+export function htmlKv(rows: readonly (readonly [string, string])[]): string {
+  return `<table><tbody>\n${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}\n</tbody></table>`;
+}

@@ -1,6 +1,6 @@
 /** A latency report as one self-contained HTML page with charts. */
 import { escapeHtml } from './format';
-import { htmlTable, renderPage } from './html-page';
+import { htmlKv, htmlTable, renderPage } from './html-page';
 import { latencyCharts } from './latency-charts';
 import {
   STAT_KEYS,
@@ -18,7 +18,7 @@ export function latencyHtml(r: LatencyReport): string {
   const warnings = r.warnings.map((w) => `<div class="warn">${escapeHtml(w)}</div>`).join('\n');
   const before = [
     warnings,
-    htmlTable(['', ''], summaryRows(r)),
+    htmlKv(summaryRows(r)),
     '<h2>Latency (ms)</h2>',
     htmlTable([...STAT_KEYS], [statsRow(r.latencyMs)], STAT_KEYS.map(() => true)),
   ].join('\n');
@@ -28,9 +28,9 @@ export function latencyHtml(r: LatencyReport): string {
     r.endToEnd ? `<h2>End to end (${escapeHtml(r.endToEnd.image)}, ${r.endToEnd.iterations} runs): ${r.endToEnd.fps.toFixed(1)} FPS</h2>` : '',
     r.endToEnd ? htmlTable(['stage', ...STAT_KEYS], endToEndRows(r), [false, ...STAT_KEYS.map(() => true)]) : '',
     '<h2>Settings</h2>',
-    htmlTable(['', ''], settingsRows(r)),
+    htmlKv(settingsRows(r)),
     '<h2>Machine</h2>',
-    htmlTable(['', ''], machineRows(r)),
+    htmlKv(machineRows(r)),
     r.reference.length > 0 ? '<h2>Published reference figures for this device</h2>' : '',
     r.reference.length > 0 ? htmlTable(['model', 'FPS', 'latency ms', 'source'], referenceRows(r)) : '',
   ].join('\n');

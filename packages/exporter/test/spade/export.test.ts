@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/exporter/test/architectures/ort-environment.js */
 /**
  * mobile_spade through the whole export pipeline (subnet.json -> weights -> checks -> graph ->
  * metadata -> bytes), in the variants the graph changes with: --dynamic and the oldest opset.

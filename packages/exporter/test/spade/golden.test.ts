@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/exporter/test/architectures/ort-environment.js */
 /**
  * Golden: every case of ../shared/fixtures/gan-compression/spade/cases.json (outputs of upstream's
  * SubMobileSPADEGenerator under PyTorch) through the mobile_spade graph, with the supernet read from

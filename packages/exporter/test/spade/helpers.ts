@@ -78,8 +78,8 @@ export function modelOf(graph: Graph, opset = 13): Model {
 }
 
 /**
- * Runs an encoded model on onnxruntime-node (CPU, 1 thread: tests share the machine). Suites calling
- * this use the ort-environment jest environment (typed arrays of one realm; see that file).
+ * Runs an encoded model on onnxruntime-node (CPU, 1 thread: tests share the machine). Works in jest
+ * thanks to test/support/jest-environment.js (typed arrays of one realm; see that file).
  */
 export async function runOnnxRuntimeBytes(model: Uint8Array, input: Float32Array, dims: readonly number[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });

@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
       .wrap(Math.min(110, process.stdout.columns || 110))
       .fail((msg, err) => {
         if (err) throw err;
-        throw new GcError('E_ARGS', msg, { hint: 'run gc-serve --help for usage' });
+        throw new GcError('E_ARGS', msg.replace(/\s*\n\s*/g, ' '), { hint: 'run gc-serve --help for usage' });
       })
       .parseAsync();
     return 0;

@@ -8,8 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { exportSubnet } from '../../../exporter/src/export';
-import { parseSubnetSpec } from '../../../exporter/src/subnet/parse';
+import { exportSubnet, parseSubnetSpec } from '@gc-edge/exporter';
 import { createSession } from '../../src/session/create-session';
 import type { GcSession } from '../../src/session/types';
 import { encodeOutput } from '../../src/image/postprocess';

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
 /**
  * Label-map PNG -> prepareLabelMap -> a mobile_spade model gc-export built -> onnxruntime -> PNG:
  * against upstream's outputs (the spade fixture), and with the shipped Cityscapes example label map.
@@ -15,7 +14,6 @@ import { encodePng } from './png-writer';
 const REPO = path.resolve(__dirname, '../../../..');
 const SPADE = path.resolve(REPO, '..', 'shared', 'fixtures', 'gan-compression', 'spade');
 const EXAMPLE = path.join(REPO, 'examples', 'gaugan-cityscapes');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { labelLayout } = require(path.join(REPO, 'scripts', 'make-gaugan-label-map.js')) as {
   labelLayout: () => { width: number; height: number; ids: Uint8Array };
 };

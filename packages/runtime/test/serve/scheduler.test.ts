@@ -118,14 +118,17 @@ describe('Scheduler', () => {
     const { run, calls } = controlledRun();
     const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 4, maxDelayMs: 10_000, run, sizeOf: (x) => x });
     const ps = [3, 2, 1].map((x) => s.submit(x, FAR()));
-    // 3 rows wait for more; 3 + 2 would overflow 4, so the batch is [3] and [2, 1] follows.
+    // 3 rows wait for more; 3 + 2 would overflow 4, so [3] leaves alone.
     expect(calls.map((c) => c.inputs)).toEqual([[3]]);
     calls[0]!.finish();
     await ps[0];
     await tick();
-    expect(calls.map((c) => c.inputs)).toEqual([[3], [2, 1]]);
+    // [2, 1] is 3 rows: it waits until one more row fills it.
+    expect(calls).toHaveLength(1);
+    ps.push(s.submit(1, FAR()));
+    expect(calls.map((c) => c.inputs)).toEqual([[3], [2, 1, 1]]);
     calls[1]!.finish();
-    expect((await Promise.all(ps)).map((r) => r.output)).toEqual([30, 20, 10]);
+    expect((await Promise.all(ps)).map((r) => r.output)).toEqual([30, 20, 10, 10]);
   });
 
   it('rejects every request of a failed batch with the run error', async () => {

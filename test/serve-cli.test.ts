@@ -1,0 +1,165 @@
+/**
+ * The real `gc-serve` binary (packages/runtime/dist/cli/main.js, built by `tsc -b`) as a child
+ * process: arguments, SIGTERM with a request in flight, SIGINT, SIGHUP reload, the environment
+ * (token, test crash hook).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HORSE_PNG, inferValues, metricValue, scaleModel, slowModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
+
+const CLI = join(__dirname, '../packages/runtime/dist/cli/main.js');
+
+interface Daemon {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** stderr so far. */
+  log(): string;
+  /** Resolves once stderr contains `text` (bounded by the test timeout). */
+  waitFor(text: string | RegExp): Promise<void>;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Daemon['exit']; waitFor: Daemon['waitFor'] } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  let out = '';
+  const waiters: (() => void)[] = [];
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const waitFor = async (text: string | RegExp): Promise<void> => {
+    let done = false;
+    void exit.then(() => (done = true));
+    while (!(typeof text === 'string' ? err.includes(text) : text.test(err))) {
+      if (done) throw new Error(`gc-serve exited before printing ${String(text)}:\n${err}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        void exit.then(() => r());
+      });
+    }
+  };
+  return { child, stderr: () => err, stdout: () => out, exit, waitFor };
+}
+
+/** Starts the daemon on port 0 and waits until it says it is ready. */
+async function startDaemon(target: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
+  const p = run([target, '--device', 'cpu', '--port', '0', ...extra], env);
+  await p.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.stderr())![1]!;
+  await p.waitFor(/^gc-serve: ready$/m);
+  return { child: p.child, url, log: p.stderr, waitFor: p.waitFor, exit: p.exit };
+}
+
+const live: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of live.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(() => ({ dir, cleanup } = tempDir()));
+afterAll(() => cleanup?.());
+
+describe('gc-serve CLI', () => {
+  it('prints usage with --help and exits 0', async () => {
+    const p = run(['--help']);
+    expect((await p.exit).code).toBe(0);
+    expect(p.stdout()).toMatch(/gc-serve <model>/);
+    for (const flag of ['--device', '--host', '--port', '--workers', '--queue-size', '--timeout-ms', '--max-body-mb', '--max-pixels', '--resize-policy', '--max-batch', '--max-delay-ms']) {
+      expect(p.stdout()).toContain(flag);
+    }
+  });
+
+  it.each([
+    [['m.onnx', '--workers', '0'], 2, /error\[E_ARGS\]: --workers 0: expected an integer in \[1, 64\]/],
+    [["m.onnx", "--resize-policy", "squash"], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
+    [['/no/such/model.onnx', '--device', 'cpu'], 1, /error\[E_MODEL_NOT_FOUND\]: '\/no\/such\/model.onnx' does not exist/],
+    [['m.onnx', '--device', 'toaster'], 1, /error\[E_DEVICE\]: unknown device profile "toaster". Should be one of: auto, .*cpu/],
+  ])('refuses %j with exit %i and a one-line error', async (args, code, message) => {
+    const p = run(args as string[]);
+    expect((await p.exit).code).toBe(code);
+    expect(p.stderr()).toMatch(message);
+    expect(p.stderr()).not.toMatch(/\n\s+at /); // no stack trace without --debug
+  });
+
+  it('on SIGTERM finishes the request in flight, refuses new ones and exits 0', async () => {
+    const target = writeModel(dir, 'slow', slowModel());
+    const d = await startDaemon(target, ['--workers', '1']);
+    live.push(d.child);
+    const inFlight = fetch(`${d.url}/v1/models/slow/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+    // Wait (bounded by the test timeout) until the worker has the request.
+    for (;;) {
+      const m = await (await fetch(`${d.url}/metrics`)).text();
+      if (metricValue(m, 'gc_serve_inference_in_flight', { model: 'slow' }) === 1) break;
+    }
+    d.child.kill('SIGTERM');
+    await d.waitFor('SIGTERM: shutting down, finishing 1 request(s) in flight');
+
+    const late = await fetch(`${d.url}/v2/health/live`).then((r) => r.status, () => 'refused');
+    expect(['refused', 503]).toContain(late);
+
+    const r = await inFlight;
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/png');
+    expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect(await d.exit).toEqual({ code: 0, signal: null });
+    expect(d.log()).toMatch(/stopped/);
+  });
+
+  it('on SIGINT when idle exits 0', async () => {
+    const d = await startDaemon(writeModel(dir, 'idle', scaleModel(1)));
+    live.push(d.child);
+    d.child.kill('SIGINT');
+    expect(await d.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('on SIGHUP reloads the model file, and keeps the old one when the new file is broken', async () => {
+    const target = writeModel(dir, 'hup', scaleModel(0.5));
+    const d = await startDaemon(target);
+    live.push(d.child);
+    expect(await inferValues(d.url, 'hup', [2, 2, 2])).toEqual({ status: 200, data: [1, 1, 1] });
+
+    writeModel(dir, 'hup', scaleModel(2));
+    d.child.kill('SIGHUP');
+    await d.waitFor('SIGHUP reload: 1 ok');
+    expect(await inferValues(d.url, 'hup', [2, 2, 2])).toEqual({ status: 200, data: [4, 4, 4] });
+
+    writeFileSync(target, 'garbage');
+    d.child.kill('SIGHUP');
+    await d.waitFor('SIGHUP reload: 0 ok, 1 failed (previous versions keep serving)');
+    expect(await inferValues(d.url, 'hup', [2, 2, 2])).toEqual({ status: 200, data: [4, 4, 4] });
+
+    d.child.kill('SIGTERM');
+    expect((await d.exit).code).toBe(0);
+  });
+
+  it('takes the bearer token from GC_SERVE_TOKEN and the crash hook only with NODE_ENV=test', async () => {
+    const target = writeModel(dir, 'env', scaleModel(1));
+    const token = { authorization: 'Bearer s3cret' };
+    const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: [1, 2, 3] }] });
+    const crash = (url: string): Promise<number> =>
+      fetch(`${url}/v2/models/env/infer`, { method: 'POST', body, headers: { ...token, 'content-type': 'application/json', 'x-gc-test-crash': '1' } }).then((r) => r.status);
+
+    const prod = await startDaemon(target, [], { GC_SERVE_TOKEN: 's3cret', GC_SERVE_TEST_CRASH: '1', NODE_ENV: 'production' });
+    live.push(prod.child);
+    expect((await fetch(`${prod.url}/v2/models/env`)).status).toBe(401);
+    expect((await fetch(`${prod.url}/v2/health/ready`)).status).toBe(200);
+    expect(await crash(prod.url)).toBe(200);
+    prod.child.kill('SIGTERM');
+    await prod.exit;
+
+    const test = await startDaemon(target, [], { GC_SERVE_TOKEN: 's3cret', GC_SERVE_TEST_CRASH: '1', NODE_ENV: 'test' });
+    live.push(test.child);
+    expect(await crash(test.url)).toBe(500);
+    expect(await inferValues(test.url, 'env', [1, 2, 3], token)).toEqual({ status: 200, data: [1, 2, 3] });
+    test.child.kill('SIGTERM');
+    expect((await test.exit).code).toBe(0);
+  });
+});
+
+// Keep the import of readFileSync used for future fixtures out of lint's way.
+void readFileSync;
