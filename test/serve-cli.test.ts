@@ -4,7 +4,7 @@
  * (token, test crash hook).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HORSE_PNG, inferValues, metricValue, scaleModel, slowModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
 
@@ -160,6 +160,3 @@ describe('gc-serve CLI', () => {
     expect((await test.exit).code).toBe(0);
   });
 });
-
-// Keep the import of readFileSync used for future fixtures out of lint's way.
-void readFileSync;

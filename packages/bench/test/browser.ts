@@ -52,20 +52,20 @@ export async function inspectCharts(browser: BrowserContext, file: string): Prom
   });
   await page.goto(`file://${path.resolve(file)}`);
   await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
-  const result = await page.evaluate(() => {
-    const charts = (window as unknown as { gcCharts: Record<string, { config: { type: string } }> }).gcCharts;
-    const painted: Record<string, number> = {};
-    const types: Record<string, string> = {};
-    for (const [id, chart] of Object.entries(charts)) {
-      const canvas = document.getElementById(id) as HTMLCanvasElement;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  // runs in the page (a string, so this file needs no DOM typings)
+  const result = (await page.evaluate(`(() => {
+    const painted = {};
+    const types = {};
+    for (const [id, chart] of Object.entries(window.gcCharts)) {
+      const canvas = document.getElementById(id);
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
       painted[id] = n;
       types[id] = chart.config.type;
     }
-    return { ids: Object.keys(charts), painted, types };
-  });
+    return { ids: Object.keys(window.gcCharts), painted, types };
+  })()`)) as Pick<ChartCheck, 'ids' | 'painted' | 'types'>;
   await page.close();
   return { ...result, errors, requests };
 }

@@ -27,3 +27,11 @@ export { negotiateImageFormat, formatFromContentType } from './image/accept';
 
 // Label maps (GauGAN / mobile_spade): PNG class ids or palette colours -> one-hot + instance edges.
 export * from './label-map';
+
+// gc-serve: the inference daemon (fastify; KServe v2 + image generate), usable in-process too.
+export { createServer } from './serve/server';
+export type { GcServer } from './serve/server';
+export { runDaemon } from './serve/daemon';
+export type { DaemonOptions } from './serve/daemon';
+export type { ServeOptions } from './serve/options';
+export { SERVE_DEFAULTS } from './serve/options';

@@ -15,16 +15,16 @@ import type { SubnetSpec } from '../subnet/spec';
 import type { StateDict } from '../tensor';
 import type { Architecture } from './architecture';
 import { checkSpadeConfig, FC_MUL, KERNEL, SPADE_CONFIG_LENGTH, spadeLayout, spadeSupernetShapes } from './spade/layout';
-import { SPADE_FIELDS, spadeGrid, spadeInput, spadeOptions } from './spade/options';
+import { SPADE_FIELDS, spadeGrid, spadeInput, spadeOptions, type UpsamplingMode } from './spade/options';
 import { kernel, SPADE_LEAKY_SLOPE, spadeResBlock, type SpadeEmitContext } from './spade/spade-block';
 import { SupernetWeights } from './supernet-weights';
 
 const NAME = 'mobile_spade';
 
-/** Blocks after which the next block runs at twice the resolution; G_middle_0 -> G_middle_1 only with 'more'. */
-function upsamplesBefore(block: string, upsamplings: number): boolean {
+/** Whether a 2x upsampling runs before `block`: before every block but head_0, and before G_middle_1 only with 'more'. */
+function upsamplesBefore(block: string, mode: UpsamplingMode): boolean {
   if (block === 'head_0') return false;
-  if (block === 'G_middle_1') return upsamplings === 6;
+  if (block === 'G_middle_1') return mode === 'more';
   return true;
 }
 
@@ -89,7 +89,7 @@ export const mobileSpade: Architecture = {
       pads: 1,
     });
     for (const block of layout.blocks) {
-      if (upsamplesBefore(block.name, grid.upsamplings)) {
+      if (upsamplesBefore(block.name, opts.numUpsamplingLayers)) {
         stage++;
         x = resizeNearest(g, `${block.name}.up`, x, { scales: [2, 2] });
       }

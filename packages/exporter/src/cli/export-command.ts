@@ -21,6 +21,19 @@ export interface ExportArgs {
   debug: boolean;
 }
 
+/** `--random-init` alone means seed 0; otherwise the seed must be a non-negative integer. */
+export function parseSeed(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+  if (text === '' || text === 'true') return 0;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new GcError('E_ARGS', `--random-init '${text}': the seed must be a non-negative integer`, {
+      hint: 'e.g. --random-init 7, or --random-init alone for seed 0',
+    });
+  }
+  return Number(text);
+}
+
 /** Default output: the subnet.json's name with .onnx, next to it. */
 export function defaultOutputPath(subnet: string): string {
   const base = path.basename(subnet).replace(/\.json$/i, '');
@@ -37,9 +50,9 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('opset', { type: 'number', default: DEFAULT_OPSET, describe: `ONNX opset (${MIN_OPSET}-${MAX_OPSET}; 13 = JetPack-era TensorRT)` })
       .option('dynamic', { type: 'boolean', default: false, describe: 'symbolic batch/height/width dimensions' })
       .option('random-init', {
-        type: 'number',
+        type: 'string',
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
-        coerce: (v: unknown) => (v === '' || v === true ? 0 : Number(v)),
+        coerce: parseSeed,
       })
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
@@ -51,9 +64,6 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   handler: async (args) => {
     const started = process.hrtime.bigint();
     const randomInit = args['random-init'];
-    if (randomInit !== undefined && (!Number.isInteger(randomInit) || randomInit < 0)) {
-      throw new GcError('E_ARGS', `--random-init ${randomInit}: the seed must be a non-negative integer`);
-    }
     const progress = !args.quiet && !args.json && process.stderr.isTTY;
     const onStage = progress ? (s: string) => process.stderr.write(`\r\x1b[2K  ${s}...`) : undefined;
     const spec = loadSubnetSpec(args.subnet, { weightsOptional: randomInit !== undefined });

@@ -15,8 +15,13 @@ export async function main(argv: string[]): Promise<number> {
       .strict()
       .wrap(Math.min(110, process.stdout.columns || 110))
       .fail((msg, err) => {
-        if (err) throw err;
-        throw new GcError('E_ARGS', msg, { hint: 'run gc-export --help for usage' });
+        // Our own errors (also from option coercion, which yargs re-wraps) keep their code; yargs'
+        // validation errors become E_ARGS; anything else is a bug and keeps its stack.
+        const cause = (err as { cause?: unknown } | undefined)?.cause;
+        if (err instanceof GcError) throw err;
+        if (cause instanceof GcError) throw cause;
+        if (err && err.name !== 'YError') throw err;
+        throw new GcError('E_ARGS', msg ?? err?.message ?? 'bad arguments', { hint: 'run gc-export --help for usage' });
       })
       .parseAsync();
     return 0;

@@ -86,6 +86,17 @@ describe('gc-export CLI', () => {
     expect(a!.equals(c!)).toBe(false);
   });
 
+  it('takes --random-init without a value as seed 0 and refuses a seed that is not a number', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } });
+    const r = gcExport([file, '--random-init', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).weights).toBe('random-init seed 0');
+    const bad = gcExport([file, '--random-init', 'seven']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error\[E_ARGS\]: --random-init 'seven': the seed must be a non-negative integer/);
+  });
+
   it('refuses an unknown field by listing the known ones, and writes nothing', () => {
     const dir = tempDir();
     const r = gcExport([writeSubnet(dir, subnet({ chanels: 3 }))]);

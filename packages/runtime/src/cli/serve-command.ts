@@ -25,7 +25,7 @@ export interface ServeArgs {
   debug: boolean;
 }
 
-/** Test-only crash hook: both variables must be set (see the README of gc-serve in docs/). */
+/** Test-only crash hook: honoured only together with NODE_ENV=test (see serve/README.md). */
 export const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
 
 export const serveCommand: CommandModule<object, ServeArgs> = {

@@ -74,6 +74,12 @@ export function createServer(options: ServeOptions, images: ImageCodec = default
     });
   }
 
+  // While shutting down, answers close their keep-alive connection so close() is not left waiting.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (state.shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });

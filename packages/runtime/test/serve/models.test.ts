@@ -33,7 +33,8 @@ describe('gc-serve models, metrics and auth', () => {
   });
 
   it('refuses everything else without the right bearer token, with 401', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }];
+    for (const headers of attempts) {
       const r = await fetch(`${srv.url}/v2/models/h2z`, { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer');

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// gc-serve end to end vs a bare session.run of the same model, in one process (build first: npx tsc -b).
+//  1. Latency: a 256x256 PNG through POST /v1/models/{name}/generate (HTTP + decode + preprocess +
+//     worker inference + encode) alternating with a bare session.run on the main thread; ratio of
+//     medians, and the overhead as a share of the bare model latency (issue 5 asks <= 15%).
+//  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs.
+// The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
+// (or --model some.onnx), on the device profile's session settings (default profile: cpu).
+//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers 1] [--device cpu] [--model m.onnx]
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { median } = require('./lib/stats');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const root = path.join(__dirname, '..');
+const shared = path.join(root, '..', 'shared');
+const rounds = Number(arg('rounds', 40));
+const requests = Number(arg('requests', 48));
+const clients = Number(arg('clients', 4));
+const workers = Number(arg('workers', 1));
+const device = arg('device', 'cpu');
+const png = fs.readFileSync(path.join(shared, 'fixtures', 'gan-compression', 'images', 'in-horse2zebra-0.png'));
+
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+async function main() {
+  const runtime = require(path.join(root, 'packages', 'runtime', 'dist'));
+  const exporter = require(path.join(root, 'packages', 'exporter', 'dist'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-serve-'));
+  let model = arg('model');
+  if (!model) {
+    model = path.join(dir, 'cyclegan.onnx');
+    fs.writeFileSync(model, exporter.exportSubnet(exporter.loadSubnetSpec(path.join(shared, 'bench', 'cyclegan-compressed', 'subnet.json'))).bytes);
+  }
+  const name = path.basename(model, '.onnx');
+  const profile = runtime.loadDeviceProfile(device);
+
+  const server = runtime.createServer({ target: model, profile, port: 0, workers, queueSize: 64, log: () => undefined });
+  const url = await server.listen();
+  const failures = await server.loadModels();
+  if (failures.length) throw failures[0].error;
+  const bare = await runtime.createSession(model, profile, { profiling: false });
+  const input = bare.info.inputs[0];
+  const [, , height, width] = input.shape;
+  const { tensor } = await runtime.preprocessImage(png, { width, height });
+  const feeds = { [input.name]: tensor };
+
+  const generate = async () => {
+    const r = await fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+    if (r.status !== 200) throw new Error(`generate answered ${r.status}: ${await r.text()}`);
+    await r.arrayBuffer();
+  };
+  const bareRun = () => bare.run(feeds);
+
+  for (let i = 0; i < 5; i++) {
+    await generate();
+    await bareRun();
+  }
+
+  // 1. Latency, alternating so machine noise hits both alike.
+  const times = { serve: [], bare: [] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['serve', 'bare'] : ['bare', 'serve'];
+    for (const which of order) {
+      const t0 = process.hrtime.bigint();
+      await (which === 'serve' ? generate() : bareRun());
+      times[which].push(ms(t0));
+    }
+  }
+  const mServe = median(times.serve);
+  const mBare = median(times.bare);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+
+  // 2. Throughput: bare sequential, then the daemon with concurrent clients, then bare again.
+  const bareThroughput = async () => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < requests; i++) await bareRun();
+    return (requests * 1000) / ms(t0);
+  };
+  const bare1 = await bareThroughput();
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next++ < requests) await generate();
+    }),
+  );
+  const serveRps = (requests * 1000) / ms(t0);
+  const bare2 = await bareThroughput();
+  const bareRps = (bare1 + bare2) / 2;
+
+  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${workers} worker(s), ${os.cpus().length} CPUs`);
+  console.log(`latency (${rounds} alternating rounds after 5 warm-up each)`);
+  console.log(`  generate (PNG in, PNG out over HTTP)  median ${mServe.toFixed(2)} ms  (min ${Math.min(...times.serve).toFixed(2)})`);
+  console.log(`  bare session.run                      median ${mBare.toFixed(2)} ms  (min ${Math.min(...times.bare).toFixed(2)})`);
+  console.log(`  ratio generate / bare = ${(mServe / mBare).toFixed(3)}; overhead ${(mServe - mBare).toFixed(2)} ms = ${((100 * (mServe - mBare)) / mBare).toFixed(1)}% of the model's latency`);
+  for (const s of ['preprocess', 'queue', 'inference', 'postprocess']) {
+    const re = new RegExp(`gc_serve_stage_duration_seconds_(sum|count)\\{model="${name}",stage="${s}"\\} (\\S+)`, 'g');
+    const found = Object.fromEntries([...metrics.matchAll(re)].map((m) => [m[1], Number(m[2])]));
+    if (found.count) console.log(`    stage ${s.padEnd(11)} mean ${((1000 * found.sum) / found.count).toFixed(2)} ms`);
+  }
+  console.log(`throughput (${requests} requests)`);
+  console.log(`  gc-serve, ${clients} concurrent clients   ${serveRps.toFixed(2)} req/s`);
+  console.log(`  bare sequential session.run       ${bareRps.toFixed(2)} runs/s  (before ${bare1.toFixed(2)}, after ${bare2.toFixed(2)})`);
+  console.log(`  ratio gc-serve / bare = ${(serveRps / bareRps).toFixed(3)}`);
+
+  await bare.release();
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
