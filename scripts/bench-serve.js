@@ -6,7 +6,7 @@
 //  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs.
 // The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
-//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers 1] [--device cpu] [--model m.onnx]
+//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers 1] [--device cpu] [--intra-op N] [--model m.onnx]
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -38,7 +38,9 @@ async function main() {
     fs.writeFileSync(model, exporter.exportSubnet(exporter.loadSubnetSpec(path.join(shared, 'bench', 'cyclegan-compressed', 'subnet.json'))).bytes);
   }
   const name = path.basename(model, '.onnx');
-  const profile = runtime.loadDeviceProfile(device);
+  const loaded = runtime.loadDeviceProfile(device);
+  const intraOp = arg('intra-op');
+  const profile = intraOp === undefined ? loaded : { ...loaded, threads: { ...loaded.threads, intraOp: Number(intraOp) } };
 
   const server = runtime.createServer({ target: model, profile, port: 0, workers, queueSize: 64, log: () => undefined });
   const url = await server.listen();

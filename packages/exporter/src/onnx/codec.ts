@@ -2,6 +2,7 @@
 import { onnx } from 'onnx-proto';
 import { GcError } from '../errors';
 import type { AttributeValue, Dim, Graph, GraphNode, InitializerData, Model, ValueInfo } from './graph';
+import { tensorFromProto } from './tensor-proto';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
@@ -91,35 +92,6 @@ function decodeAttribute(a: onnx.IAttributeProto): AttributeValue | undefined {
   }
 }
 
-function decodeTensor(t: onnx.ITensorProto, where: string): InitializerData | undefined {
-  const dims = (t.dims ?? []).map(toNumber);
-  const n = dims.reduce((a, b) => a * b, 1);
-  if (t.dataType === FLOAT) {
-    let data: Float32Array;
-    if (t.rawData && t.rawData.length > 0) {
-      if (t.rawData.length !== n * 4) {
-        throw new GcError('E_ONNX_PARSE', `${where}: initializer ${t.name} has ${t.rawData.length} bytes, dims ${JSON.stringify(dims)} need ${n * 4}`);
-      }
-      data = new Float32Array(n);
-      new Uint8Array(data.buffer).set(t.rawData);
-    } else {
-      data = Float32Array.from(t.floatData ?? []);
-    }
-    return { dataType: 'float32', dims, data };
-  }
-  if (t.dataType === INT64) {
-    let data: BigInt64Array;
-    if (t.rawData && t.rawData.length > 0) {
-      data = new BigInt64Array(n);
-      new Uint8Array(data.buffer).set(t.rawData.subarray(0, n * 8));
-    } else {
-      data = BigInt64Array.from((t.int64Data ?? []).map((v) => BigInt(toNumber(v))));
-    }
-    return { dataType: 'int64', dims, data };
-  }
-  return undefined;
-}
-
 function decodeValueInfo(v: onnx.IValueInfoProto): ValueInfo {
   const tt = v.type?.tensorType;
   const shape: Dim[] = (tt?.shape?.dim ?? []).map((d) =>
@@ -133,20 +105,28 @@ function decodeValueInfo(v: onnx.IValueInfoProto): ValueInfo {
  * gc-edge makes and measures use only those); `where` names the file in errors.
  */
 export function decodeModel(bytes: Uint8Array, where = 'model'): Model {
-  let proto: onnx.ModelProto;
+  return modelFromProto(decodeModelProto(bytes, where), where);
+}
+
+/** The raw protobuf message, for readers that need more than `Model` keeps (e.g. Constant values). */
+export function decodeModelProto(bytes: Uint8Array, where = 'model'): onnx.ModelProto {
   try {
-    proto = onnx.ModelProto.decode(bytes);
+    return onnx.ModelProto.decode(bytes);
   } catch (e) {
     throw new GcError('E_ONNX_PARSE', `${where}: not an ONNX model (${(e as Error).message})`, {
       hint: 'pass a .onnx file written by gc-export or torch.onnx.export',
       cause: e,
     });
   }
+}
+
+/** `Model` from a decoded ModelProto; `where` names the file in errors. */
+export function modelFromProto(proto: onnx.ModelProto, where = 'model'): Model {
   const g = proto.graph;
   if (!g) throw new GcError('E_ONNX_PARSE', `${where}: the model has no graph`);
   const initializers = new Map<string, InitializerData>();
   for (const t of g.initializer ?? []) {
-    const d = decodeTensor(t, where);
+    const d = tensorFromProto(t, where);
     if (d) initializers.set(t.name ?? '', d);
   }
   const nodes: GraphNode[] = (g.node ?? []).map((n, i) => {
