@@ -17,7 +17,6 @@ export { REPORT_JSON_SCHEMA, validateReport, readReport } from './report/report-
 export { latencyMarkdown } from './report/latency-markdown';
 export { latencyHtml } from './report/latency-html';
 export { latencyText } from './report/latency-text';
-export { writeTextAtomic } from './report/atomic-write';
 export { buildComparison, isOriginalModel, deviceKey } from './compare/build';
 export type { Comparison, CompareRow } from './compare/build';
 export { comparisonMarkdown, comparisonHtml } from './compare/render';

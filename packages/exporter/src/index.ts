@@ -26,6 +26,6 @@ export type { SubnetSpec, InputSpec } from './subnet/spec';
 export { randomStateDict, seededRandom } from './random-init';
 export { verifyModel, seededInput, VERIFY_TOLERANCE } from './verify';
 export type { VerifyResult } from './verify';
-export { writeFileAtomic } from './atomic-write';
+export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 export { checkStateDict } from './weights/check';
 export { gcEdgeVersion } from './version';

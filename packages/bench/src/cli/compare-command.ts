@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { buildComparison } from '../compare/build';
 import { comparisonHtml, comparisonMarkdown } from '../compare/render';
-import { writeTextAtomic } from '../report/atomic-write';
+import { writeFileAtomicSync } from '@gc-edge/exporter';
 import { readReport } from '../report/report-schema';
 
 export interface CompareArgs {
@@ -30,8 +30,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const reports = args.reports.map((file) => ({ file, report: readReport(file) }));
     const comparison = buildComparison(reports, args.baseline);
     const md = comparisonMarkdown(comparison);
-    if (args.markdown) writeTextAtomic(args.markdown, md);
-    if (args.html) writeTextAtomic(args.html, comparisonHtml(comparison));
+    if (args.markdown) writeFileAtomicSync(args.markdown, md);
+    if (args.html) writeFileAtomicSync(args.html, comparisonHtml(comparison));
     if (!args.quiet) process.stdout.write(md);
   },
 };

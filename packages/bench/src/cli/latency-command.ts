@@ -4,7 +4,7 @@ import { checkConvention, GcError } from '@gc-edge/exporter';
 import { parseShapeArgs } from '../latency/inputs';
 import { progressBar } from '../latency/progress';
 import { DEFAULT_CV_THRESHOLD, runLatency } from '../latency/run-latency';
-import { writeTextAtomic } from '../report/atomic-write';
+import { writeFileAtomicSync } from '@gc-edge/exporter';
 import { latencyHtml } from '../report/latency-html';
 import { latencyMarkdown } from '../report/latency-markdown';
 import { latencyText } from '../report/latency-text';
@@ -100,9 +100,9 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
     } finally {
       bar.done();
     }
-    if (args.json) writeTextAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
-    if (args.markdown) writeTextAtomic(args.markdown, latencyMarkdown(report));
-    if (args.html) writeTextAtomic(args.html, latencyHtml(report));
+    if (args.json) writeFileAtomicSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (args.markdown) writeFileAtomicSync(args.markdown, latencyMarkdown(report));
+    if (args.html) writeFileAtomicSync(args.html, latencyHtml(report));
     if (!args.quiet) process.stdout.write(latencyText(report));
   },
 };

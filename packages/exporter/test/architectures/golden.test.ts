@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/exporter/test/architectures/ort-environment.js */
 /**
  * Every case of the upstream ResNet fixtures, with every weights format: the graph our architecture
  * builds must reproduce upstream's sub-generator output, both in the float64 reference interpreter

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/exporter/test/architectures/ort-environment.js */
 /**
  * Each op builder, at opsets 11, 13 and 17, produces a node onnxruntime accepts and computes what the
  * reference interpreter computes (exactly, for the ops that only move values).

@@ -4,6 +4,7 @@
  * keeps the old model serving), lookups that never touch the file system for a request's name.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
@@ -98,7 +99,7 @@ export class ModelSlot {
       if (this.pool) {
         ready = await this.pool.reload(this.path);
       } else {
-        const pool = await this.opts.createPool(this.path, this.opts.profile, {
+        const pool = await this.opts.createPool(this.path, profileForWorkers(this.opts.profile, this.opts.workers), {
           name: this.name,
           size: this.opts.workers,
           warmup: true,
@@ -281,6 +282,15 @@ export class ModelRepository {
     this.slots.set(name, slot);
     return slot;
   }
+}
+
+/**
+ * Several workers on a profile that leaves intra-op threads to onnxruntime (0 = one per core) would
+ * each start a thread per core; split the cores between them instead (at least one each).
+ */
+export function profileForWorkers(profile: DeviceProfile, workers: number, cores = availableParallelism()): DeviceProfile {
+  if (workers <= 1 || profile.threads.intraOp !== 0) return profile;
+  return { ...profile, threads: { ...profile.threads, intraOp: Math.max(1, Math.floor(cores / workers)) } };
 }
 
 function modelName(path: string): string {
