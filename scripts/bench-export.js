@@ -18,8 +18,8 @@ const subnet = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--run
 const TORCH = { seconds: 3.6, rssMiB: 480 };
 
 const root = path.join(__dirname, '..');
-const cli = path.join(root, 'packages', 'exporter', 'dist', 'cli', 'main.js');
-if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+const cli = path.join(root, 'packages', 'exporter', 'bin', 'gc-export.js');
+if (!fs.existsSync(path.join(root, 'packages', 'exporter', 'dist', 'cli', 'main.js'))) throw new Error('gc-export is not built: run npm run build first');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-export-'));
 const usageFile = path.join(tmp, 'usage.json');
 const seconds = [];

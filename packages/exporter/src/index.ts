@@ -29,3 +29,5 @@ export type { VerifyResult } from './verify';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 export { checkStateDict } from './weights/check';
 export { gcEdgeVersion } from './version';
+export { runCli } from './cli/run-cli';
+export type { CliDefinition } from './cli/run-cli';

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 export const SHARED = path.resolve(REPO, '..', 'shared');
 export const RESNET = path.join(SHARED, 'fixtures', 'gan-compression', 'resnet');
-const CLI = path.join(REPO, 'packages', 'exporter', 'dist', 'cli', 'main.js');
+const CLI = path.join(REPO, 'packages', 'exporter', 'bin', 'gc-export.js');
+const BUILT = path.join(REPO, 'packages', 'exporter', 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   status: number | null;
@@ -14,9 +15,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the compiled gc-export (the test command builds dist/ first). */
+/** Runs the real gc-export launcher on the compiled CLI (the test command builds dist/ first). */
 export function gcExport(args: string[], cwd = REPO): CliResult {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
+  if (!fs.existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build (npm test does)`);
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
