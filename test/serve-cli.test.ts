@@ -91,10 +91,14 @@ describe('gc-serve CLI', () => {
     const d = await startDaemon(target, ['--workers', '1']);
     live.push(d.child);
     const inFlight = fetch(`${d.url}/v1/models/slow/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+    let answered = false;
+    void inFlight.then(() => (answered = true));
     // Wait (bounded by the test timeout) until the worker has the request.
     for (;;) {
       const m = await (await fetch(`${d.url}/metrics`)).text();
       if (metricValue(m, 'gc_serve_inference_in_flight', { model: 'slow' }) === 1) break;
+      if (answered) throw new Error('the slow model answered before the test saw it in flight; make slowModel() slower');
+      await new Promise((r) => setTimeout(r, 10));
     }
     d.child.kill('SIGTERM');
     await d.waitFor('SIGTERM: shutting down, finishing 1 request(s) in flight');

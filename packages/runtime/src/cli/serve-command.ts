@@ -19,6 +19,7 @@ export interface ServeArgs {
   'max-body-mb': number;
   'max-pixels': number;
   'resize-policy': SizePolicy;
+  'png-level': number;
   'max-batch': number;
   'max-delay-ms': number;
   'shutdown-timeout-ms': number;
@@ -48,6 +49,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         default: SERVE_DEFAULTS.resizePolicy,
         describe: 'images not the model input size: resize (stretch), crop (scale + centre crop) or refuse (400)',
       })
+      .option('png-level', { type: 'number', default: SERVE_DEFAULTS.pngLevel, describe: 'zlib level of PNG answers, 0 (fastest) .. 9 (smallest)' })
       .option('max-batch', { type: 'number', default: SERVE_DEFAULTS.maxBatch, describe: 'dynamic batching for models with a dynamic batch dimension (1 = off)' })
       .option('max-delay-ms', { type: 'number', default: SERVE_DEFAULTS.maxDelayMs, describe: 'how long a batch waits for more requests' })
       .option('shutdown-timeout-ms', { type: 'number', default: 10_000, describe: 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1' })
@@ -103,6 +105,7 @@ export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOp
     maxBodyMb: positive('max-body-mb'),
     maxPixels: int('max-pixels', 1),
     resizePolicy: args['resize-policy'],
+    pngLevel: int('png-level', 0, 9),
     maxBatch: int('max-batch', 1, 1024),
     maxDelayMs: int('max-delay-ms', 0),
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),

@@ -32,7 +32,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   if (failures.length === server.repository.names.length) {
     await server.close();
     const first = failures[0]!.error;
-    throw new GcError(first.code, `no model could be loaded: ${failures.map((f) => `'${f.name}': ${f.error.message}`).join('; ')}`, {
+    throw new GcError(first.code, `no model could be loaded: ${failures.map((f) => f.error.message).join('; ')}`, {
       ...(first.hint ? { hint: first.hint } : {}),
       cause: first,
     });

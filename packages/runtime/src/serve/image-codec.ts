@@ -1,13 +1,13 @@
-/** The daemon's image codec: the runtime's sharp pipeline (../image), PNG written at zlib level 3. */
+/** The daemon's image codec: the runtime's sharp pipeline (../image), PNG at the given zlib level. */
 import { GcError } from '@gc-edge/exporter';
 import { encodeOutput } from '../image/postprocess';
 import { preprocessImage } from '../image/preprocess';
 import type { ImageCodec } from './context';
 
-export function defaultImageCodec(): ImageCodec {
+export function defaultImageCodec(pngCompressionLevel?: number): ImageCodec {
   return {
     decode: (bytes, options) => preprocessImage(bytes, options).catch((e: unknown) => Promise.reject(overLimit(e, options.maxPixels))),
-    encode: (tensor, format) => encodeOutput(tensor, { format }),
+    encode: (tensor, format) => encodeOutput(tensor, pngCompressionLevel === undefined ? { format } : { format, pngCompressionLevel }),
   };
 }
 

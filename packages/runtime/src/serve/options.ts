@@ -23,6 +23,8 @@ export interface ServeOptions {
   readonly maxPixels?: number;
   /** Images not the model's size: resize (default), crop or refuse. */
   readonly resizePolicy?: SizePolicy;
+  /** zlib level of PNG answers, 0..9; default 1. GAN outputs barely compress: 0 is fastest. */
+  readonly pngLevel?: number;
   /** Dynamic batching for models with a symbolic batch dimension; 1 (default) = off. */
   readonly maxBatch?: number;
   /** How long a batch waits for more requests, ms; default 2. */
@@ -53,6 +55,7 @@ export const SERVE_DEFAULTS = {
   maxBodyMb: 20,
   maxPixels: 40_000_000,
   resizePolicy: 'resize' as SizePolicy,
+  pngLevel: 1,
   maxBatch: 1,
   maxDelayMs: 2,
   debug: false,

@@ -38,8 +38,9 @@ export interface GcServer {
   close(): Promise<void>;
 }
 
-export function createServer(options: ServeOptions, images: ImageCodec = defaultImageCodec()): GcServer {
+export function createServer(options: ServeOptions, codec?: ImageCodec): GcServer {
   const opts = resolveServeOptions(options);
+  const images = codec ?? defaultImageCodec(opts.pngLevel);
   const metrics = new ServeMetrics();
   const repository = new ModelRepository({
     target: opts.target,

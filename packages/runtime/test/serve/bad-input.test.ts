@@ -168,6 +168,7 @@ describe('gc-serve bad input', () => {
     expect([...statuses].sort()).toEqual([400, 404, 415]);
     // 2000 x 128 KiB = 250 MiB went through; a leak of even a tenth of the bodies would show.
     expect(after.heapUsed - before.heapUsed).toBeLessThan(24 * 1024 * 1024);
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(24 * 1024 * 1024); // request bodies live here
     expect(after.rss - before.rss).toBeLessThan(96 * 1024 * 1024);
     expect((await fetch(`${srv.url}/v2/health/ready`)).status).toBe(200);
   });

@@ -43,6 +43,7 @@ export function describeModel(slot: ModelSlot): Record<string, unknown> {
     architecture: info.architecture ?? null,
     config: info.config ?? null,
     macs: info.macs ?? null,
+    params: info.params ?? null,
     opset: info.opset ?? null,
     producer: info.producer ?? null,
     graphNodes: info.graphNodes ?? null,
