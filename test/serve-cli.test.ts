@@ -1,5 +1,5 @@
 /**
- * The real `gc-serve` binary (packages/runtime/dist/cli/main.js, built by `tsc -b`) as a child
+ * The real `gc-serve` binary (packages/runtime/bin/gc-serve.js on dist/, built by `tsc -b`) as a child
  * process: arguments, SIGTERM with a request in flight, SIGINT, SIGHUP reload, the environment
  * (token, test crash hook).
  */
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HORSE_PNG, inferValues, metricValue, scaleModel, slowModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
 
-const CLI = join(__dirname, '../packages/runtime/dist/cli/main.js');
+const CLI = join(__dirname, '../packages/runtime/bin/gc-serve.js');
 
 interface Daemon {
   readonly child: ChildProcess;

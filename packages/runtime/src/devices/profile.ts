@@ -43,7 +43,12 @@ export interface DeviceProfile {
   /** `any` for profiles that run everywhere (cpu). */
   readonly architecture: 'x86_64' | 'aarch64' | 'any';
   readonly executionProviders: readonly ExecutionProviderSpec[];
-  readonly threads: { readonly intraOp: number; readonly interOp: number };
+  /**
+   * Thread pools. `spinning` (default true, onnxruntime's default) lets idle pool threads spin-wait
+   * for work: lowest latency when the model owns the cores, wasted CPU when other work (the daemon's
+   * HTTP and image stages, other sessions) needs them.
+   */
+  readonly threads: { readonly intraOp: number; readonly interOp: number; readonly spinning?: boolean };
   readonly precision: 'fp32' | 'fp16' | 'int8';
   readonly graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
   /** How to get onnxruntime with the GPU providers on this device. */

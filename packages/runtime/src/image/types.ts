@@ -68,7 +68,7 @@ export interface EncodeOptions {
   readonly format?: ImageFormat;
   /** JPEG/WebP quality 1..100; default 90. */
   readonly quality?: number;
-  /** PNG zlib level 0..9; default 1: fastest (~2 ms less than 6 at 256x256, ~15% larger files). */
+  /** PNG zlib level 0..9; default DEFAULT_PNG_LEVEL (0, stored: see postprocess.ts for why). */
   readonly pngCompressionLevel?: number;
 }
 

@@ -55,7 +55,7 @@ export const SERVE_DEFAULTS = {
   maxBodyMb: 20,
   maxPixels: 40_000_000,
   resizePolicy: 'resize' as SizePolicy,
-  pngLevel: 1,
+  pngLevel: 0,
   maxBatch: 1,
   maxDelayMs: 2,
   debug: false,

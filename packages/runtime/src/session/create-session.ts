@@ -63,6 +63,9 @@ export async function createSession(
     interOpNumThreads: profile.threads.interOp,
     graphOptimizationLevel: profile.graphOptimizationLevel,
     executionMode: 'sequential',
+    ...(profile.threads.spinning === false
+      ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
+      : {}),
     logSeverityLevel: options.logSeverityLevel ?? 3,
     ...(profiling ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };

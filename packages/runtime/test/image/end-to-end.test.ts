@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
 /**
  * The parts as the daemon and `gc-bench --end-to-end` compose them: an example photo, cropped to
  * the compressed CycleGAN baseline's 256x256 input, run in a worker, encoded per Accept.

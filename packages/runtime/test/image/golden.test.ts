@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
 /**
  * The upstream golden images (`../shared/fixtures/gan-compression/images`): each input PNG through
  * our pipeline (decode -> x/127.5-1 -> exported subnet on onnxruntime -> uint8 -> PNG) must match

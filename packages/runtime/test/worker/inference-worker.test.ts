@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
 /**
  * Workers run the compiled script from packages/runtime/dist (`npm test` runs `tsc -b` first).
  */

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime/test/support/ort-environment.js */
 import { createPool } from '../../src/worker/pool';
 import type { InferencePool, WorkerCrash } from '../../src/worker/types';
 import { CPU_ONLY, tanhModel } from '../support/session-fixtures';
