@@ -7,6 +7,7 @@ import { GcError, type GcErrorCode } from '@gc-edge/exporter';
 const STATUS: Partial<Record<GcErrorCode, number>> = {
   E_BAD_REQUEST: 400,
   E_IMAGE: 400,
+  E_LABEL_MAP: 400,
   E_UNAUTHORIZED: 401,
   E_NOT_FOUND: 404,
   E_MODEL_NOT_FOUND: 404,

@@ -4,7 +4,7 @@
  * behind it (so nodes TensorRT cannot take go to CUDA before CPU), record why an attempt failed,
  * and end on CPU, which onnxruntime always has.
  */
-import { InferenceSession } from 'onnxruntime-node';
+import { env, InferenceSession } from 'onnxruntime-node';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderName, ExecutionProviderSpec } from '../devices/profile';
 import { removeTraces } from './trace-files';
@@ -81,7 +81,10 @@ export interface FallbackResult {
 /** First line of an onnxruntime error, without its log prefix. */
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+  const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+  return /failed to load shared library/i.test(line)
+    ? `${line}: the provider's libraries are not installed (x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md)`
+    : line;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function createWithFallback(
   base: InferenceSession.SessionOptions,
   name: string,
 ): Promise<FallbackResult> {
+  quietOrtLogger();
   const attempts: ProviderAttempt[] = [];
   for (const chain of providerChains(profile)) {
     const head = chain[0]!;
@@ -120,4 +124,17 @@ export async function createWithFallback(
   throw new GcError('E_SESSION', `${name}: onnxruntime cannot load the model on device ${profile.id} (${tried})`, {
     hint: 'check that the file is an ONNX model onnxruntime accepts (opset, operators); gc-export writes such models',
   });
+}
+
+const ORT_LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
+
+/**
+ * onnxruntime's process-wide logger prints every failed provider load (a CUDA/TensorRT library that
+ * is not installed) as red lines on stderr, though the fallback records each reason in `attempts`.
+ * Keep it to fatal errors unless GC_EDGE_ORT_LOG_LEVEL asks otherwise. It takes effect when the
+ * first session of the process is created.
+ */
+function quietOrtLogger(): void {
+  const asked = process.env['GC_EDGE_ORT_LOG_LEVEL'];
+  env.logLevel = ORT_LOG_LEVELS.find((l) => l === asked) ?? 'fatal';
 }

@@ -1,16 +1,16 @@
 /**
- * POST /v1/models/{name}/generate: an encoded image in (PNG/JPEG/WebP body), the generated image
- * out, encoded per `Accept` (PNG by default). Stages: preprocess (decode, orient, resize/crop, to
- * tensor), queue, inference, postprocess (to pixels, encode), each timed into the metrics and the
- * `Server-Timing` header.
+ * POST /v1/models/{name}/generate: an encoded image in (PNG/JPEG/WebP body; a label map PNG for
+ * GauGAN models, see ../model-input.ts), the generated image out, encoded per `Accept` (PNG by
+ * default). Stages: preprocess (decode, resize/crop or label-map encoding, to tensor), queue,
+ * inference, postprocess (to pixels, encode), each timed into the metrics and the `Server-Timing` header.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
-import { formatFromContentType, negotiateImageFormat } from '../../image/accept';
+import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
+import { generateBody, modelInputOf } from '../model-input';
 import { deadlineOf, runModel, serverTiming } from '../run-model';
-import { imageInputOf } from '../image-input';
 
 interface NameParams {
   name: string;
@@ -20,22 +20,19 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.post<{ Params: NameParams }>('/v1/models/:name/generate', async (req, reply) => {
     const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
-    const body = imageBody(req);
+    const contentType = req.headers['content-type'];
+    const body = generateBody(contentType, req.body);
     const format = outputFormat(req.headers.accept);
     const { model } = slot.requireReady();
-    const input = imageInputOf(slot.name, model.info);
+    const input = modelInputOf(ctx, slot.name, model.info);
 
     const t0 = performance.now();
-    const image = await ctx.images.decode(body, {
-      ...(input.height !== undefined && input.width !== undefined ? { width: input.width, height: input.height } : {}),
-      policy: ctx.options.resizePolicy,
-      maxPixels: ctx.options.maxPixels,
-    });
+    const tensor = await input.prepare({ body, contentType, query: req.query });
     const preprocessMs = performance.now() - t0;
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
-    const run = await runModel(ctx, slot, { [input.name]: image.tensor }, deadlineAt, crash);
+    const run = await runModel(ctx, slot, { [input.input]: tensor }, deadlineAt, crash);
     const output = run.outputs[input.output];
     if (!output) throw new GcError('E_INTERNAL', `model '${slot.name}' returned no '${input.output}'`);
 
@@ -53,18 +50,6 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
       )
       .send(encoded.data);
   });
-}
-
-/** The raw body of an image request; E_MEDIA_TYPE for any other Content-Type, E_IMAGE when empty. */
-function imageBody(req: FastifyRequest): Buffer {
-  if (formatFromContentType(req.headers['content-type']) === undefined) {
-    const type = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim();
-    const given = type === '' ? 'no Content-Type' : `Content-Type '${type.slice(0, 80)}'`;
-    throw new GcError('E_MEDIA_TYPE', `${given} is not an image this route takes; send one of ${Object.values(IMAGE_MIME).join(', ')}`);
-  }
-  const body = req.body;
-  if (!Buffer.isBuffer(body) || body.length === 0) throw new GcError('E_IMAGE', 'request body is empty; send the encoded image');
-  return body;
 }
 
 /** The format the Accept header asks for (PNG when it says nothing); E_NOT_ACCEPTABLE when none fits. */

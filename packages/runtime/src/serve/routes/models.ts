@@ -1,11 +1,13 @@
 /**
  * Model metadata and readiness (KServe v2), plus the repository extension's load (= reload) route.
- * Metadata carries gc-edge extras: architecture, config, MACs, provider, where nodes run.
+ * Metadata carries gc-edge extras: architecture, config, MACs, provider, where nodes run, and which
+ * body the generate route takes (an image, or a label map for GauGAN).
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
 import { v2Metadata } from '../kserve';
+import { describeGenerateInput } from '../model-input';
 import type { ModelSlot } from '../repository';
 
 interface NameParams {
@@ -47,6 +49,7 @@ export function describeModel(slot: ModelSlot): Record<string, unknown> {
     opset: info.opset ?? null,
     producer: info.producer ?? null,
     graphNodes: info.graphNodes ?? null,
+    generate: describeGenerateInput(slot.name, info),
     metadata: info.metadata,
     provider: m.provider,
     providerAttempts: m.attempts,
