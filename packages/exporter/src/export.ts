@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { getArchitecture } from './architectures/registry';
 import { GcError } from './errors';
 import { countMacs } from './macs';
@@ -138,7 +139,8 @@ export function buildModel(
     config: spec.config ? formatConfig(spec.config) : '',
     ngf: String(ngf),
     weights_sha256: options.weightsSha256 ?? '',
-    weights: options.randomInit ? `random-init seed ${options.randomInit.seed}` : spec.weights ?? '',
+    // The file's name only: an absolute path would leak the build machine's layout into the model.
+    weights: options.randomInit ? `random-init seed ${options.randomInit.seed}` : spec.weights ? path.basename(spec.weights) : '',
     macs: String(counted.macs),
     macs_convention: 'paper',
     macs_input_shape: [batch, channels, height, width].join('x'),
@@ -171,7 +173,7 @@ export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): Exp
       outputShape: model.graph.outputs[0]!.shape,
       params: Number(m['params']),
       macs: Number(m['macs']),
-      weights: m['weights'] ?? '',
+      weights: options.randomInit ? (m['weights'] ?? '') : (spec.weights ?? ''),
       weightsSha256: sha256,
       bytes: bytes.length,
     },

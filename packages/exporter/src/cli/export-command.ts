@@ -98,14 +98,20 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   },
 };
 
+/** Paths under the working directory are shown relative to it. */
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
 export function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult): string {
   const lines = [
     `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf})`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,
     `  params   ${formatCount(s.params)}`,
     `  MACs     ${formatCount(s.macs)} (paper convention)`,
-    `  weights  ${s.weightsSha256 ? `${s.weights} (sha256 ${s.weightsSha256.slice(0, 12)}...)` : s.weights}`,
-    `  wrote    ${output} (${formatBytes(s.bytes)}) in ${seconds.toFixed(2)} s`,
+    `  weights  ${s.weightsSha256 ? `${displayPath(s.weights)} (sha256 ${s.weightsSha256.slice(0, 12)}...)` : s.weights}`,
+    `  wrote    ${displayPath(output)} (${formatBytes(s.bytes)}) in ${seconds.toFixed(2)} s`,
   ];
   if (verified) {
     lines.push(`  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})`);
