@@ -1,20 +1,52 @@
-/** Writes a file atomically: a temp file beside the target, fsync, rename. Nothing is left on failure. */
+/**
+ * Writes a file atomically: a temp file beside the target, fsync, rename. Nothing is left on failure,
+ * and `removePendingTemps` lets a signal handler clean up a write that is interrupted.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GcError } from './errors';
+
+const pending = new Set<string>();
 
 export function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${rand}.tmp`);
 }
 
-/** Checks the folder and writes the complete temp file; returns its path. */
-function writeTemp(target: string, data: Uint8Array | string): string {
-  const dir = path.dirname(path.resolve(target));
+/** Removes the temp files of writes still in progress (for SIGINT/SIGTERM handlers). */
+export function removePendingTemps(): void {
+  for (const tmp of pending) fs.rmSync(tmp, { force: true });
+  pending.clear();
+}
+
+/**
+ * Where a write to `target` really lands: through a symlink to its file. Refuses what a rename would
+ * destroy rather than write: a folder, a device, a FIFO or a socket.
+ */
+export function resolveWriteTarget(target: string): string {
+  if (target === '') throw new GcError('E_ARGS', 'the output path is empty', { hint: 'pass a file name, e.g. -o model.onnx' });
+  let real = path.resolve(target);
+  try {
+    real = fs.realpathSync(target);
+  } catch {
+    // does not exist yet (or a dangling link): written as given
+  }
+  const stat = fs.statSync(real, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) {
+    const kind = stat.isDirectory() ? 'a folder' : 'not a regular file';
+    throw new GcError('E_OUTPUT', `${target}: is ${kind}; the output must be a file`, { hint: 'pick a file path, e.g. -o model.onnx' });
+  }
+  const dir = path.dirname(real);
   if (!fs.existsSync(dir)) {
     throw new GcError('E_OUTPUT', `${target}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another output path' });
   }
-  const tmp = tempPathFor(target);
+  return real;
+}
+
+/** Writes the complete temp file for `real` (a resolved target); returns its path. */
+function writeTemp(target: string, real: string, data: Uint8Array | string): string {
+  const tmp = tempPathFor(real);
+  pending.add(tmp);
   try {
     const fd = fs.openSync(tmp, 'wx', 0o644);
     try {
@@ -24,10 +56,15 @@ function writeTemp(target: string, data: Uint8Array | string): string {
       fs.closeSync(fd);
     }
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    drop(tmp);
     throw writeError(target, e);
   }
   return tmp;
+}
+
+function drop(tmp: string): void {
+  fs.rmSync(tmp, { force: true });
+  pending.delete(tmp);
 }
 
 function writeError(target: string, e: unknown): GcError {
@@ -36,31 +73,34 @@ function writeError(target: string, e: unknown): GcError {
   return new GcError('E_OUTPUT', `${target}: cannot write (${code})`, { hint: 'check the path and permissions', cause: e });
 }
 
-function commit(tmp: string, target: string): void {
+function commit(target: string, tmp: string, real: string): void {
   try {
-    fs.renameSync(tmp, target);
+    fs.renameSync(tmp, real);
+    pending.delete(tmp);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    drop(tmp);
     throw writeError(target, e);
   }
 }
 
 /**
- * Writes `bytes` to `target` via a temp file. `beforeRename` runs after the temp file is complete
- * (e.g. a verification step); if it throws, the temp file is removed and the target is untouched.
+ * Writes `bytes` to `target` via a temp file. `beforeRename` runs after the temp file is complete;
+ * if it throws, the temp file is removed and the target is untouched.
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array | string, beforeRename?: () => Promise<void>): Promise<void> {
-  const tmp = writeTemp(target, bytes);
+  const real = resolveWriteTarget(target);
+  const tmp = writeTemp(target, real, bytes);
   try {
     if (beforeRename) await beforeRename();
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    drop(tmp);
     throw e;
   }
-  commit(tmp, target);
+  commit(target, tmp, real);
 }
 
 /** The synchronous form, for reports and other small files. */
 export function writeFileAtomicSync(target: string, data: Uint8Array | string): void {
-  commit(writeTemp(target, data), target);
+  const real = resolveWriteTarget(target);
+  commit(target, writeTemp(target, real, data), real);
 }

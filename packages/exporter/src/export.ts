@@ -11,6 +11,7 @@ import { countMacs } from './macs';
 import { encodeModel } from './onnx/codec';
 import { DEFAULT_OPSET, checkOpset } from './ops/opset';
 import { GraphBuilder, type Dim, type Model } from './onnx/graph';
+import { requireRegularFile } from './files';
 import { randomStateDict } from './random-init';
 import { formatConfig } from './subnet/config';
 import type { SubnetSpec } from './subnet/spec';
@@ -36,6 +37,8 @@ export interface ExportSummary {
   readonly architecture: string;
   readonly config: string | null;
   readonly ngf: number;
+  /** Where ngf came from: subnet.json, the weights, or the --random-init default. */
+  readonly ngfSource: 'declared' | 'weights' | 'default';
   readonly opset: number;
   readonly inputShape: readonly Dim[];
   readonly outputShape: readonly Dim[];
@@ -65,6 +68,7 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weig
   options.onStage?.(`reading ${spec.weights}`);
   let bytes: Buffer;
   try {
+    requireRegularFile(spec.weights);
     bytes = fs.readFileSync(spec.weights);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -75,7 +79,16 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weig
   }
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   const weights = readStateDict(bytes, spec.weights);
-  const inferred = arch.inferNgf(weights);
+  let inferred: number;
+  try {
+    inferred = arch.inferNgf(weights);
+  } catch (e) {
+    if (!(e instanceof GcError)) throw e;
+    throw new GcError(e.code, `${spec.weights}: ${e.message}`, {
+      hint: `is this a ${arch.name} supernet? check "architecture" in ${spec.source}`,
+      cause: e,
+    });
+  }
   if (spec.ngf !== undefined && spec.ngf !== inferred) {
     throw new GcError('E_WEIGHTS_SHAPE', `${spec.source}: "ngf" is ${spec.ngf} but ${spec.weights} holds a supernet with ngf ${inferred}`, {
       hint: `set "ngf": ${inferred} or remove it (it is inferred from the weights)`,
@@ -168,6 +181,7 @@ export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): Exp
       architecture: spec.architecture,
       config: spec.config ? formatConfig(spec.config) : null,
       ngf,
+      ngfSource: spec.ngf !== undefined ? 'declared' : options.randomInit ? 'default' : 'weights',
       opset: model.opset,
       inputShape: model.graph.inputs[0]!.shape,
       outputShape: model.graph.outputs[0]!.shape,

@@ -15,6 +15,8 @@ export interface Architecture {
   readonly description: string;
   /** Config entry counts accepted (e.g. [8, 6]); empty when the architecture takes no config. */
   readonly configLengths: readonly number[];
+  /** A config to show in hints (the paper's published one where there is one); '' without a config. */
+  readonly exampleConfig: string;
   /** Extra subnet.json fields this architecture reads (beyond the common ones). */
   readonly extraFields: readonly string[];
 

@@ -144,6 +144,7 @@ export function mobileResnetArchitecture(variant: MobileResnetVariant): Architec
     name: variant.name,
     description: variant.description,
     configLengths: MOBILE_CONFIG_LENGTHS,
+    exampleConfig: '16_16_32_16_32_32_16_16',
     extraFields: [],
     resolveInput: resolveResnetInput,
     inferNgf: (weights: StateDict) => inferStemNgf(weights, variant.name),

@@ -32,6 +32,7 @@ export const mobileSpade: Architecture = {
   name: NAME,
   description: 'GAN Compression SubMobileSPADEGenerator (GauGAN) sliced from a MobileSPADEGenerator supernet',
   configLengths: [SPADE_CONFIG_LENGTH],
+  exampleConfig: '32_32_48_32_32_32_32_24',
   extraFields: SPADE_FIELDS,
 
   resolveInput: spadeInput,

@@ -47,6 +47,7 @@ export const resnet: Architecture = {
   name: NAME,
   description: 'The original CycleGAN/pix2pix ResnetGenerator, 9 blocks (the uncompressed baseline)',
   configLengths: [],
+  exampleConfig: '',
   extraFields: [],
   resolveInput: resolveResnetInput,
   inferNgf: (weights: StateDict) => inferStemNgf(weights, NAME),

@@ -1,7 +1,8 @@
 /** `gc-export <subnet.json>`: the command definition; the work is in export.ts. */
 import * as path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { writeFileAtomic } from '../atomic-write';
+import * as fs from 'node:fs';
+import { removePendingTemps, resolveWriteTarget, writeFileAtomic } from '../atomic-write';
 import { GcError } from '../errors';
 import { exportSubnet, type ExportSummary } from '../export';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
@@ -12,9 +13,9 @@ import { formatBytes, formatCount } from './format';
 export interface ExportArgs {
   subnet: string;
   output?: string;
-  opset: number;
+  opset: string;
   dynamic: boolean;
-  'random-init'?: number;
+  'random-init'?: string;
   verify: boolean;
   json: boolean;
   quiet: boolean;
@@ -22,16 +23,26 @@ export interface ExportArgs {
 }
 
 /** `--random-init` alone means seed 0; otherwise the seed must be a non-negative integer. */
-export function parseSeed(value: unknown): number | undefined {
+export function parseSeed(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
-  if (text === '' || text === 'true') return 0;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new GcError('E_ARGS', `--random-init '${text}': the seed must be a non-negative integer`, {
-      hint: 'e.g. --random-init 7, or --random-init alone for seed 0',
+  if (value === '' || value === 'true') return 0;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new GcError('E_ARGS', `--random-init '${value}': the seed must be a non-negative integer`, {
+      hint: 'e.g. --random-init 7, or --random-init alone for seed 0; put it after the subnet.json',
     });
   }
-  return Number(text);
+  return Number(value);
+}
+
+/** `--opset N`, quoted back when it is not an integer in range. */
+export function parseOpset(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) {
+    throw new GcError('E_ARGS', `--opset '${value}': use an integer from ${MIN_OPSET} to ${MAX_OPSET}`, {
+      hint: `${DEFAULT_OPSET} (the default) is what JetPack-era TensorRT 8.2 parses`,
+    });
+  }
+  return n;
 }
 
 /** Default output: the subnet.json's name with .onnx, next to it. */
@@ -46,13 +57,22 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   builder: (y: Argv) =>
     y
       .positional('subnet', { type: 'string', demandOption: true, describe: 'subnet.json: architecture, config, weights, ngf, input' })
-      .option('output', { alias: 'o', type: 'string', describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]' })
-      .option('opset', { type: 'number', default: DEFAULT_OPSET, describe: `ONNX opset (${MIN_OPSET}-${MAX_OPSET}; 13 = JetPack-era TensorRT)` })
+      .option('output', {
+        alias: 'o',
+        type: 'string',
+        requiresArg: true,
+        describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]',
+      })
+      .option('opset', {
+        type: 'string',
+        requiresArg: true,
+        default: String(DEFAULT_OPSET),
+        describe: `ONNX opset (${MIN_OPSET}-${MAX_OPSET}; 13 = JetPack-era TensorRT)`,
+      })
       .option('dynamic', { type: 'boolean', default: false, describe: 'symbolic batch/height/width dimensions' })
       .option('random-init', {
         type: 'string',
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
-        coerce: parseSeed,
       })
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
@@ -63,23 +83,28 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .example('$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes') as Argv<ExportArgs>,
   handler: async (args) => {
     const started = process.hrtime.bigint();
-    const randomInit = args['random-init'];
+    const randomInit = parseSeed(args['random-init']);
+    const opset = parseOpset(args.opset);
     const progress = !args.quiet && !args.json && process.stderr.isTTY;
     const onStage = progress ? (s: string) => process.stderr.write(`\r\x1b[2K  ${s}...`) : undefined;
     const spec = loadSubnetSpec(args.subnet, { weightsOptional: randomInit !== undefined });
+    const output = args.output ?? defaultOutputPath(args.subnet);
+    refuseOverwritingInputs(output, [args.subnet, ...(spec.weights && randomInit === undefined ? [spec.weights] : [])]);
     const result = exportSubnet(spec, {
-      opset: args.opset,
+      opset,
       dynamic: args.dynamic,
       randomInit: randomInit === undefined ? undefined : { seed: randomInit },
       onStage,
     });
-    const output = args.output ?? defaultOutputPath(args.subnet);
-    let verified: VerifyResult | undefined;
-    onStage?.(`writing ${output}`);
-    await writeFileAtomic(output, result.bytes, async () => {
-      if (!args.verify) return;
+    const exportSeconds = seconds(started);
+
+    // Verified in memory first: an interrupted or failed check never leaves a file behind.
+    let verified: (VerifyResult & { seconds: number }) | undefined;
+    if (args.verify) {
       onStage?.('verifying on onnxruntime against the float64 reference');
-      verified = await verifyModel(result.model, result.bytes);
+      const t0 = process.hrtime.bigint();
+      const result0 = await verifyModel(result.model, result.bytes);
+      verified = { ...result0, seconds: seconds(t0) };
       if (!verified.ok) {
         throw new GcError(
           'E_VERIFY',
@@ -87,16 +112,56 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           { hint: 'the model was not written; rerun with --debug and report it' },
         );
       }
-    });
+    }
+    onStage?.(`writing ${output}`);
+    await withTempCleanupOnSignal(() => writeFileAtomic(output, result.bytes));
     if (progress) process.stderr.write('\r\x1b[2K');
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const total = seconds(started);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ ...result.summary, output, seconds, verify: verified ?? null })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null })}\n`);
     } else if (!args.quiet) {
-      process.stdout.write(formatSummary(result.summary, output, seconds, verified));
+      process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified));
     }
   },
 };
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/** -o must not land on the subnet.json or the weights it reads (through links too). */
+function refuseOverwritingInputs(output: string, inputs: readonly string[]): void {
+  const target = resolveWriteTarget(output);
+  for (const input of inputs) {
+    let real: string;
+    try {
+      real = fs.realpathSync(input);
+    } catch {
+      continue;
+    }
+    if (real === target) {
+      throw new GcError('E_ARGS', `--output ${output} is ${input}, an input of this export; it would be overwritten`, {
+        hint: 'write the model to another file, e.g. -o model.onnx',
+      });
+    }
+  }
+}
+
+/** SIGINT/SIGTERM during a write remove its temp file, then exit 130/143 as a shell expects. */
+async function withTempCleanupOnSignal<T>(work: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removePendingTemps();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 
 /** Paths under the working directory are shown relative to it. */
 function displayPath(p: string): string {
@@ -104,9 +169,9 @@ function displayPath(p: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
-export function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult): string {
+export function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
   const lines = [
-    `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf})`,
+    `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf}${s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : ''})`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,
     `  params   ${formatCount(s.params)}`,
     `  MACs     ${formatCount(s.macs)} (paper convention)`,
@@ -114,7 +179,8 @@ export function formatSummary(s: ExportSummary, output: string, seconds: number,
     `  wrote    ${displayPath(output)} (${formatBytes(s.bytes)}) in ${seconds.toFixed(2)} s`,
   ];
   if (verified) {
-    lines.push(`  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})`);
+    const took = verified.seconds === undefined ? '' : ` in ${verified.seconds.toFixed(1)} s`;
+    lines.push(`  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})${took}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,7 +18,8 @@ export interface CliDefinition {
 export async function runCli(argv: string[], cli: CliDefinition): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    let y = yargs(argv).scriptName(cli.name);
+    // A repeated option takes its last value (-o a -o b writes b), as most command lines do.
+    let y = yargs(argv).scriptName(cli.name).parserConfiguration({ 'duplicate-arguments-array': false });
     for (const command of cli.commands) y = y.command(command);
     if (cli.demandCommand) y = y.demandCommand(1, cli.demandCommand);
     await y

@@ -123,11 +123,23 @@ export class GraphBuilder {
     return outs[0]!;
   }
 
-  /** Renames a value to `name` with an Identity node when needed (graph outputs want fixed names). */
+  /**
+   * Gives a value the fixed name a graph output wants: the node that produces it is made to write
+   * `name` directly (and its readers follow); only a graph input needs an Identity node.
+   */
   rename(value: string, name: string): string {
     if (value === name) return value;
     this.claim(name);
-    this.nodes.push({ opType: 'Identity', name, inputs: [value], outputs: [name], attributes: {} });
+    const at = this.nodes.findIndex((n) => n.outputs.includes(value));
+    if (at < 0) {
+      this.nodes.push({ opType: 'Identity', name, inputs: [value], outputs: [name], attributes: {} });
+      return name;
+    }
+    const swap = (v: string): string => (v === value ? name : v);
+    for (let i = at; i < this.nodes.length; i++) {
+      const n = this.nodes[i]!;
+      this.nodes[i] = { ...n, inputs: n.inputs.map(swap), outputs: n.outputs.map(swap) };
+    }
     return name;
   }
 

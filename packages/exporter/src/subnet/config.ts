@@ -1,5 +1,6 @@
 /** Upstream's config string (`16_16_32_16_32_32_16_16`) or an array of ints -> channel widths. */
 import { GcError } from '../errors';
+import { preview } from './preview';
 
 export function parseConfig(value: unknown, where: string): number[] {
   let entries: unknown[];
@@ -12,8 +13,8 @@ export function parseConfig(value: unknown, where: string): number[] {
     throw configError(where, `must be a string like "16_16_32_16_32_32_16_16" or an array of integers, got ${describe(value)}`);
   }
   return entries.map((e, i) => {
-    if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0) {
-      throw configError(where, `entry ${i} is ${JSON.stringify(e)}; every entry must be a positive integer channel count`);
+    if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0 || e > 65536) {
+      throw configError(where, `entry ${i} is ${preview(e)}; every entry must be a positive integer channel count`);
     }
     return e;
   });
@@ -25,7 +26,7 @@ export function formatConfig(config: readonly number[]): string {
 
 function configError(where: string, what: string): GcError {
   return new GcError('E_CONFIG', `${where}: "config" ${what}`, {
-    hint: 'use the channel configuration printed by upstream search, e.g. "16_16_32_16_32_32_16_16"',
+    hint: 'use the channel configuration upstream\'s search printed: positive integers joined by "_"',
   });
 }
 

@@ -3,11 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GcError } from '../errors';
 import { getArchitecture } from '../architectures/registry';
+import { requireRegularFile } from '../files';
 import { parseConfig } from './config';
+import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';
 
 export const COMMON_FIELDS = ['architecture', 'config', 'weights', 'ngf', 'input', 'output'] as const;
 const INPUT_FIELDS = ['batch', 'channels', 'height', 'width'] as const;
+/** Bounds that keep shapes, MAC counts and ONNX dims far from overflow. */
+const MAX_INPUT: Readonly<Record<keyof InputSpec, number>> = { batch: 4096, channels: 4096, height: 16384, width: 16384 };
 
 export interface ParseOptions {
   /** With --random-init the weights file is not needed (and not read). */
@@ -18,7 +22,8 @@ export interface ParseOptions {
 export function loadSubnetSpec(file: string, options: ParseOptions = {}): SubnetSpec {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    requireRegularFile(file);
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a UTF-8 BOM is not an error
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${code ?? (e as Error).message})`, {
@@ -63,7 +68,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   } else {
     if (obj['config'] === undefined || obj['config'] === null) {
       throw new GcError('E_CONFIG', `${source}: "config" is required for ${arch.name}`, {
-        hint: `give ${arch.configLengths.join(' or ')} channel counts, e.g. "16_16_32_16_32_32_16_16"`,
+        hint: `give ${arch.configLengths.join(' or ')} channel counts, e.g. "${arch.exampleConfig}"`,
       });
     }
     config = parseConfig(obj['config'], source);
@@ -86,7 +91,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
 
   let ngf: number | undefined;
   if (obj['ngf'] !== undefined) {
-    if (!isPositiveInt(obj['ngf'])) throw fail(`"ngf" must be a positive integer, got ${JSON.stringify(obj['ngf'])}`);
+    if (!isPositiveInt(obj['ngf']) || obj['ngf'] > 4096) throw fail(`"ngf" must be a positive integer (at most 4096), got ${preview(obj['ngf'])}`);
     ngf = obj['ngf'];
   }
 
@@ -98,7 +103,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
     for (const key of Object.keys(out)) if (key !== 'channels') throw fail(`unknown field "output.${key}"`, 'known fields: channels');
     const ch = (out as Record<string, unknown>)['channels'];
     if (ch !== undefined) {
-      if (!isPositiveInt(ch)) throw fail(`"output.channels" must be a positive integer, got ${JSON.stringify(ch)}`);
+      if (!isPositiveInt(ch) || ch > 4096) throw fail(`"output.channels" must be a positive integer (at most 4096), got ${preview(ch)}`);
       outputChannels = ch;
     }
   }
@@ -130,7 +135,10 @@ function parseInput(value: unknown, fail: (what: string, hint?: string) => GcErr
     if (!(INPUT_FIELDS as readonly string[]).includes(key)) {
       throw fail(`unknown field "input.${key}"`, `known fields: ${INPUT_FIELDS.join(', ')}`);
     }
-    if (!isPositiveInt(v)) throw fail(`"input.${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+    if (!isPositiveInt(v)) throw fail(`"input.${key}" must be a positive integer, got ${preview(v)}`);
+    if (v > MAX_INPUT[key as keyof InputSpec]) {
+      throw fail(`"input.${key}" is ${v}, over the largest supported ${MAX_INPUT[key as keyof InputSpec]}`, 'export at the size the model will run at');
+    }
     out[key as keyof InputSpec] = v;
   }
   return out;

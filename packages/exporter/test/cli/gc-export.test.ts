@@ -159,8 +159,59 @@ describe('gc-export CLI', () => {
   it('reports bad arguments with exit code 2', () => {
     const r = gcExport(['examples/cyclegan-horse2zebra/subnet.json', '--opset', '9']);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/^error\[E_ARGS\]: .*opset 9/);
+    expect(r.stderr).toMatch(/^error\[E_ARGS\]: --opset '9': use an integer from 11 to 17/);
+    expect(gcExport(['examples/cyclegan-horse2zebra/subnet.json', '--opset', 'abc']).stderr).toMatch(/--opset 'abc'/);
     expect(gcExport([]).status).toBe(2);
+  });
+
+  it('refuses to write the model over its own subnet.json or weights', () => {
+    const dir = tempDir();
+    const weights = path.join(dir, 'supernet.pth');
+    fs.copyFileSync(supernet, weights);
+    const file = writeSubnet(dir, subnet({ weights: 'supernet.pth' }));
+    for (const target of [weights, file]) {
+      const r = gcExport([file, '-o', target]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^error\[E_ARGS\]: --output .* an input of this export/);
+    }
+    expect(fs.readFileSync(weights).equals(fs.readFileSync(supernet))).toBe(true);
+  });
+
+  it('refuses an output path that is a folder or not a regular file, and an empty one', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, subnet());
+    expectCleanError(gcExport([file, '-o', dir]), 'E_OUTPUT', /is a folder/);
+    expectCleanError(gcExport([file, '-o', '/dev/null']), 'E_OUTPUT', /is not a regular file/);
+    expect(gcExport([file, '-o', '']).stderr).toMatch(/^error\[E_ARGS\]: /);
+  });
+
+  it('writes through a symlink to its file and takes the last of repeated options', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, subnet());
+    const real = path.join(dir, 'real.onnx');
+    fs.writeFileSync(real, 'old');
+    fs.symlinkSync(real, path.join(dir, 'link.onnx'));
+    expect(gcExport([file, '-o', path.join(dir, 'ignored.onnx'), '-o', path.join(dir, 'link.onnx'), '-q']).status).toBe(0);
+    expect(fs.lstatSync(path.join(dir, 'link.onnx')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(real).length).toBeGreaterThan(1000);
+    expect(fs.existsSync(path.join(dir, 'ignored.onnx'))).toBe(false);
+  });
+
+  it('accepts a subnet.json with a UTF-8 byte order mark', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, `\uFEFF${JSON.stringify(subnet())}`);
+    expect(gcExport([file, '-q']).status).toBe(0);
+  });
+
+  it('refuses a weights path that is not a regular file instead of reading it forever', () => {
+    const dir = tempDir();
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ weights: '/dev/zero' }))]), 'E_WEIGHTS_IO', /not a regular file/);
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ weights: dir }))]), 'E_WEIGHTS_IO', /EISDIR/);
+  });
+
+  it('refuses input sizes past the supported bound instead of overflowing', () => {
+    const dir = tempDir();
+    expectCleanError(gcExport([writeSubnet(dir, subnet({ input: { height: 1e20, width: 64 } }))]), 'E_SUBNET_JSON', /"input.height" .* over the largest supported 16384/);
   });
 
   it('keeps an existing output file when the export fails', () => {

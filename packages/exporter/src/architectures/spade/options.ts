@@ -48,7 +48,7 @@ export function spadeOptions(spec: SubnetSpec): SpadeOptions {
 
   const cropSize = x['cropSize'];
   if (cropSize === undefined) throw fail('"cropSize" is required for mobile_spade', 'the width the generator was trained at, e.g. 512 for Cityscapes');
-  if (!isPositiveInt(cropSize)) throw fail(`"cropSize" must be a positive integer, got ${JSON.stringify(cropSize)}`);
+  if (!isPositiveInt(cropSize) || cropSize > 16384) throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
 
   const aspectRatio = x['aspectRatio'] ?? DEFAULTS.aspectRatio;
   if (typeof aspectRatio !== 'number' || !Number.isFinite(aspectRatio) || aspectRatio <= 0) {
