@@ -31,3 +31,4 @@ export { checkStateDict } from './weights/check';
 export { gcEdgeVersion } from './version';
 export { runCli } from './cli/run-cli';
 export type { CliDefinition } from './cli/run-cli';
+export { maxAbsDiff } from './max-abs-diff';

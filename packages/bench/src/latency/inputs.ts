@@ -2,7 +2,7 @@
  * Input shapes for a benchmark run (the model's declared shapes, `--shape` overrides, `--batch`)
  * and deterministic input data (a seeded generator, values in [-1, 1] like a normalised image).
  */
-import { GcError, resolveInputShapes, type ShapeOverrides, type ValueInfo } from '@gc-edge/exporter';
+import { GcError, resolveInputShapes, seededRandom, type ShapeOverrides, type ValueInfo } from '@gc-edge/exporter';
 
 /** Folds `--batch` into the shape overrides: the first dimension of every input not overridden. */
 export function withBatch(inputs: readonly ValueInfo[], shapes: ShapeOverrides, batch: number | undefined): ShapeOverrides {
@@ -31,17 +31,11 @@ export function inputShapes(inputs: readonly ValueInfo[], shapes: ShapeOverrides
   return resolveInputShapes(inputs, withBatch(inputs, shapes, batch));
 }
 
-/** Seeded values in [-1, 1] (mulberry32), so runs and machines see the same data. */
+/** Seeded values in [-1, 1] (the exporter's mulberry32), so runs and machines see the same data. */
 export function seededInput(n: number, seed = 1): Float32Array {
-  let a = seed >>> 0;
+  const rand = seededRandom(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = rand() * 2 - 1;
   return out;
 }
 

@@ -22,6 +22,9 @@ export interface ExportArgs {
   debug: boolean;
 }
 
+/** A repeated single-valued option takes its last value (-o a -o b writes b), as most command lines do. */
+const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
 /** `--random-init` alone means seed 0; otherwise the seed must be a non-negative integer. */
 export function parseSeed(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -61,17 +64,20 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         alias: 'o',
         type: 'string',
         requiresArg: true,
+        coerce: last,
         describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]',
       })
       .option('opset', {
         type: 'string',
         requiresArg: true,
+        coerce: last,
         default: String(DEFAULT_OPSET),
         describe: `ONNX opset (${MIN_OPSET}-${MAX_OPSET}; 13 = JetPack-era TensorRT)`,
       })
       .option('dynamic', { type: 'boolean', default: false, describe: 'symbolic batch/height/width dimensions' })
       .option('random-init', {
         type: 'string',
+        coerce: last,
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
       })
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })

@@ -18,8 +18,7 @@ export interface CliDefinition {
 export async function runCli(argv: string[], cli: CliDefinition): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    // A repeated option takes its last value (-o a -o b writes b), as most command lines do.
-    let y = yargs(argv).scriptName(cli.name).parserConfiguration({ 'duplicate-arguments-array': false });
+    let y = yargs(argv).scriptName(cli.name);
     for (const command of cli.commands) y = y.command(command);
     if (cli.demandCommand) y = y.demandCommand(1, cli.demandCommand);
     await y

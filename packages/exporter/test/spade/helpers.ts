@@ -96,15 +96,7 @@ export function runOnnxRuntime(graph: Graph, input: Float32Array, dims: readonly
   return runOnnxRuntimeBytes(encodeModel(modelOf(graph, opset)), input, dims);
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
-  }
-  return m;
-}
+export { maxAbsDiff } from '@gc-edge/exporter';
 
 /**
  * A minimal safetensors writer (header JSON + little-endian data): F32 for everything but

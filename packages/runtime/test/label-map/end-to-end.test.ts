@@ -2,6 +2,7 @@
  * Label-map PNG -> prepareLabelMap -> a mobile_spade model gc-export built -> onnxruntime -> PNG:
  * against upstream's outputs (the spade fixture), and with the shipped Cityscapes example label map.
  */
+import { maxAbsDiff } from '@gc-edge/exporter';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -48,11 +49,6 @@ async function run(model: Uint8Array, data: Float32Array, dims: readonly number[
   }
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 describe('label map -> mobile_spade -> image', () => {
   const exported = fixtureModel();

@@ -63,11 +63,6 @@ export function tanhReference(scale: number, input: Float32Array): Float32Array 
   return input.map((v) => Math.tanh(v * scale));
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+export { maxAbsDiff } from '@gc-edge/exporter';
 
 export const BASELINE_CYCLEGAN = path.resolve(__dirname, '../../../../../shared/bench/cyclegan-compressed/baseline-torch-export.onnx');
