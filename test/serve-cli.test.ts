@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { HORSE_PNG, inferValues, metricValue, scaleModel, slowModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
 
@@ -69,21 +70,50 @@ describe('gc-serve CLI', () => {
     const p = run(['--help']);
     expect((await p.exit).code).toBe(0);
     expect(p.stdout()).toMatch(/gc-serve <model>/);
-    for (const flag of ['--device', '--host', '--port', '--workers', '--queue-size', '--timeout-ms', '--max-body-mb', '--max-pixels', '--resize-policy', '--max-batch', '--max-delay-ms']) {
+    for (const flag of ['--device', '--host', '--port', '--workers', '--queue-size', '--timeout-ms', '--max-body-mb', '--max-pixels', '--max-model-pixels', '--resize-policy', '--max-batch', '--max-delay-ms']) {
       expect(p.stdout()).toContain(flag);
     }
   });
 
   it.each([
-    [['m.onnx', '--workers', '0'], 2, /error\[E_ARGS\]: --workers 0: expected an integer in \[1, 64\]/],
+    [['m.onnx', '--workers', '0'], 2, /error\[E_ARGS\]: --workers '0': expected an integer in \[1, 64\]/],
     [["m.onnx", "--resize-policy", "squash"], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
     [['/no/such/model.onnx', '--device', 'cpu'], 1, /error\[E_MODEL_NOT_FOUND\]: '\/no\/such\/model.onnx' does not exist/],
     [['m.onnx', '--device', 'toaster'], 1, /error\[E_DEVICE\]: unknown device profile "toaster". Should be one of: auto, .*cpu/],
+    [['m.onnx', '--device', 'cpu', '--max-body-mb', 'abc'], 2, /error\[E_ARGS\]: --max-body-mb 'abc': expected a positive number\n  hint: run gc-serve --help/],
+    [['m.onnx', '--device', 'cpu', '--port', '0x10'], 2, /error\[E_ARGS\]: --port '0x10': expected an integer in \[0, 65535\]/],
+    [['m.onnx', '--device', 'cpu', '--timeout-ms', ''], 2, /error\[E_ARGS\]: --timeout-ms '': expected an integer in \[1, \d+\]/],
+    [['m.onnx', '--device', 'cpu', '--max-model-pixels', '1e3.5'], 2, /error\[E_ARGS\]: --max-model-pixels '1e3.5': expected an integer/],
   ])('refuses %j with exit %i and a one-line error', async (args, code, message) => {
     const p = run(args as string[]);
     expect((await p.exit).code).toBe(code);
     expect(p.stderr()).toMatch(message);
     expect(p.stderr()).not.toMatch(/\n\s+at /); // no stack trace without --debug
+  });
+
+  it('refuses a port in use with E_LISTEN and a hint, not as a bug, and exits 1', async () => {
+    const target = writeModel(dir, 'listen', scaleModel(1));
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const p = run([target, '--device', 'cpu', '--port', String(port)]);
+      expect((await p.exit).code).toBe(1);
+      expect(p.stderr()).toContain(`error[E_LISTEN]: cannot listen on 127.0.0.1:${port}: the port is already in use\n  hint: stop what holds it, or pick another --port`);
+      expect(p.stderr()).not.toMatch(/E_INTERNAL|a bug in gc-edge/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it.each([
+    ['256.1.1.1', /error\[E_LISTEN\]: cannot listen on 256\.1\.1\.1:0: --host '256\.1\.1\.1' is neither an IP address nor a name that resolves\n  hint: --host takes/],
+    ['192.0.2.1', /error\[E_LISTEN\]: cannot listen on 192\.0\.2\.1:0: '192\.0\.2\.1' is not an address of this machine/], // TEST-NET-1: never local
+  ])('refuses --host %s with E_LISTEN and a hint, exit 1', async (host, message) => {
+    const p = run([writeModel(dir, 'host', scaleModel(1)), '--device', 'cpu', '--port', '0', '--host', host]);
+    expect((await p.exit).code).toBe(1);
+    expect(p.stderr()).toMatch(message);
+    expect(p.stderr()).not.toMatch(/E_INTERNAL|a bug in gc-edge/);
   });
 
   it('on SIGTERM finishes the request in flight, refuses new ones and exits 0', async () => {

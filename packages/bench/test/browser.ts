@@ -69,3 +69,15 @@ export async function inspectCharts(browser: BrowserContext, file: string): Prom
   await page.close();
   return { ...result, errors, requests };
 }
+
+/** Opens `file`, waits for the charts, and returns what `expression` (run in the page) evaluates to. */
+export async function evaluateInPage<T>(browser: BrowserContext, file: string, expression: string): Promise<T> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`file://${path.resolve(file)}`);
+    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
+    return (await page.evaluate(expression)) as T;
+  } finally {
+    await page.close();
+  }
+}

@@ -98,6 +98,25 @@ describe('the measurement loop', () => {
     expect(m.warmupRuns).toBe(10);
   });
 
+  it('refuses to measure zero timed runs', async () => {
+    const f = fakeRun(1);
+    await expect(measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 0, minDurationS: 0, now: f.now })).rejects.toThrow(/minIterations must be an integer >= 1, got 0/);
+  });
+
+  it('reports warm-up progress apart from the timed runs', async () => {
+    const f = fakeRun(100);
+    const seen: string[] = [];
+    await measure(f.run, {
+      warmupRuns: 2,
+      warmupSeconds: 0,
+      minIterations: 2,
+      minDurationS: 0,
+      now: f.now,
+      onProgress: (p) => seen.push(`${p.phase} ${p.iterations} ${p.fraction}`),
+    });
+    expect(seen).toEqual(['warmup 1 0.5', 'warmup 2 1', 'timed 1 0.5', 'timed 2 1']);
+  });
+
   it('never exceeds --max-iterations', async () => {
     const f = fakeRun(1);
     const m = await measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 1000, minDurationS: 0, maxIterations: 7, now: f.now });

@@ -37,6 +37,10 @@ export type GcErrorCode =
   | 'E_DEADLINE'
   | 'E_WORKER_CRASHED'
   | 'E_SHUTTING_DOWN'
+  | 'E_METHOD_NOT_ALLOWED'
+  | 'E_REQUEST_TIMEOUT'
+  // gc-serve start-up: the address cannot be bound (in use, not local, unresolvable, privileged)
+  | 'E_LISTEN'
   | 'E_INTERNAL';
 
 export interface GcErrorOptions {

@@ -2,6 +2,10 @@
  * --random-init: seeded, supernet-shaped weights for what-if latency and MACs before any training.
  * Convolution weights and biases follow PyTorch's default init (uniform in +-1/sqrt(fan_in)), so
  * activations stay in a realistic range; BatchNorm running statistics are mean ~ 0, var in [0.5, 1.5].
+ *
+ * One exception: the bias of the depthwise conv that opens upstream's SeparableConv2d is 0 (see
+ * `isDeadBias`). It cannot change the output, and a random one makes the network ill-conditioned in
+ * float32, so `--verify` would fail on a correct export.
  */
 import type { StateDict, Tensor } from './tensor';
 import { numel } from './tensor';
@@ -16,6 +20,21 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Whether `key` is the bias of the depthwise conv that opens upstream's SeparableConv2d
+ * (`<name>.conv.0`, weight [C, 1, k, k]; mobile_resnet blocks and the SPADE gamma/beta heads). The
+ * next layer (`conv.1`, InstanceNorm without affine parameters) subtracts each channel's mean, so this
+ * bias has no effect on the output and never gets a gradient: a trained checkpoint keeps upstream's
+ * init value, 0 (init_weights zeroes every conv bias). A random one (+-1/3 for a 3x3 depthwise conv)
+ * dwarfs the conv's signal: SPADE heads saw channel means 30x their std, and onnxruntime's float32
+ * InstanceNorm turned that into 1e-4 output errors at 512x256.
+ */
+export function isDeadBias(key: string, shapes: ReadonlyMap<string, readonly number[]>): boolean {
+  if (!key.endsWith('.conv.0.bias')) return false;
+  const weight = shapes.get(`${key.slice(0, -'bias'.length)}weight`);
+  return weight !== undefined && weight.length === 4 && weight[1] === 1;
 }
 
 export function randomStateDict(shapes: ReadonlyMap<string, readonly number[]>, seed: number): StateDict {
@@ -36,6 +55,9 @@ export function randomStateDict(shapes: ReadonlyMap<string, readonly number[]>, 
       for (let i = 0; i < data.length; i++) data[i] = 0.5 + rand();
     } else if (key.endsWith('running_mean')) {
       for (let i = 0; i < data.length; i++) data[i] = (rand() - 0.5) * 0.2;
+    } else if (isDeadBias(key, shapes)) {
+      // Stays 0; the draws are still taken so every other tensor is what this seed always gave.
+      for (let i = 0; i < data.length; i++) rand();
     } else {
       // Conv/ConvTranspose weights and biases; 1-D weights (affine norms) get values around 1.
       const fanIn = fanIns.get(prefix) ?? (shape.length >= 2 ? numel(shape.slice(1)) : 1);

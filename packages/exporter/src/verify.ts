@@ -17,31 +17,84 @@ export interface VerifyResult {
   readonly seed: number;
 }
 
-/** A seeded input: images in [-1, 1]; for label-map models a random one-hot map plus an edge channel. */
+/**
+ * Regions in a seeded label map: about the objects in a street scene, at any resolution (so a small
+ * test export sees the same kind of map as a full-size one).
+ */
+export const LABEL_MAP_REGIONS = 48;
+
+/** A seeded input: images in [-1, 1]; for label-map models a street-scene-like label map (`labelMapInput`). */
 export function seededInput(model: Model, shape: readonly number[], seed: number): Float32Array {
   const rand = seededRandom(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   if (model.metadata['architecture'] === 'mobile_spade') {
-    const [b, c, h, w] = shape as [number, number, number, number];
-    const plane = h * w;
-    const labels = c - 1;
-    const block = 8;
-    for (let bi = 0; bi < b; bi++) {
-      for (let y = 0; y < h; y += block) {
-        for (let x = 0; x < w; x += block) {
-          const cls = Math.floor(rand() * labels);
-          for (let yy = y; yy < Math.min(h, y + block); yy++) {
-            for (let xx = x; xx < Math.min(w, x + block); xx++) data[(bi * c + cls) * plane + yy * w + xx] = 1;
-          }
-        }
-      }
-      for (let i = 0; i < plane; i++) data[(bi * c + labels) * plane + i] = rand() < 0.1 ? 1 : 0;
-    }
+    labelMapInput(data, shape as [number, number, number, number], rand);
     return data;
   }
   for (let i = 0; i < n; i++) data[i] = rand() * 2 - 1;
   return data;
+}
+
+/**
+ * What upstream's SPADE preprocessing makes of a label map: per batch item, LABEL_MAP_REGIONS regions
+ * of varied size (a Voronoi diagram in pixel units, each site's distances divided by a size factor in
+ * [1/2, 2]), each one random class (one-hot over the first c - 1 channels); the last channel is the
+ * instance-edge map (get_edges: 1 on both sides of every boundary between two regions). Large flat
+ * regions and thin edges, as in real maps: random blocks with scattered edge pixels are easier on
+ * float32 than the maps the model serves.
+ */
+function labelMapInput(data: Float32Array, shape: readonly [number, number, number, number], rand: () => number): void {
+  const [b, c, h, w] = shape;
+  const plane = h * w;
+  const labels = c - 1;
+  const sy = new Float64Array(LABEL_MAP_REGIONS);
+  const sx = new Float64Array(LABEL_MAP_REGIONS);
+  const inv = new Float64Array(LABEL_MAP_REGIONS);
+  const cls = new Int32Array(LABEL_MAP_REGIONS);
+  const region = new Int32Array(plane);
+  for (let bi = 0; bi < b; bi++) {
+    for (let k = 0; k < LABEL_MAP_REGIONS; k++) {
+      sy[k] = rand() * h;
+      sx[k] = rand() * w;
+      const size = 2 ** (2 * rand() - 1);
+      inv[k] = 1 / (size * size);
+      cls[k] = Math.floor(rand() * labels);
+    }
+    const base = bi * c * plane;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let best = Infinity;
+        let at = 0;
+        for (let k = 0; k < LABEL_MAP_REGIONS; k++) {
+          const dy = y + 0.5 - sy[k]!;
+          const dx = x + 0.5 - sx[k]!;
+          const d = (dy * dy + dx * dx) * inv[k]!;
+          if (d < best) {
+            best = d;
+            at = k;
+          }
+        }
+        region[y * w + x] = at;
+        if (labels > 0) data[base + cls[at]! * plane + y * w + x] = 1;
+      }
+    }
+    const edge = base + labels * plane;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        const r = region[i];
+        if (
+          (x > 0 && region[i - 1] !== r) ||
+          (x < w - 1 && region[i + 1] !== r) ||
+          (y > 0 && region[i - w] !== r) ||
+          (y < h - 1 && region[i + w] !== r)
+        ) {
+          data[edge + i] = 1;
+        }
+      }
+    }
+  }
 }
 
 export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Promise<VerifyResult> {

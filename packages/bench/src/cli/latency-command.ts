@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { checkConvention, GcError } from '@gc-edge/exporter';
 import { parseShapeArgs } from '../latency/inputs';
+import { last, parseNumberArg, type NumberRule } from './numeric-args';
 import { progressBar } from '../latency/progress';
 import { DEFAULT_CV_THRESHOLD, runLatency } from '../latency/run-latency';
 import { writeFileAtomicSync } from '@gc-edge/exporter';
@@ -9,21 +10,24 @@ import { latencyHtml } from '../report/latency-html';
 import { latencyMarkdown } from '../report/latency-markdown';
 import { latencyText } from '../report/latency-text';
 
+/** Numeric options arrive as the text typed (see numeric-args.ts); defaults are numbers. */
+type NumberText = string | number;
+
 export interface LatencyArgs {
   model: string;
   device: string;
-  warmup: number;
-  'warmup-seconds': number;
-  'min-iterations': number;
-  'min-duration': number;
-  'max-iterations'?: number;
-  threads?: number;
-  'inter-op-threads'?: number;
+  warmup: NumberText;
+  'warmup-seconds': NumberText;
+  'min-iterations': NumberText;
+  'min-duration': NumberText;
+  'max-iterations'?: NumberText;
+  threads?: NumberText;
+  'inter-op-threads'?: NumberText;
   shape?: string[];
-  batch?: number;
+  batch?: NumberText;
   'end-to-end': boolean;
   image?: string;
-  'cv-threshold': number;
+  'cv-threshold': NumberText;
   convention: string;
   json?: string;
   markdown?: string;
@@ -32,12 +36,31 @@ export interface LatencyArgs {
   debug: boolean;
 }
 
-function nonNegative(flag: string, v: number | undefined, integer = true): void {
-  if (v === undefined) return;
-  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
-    throw new GcError('E_ARGS', `--${flag} ${v}: must be a non-negative ${integer ? 'integer' : 'number'}`);
-  }
+const QUICK = 'for a quick check: --min-iterations 1 --min-duration 0';
+
+/** The numeric options, checked and quoted back when wrong. */
+export function latencyNumbers(args: LatencyArgs) {
+  const n = (flag: keyof LatencyArgs & string, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
+  return {
+    warmup: n('warmup', { integer: true, min: 0 })!,
+    warmupSeconds: n('warmup-seconds', { min: 0 })!,
+    minIterations: n('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` })!,
+    minDuration: n('min-duration', { min: 0 })!,
+    maxIterations: n('max-iterations', { integer: true, min: 1, hint: 'at least one timed run is needed' }),
+    threads: n('threads', { integer: true, min: 0, hint: "0 = onnxruntime's default (one thread per physical core)" }),
+    interOpThreads: n('inter-op-threads', { integer: true, min: 0 }),
+    batch: n('batch', { integer: true, min: 1 }),
+    cvThreshold: n('cv-threshold', { min: 0, hint: 'a fraction: 0.1 flags runs whose std is above 10% of the mean' })!,
+  };
 }
+
+const num = (describe: string, dflt?: number) => ({
+  type: 'string' as const,
+  requiresArg: true,
+  coerce: last,
+  describe,
+  ...(dflt !== undefined ? { default: dflt as unknown as string } : {}),
+});
 
 export const latencyCommand: CommandModule<object, LatencyArgs> = {
   command: 'latency <model>',
@@ -46,18 +69,18 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx file' })
       .option('device', { alias: 'd', type: 'string', default: 'auto', describe: 'device profile id (devices/*.json), a profile file, or auto' })
-      .option('warmup', { type: 'number', default: 10, describe: 'warm-up runs, excluded from the figures' })
-      .option('warmup-seconds', { type: 'number', default: 1, describe: 'and keep warming up at least this long' })
-      .option('min-iterations', { type: 'number', default: 100, describe: 'timed runs: at least this many...' })
-      .option('min-duration', { type: 'number', default: 10, describe: '...and at least this many seconds' })
-      .option('max-iterations', { type: 'number', describe: 'never more timed runs than this' })
-      .option('threads', { type: 'number', describe: "intra-op threads (0 = onnxruntime's default) [default: the profile's]" })
-      .option('inter-op-threads', { type: 'number', describe: "inter-op threads [default: the profile's]" })
+      .option('warmup', num('warm-up runs, excluded from the figures', 10))
+      .option('warmup-seconds', num('and keep warming up at least this long', 1))
+      .option('min-iterations', num('timed runs: at least this many (>= 1)...', 100))
+      .option('min-duration', num('...and at least this many seconds', 10))
+      .option('max-iterations', num('never more timed runs than this'))
+      .option('threads', num("intra-op threads (0 = onnxruntime's default: one per physical core) [default: the profile's]"))
+      .option('inter-op-threads', num("inter-op threads (unused: sessions run sequentially) [default: the profile's]"))
       .option('shape', { type: 'string', array: true, describe: 'input shape for symbolic dims: input=1x3x512x512 or height=512' })
-      .option('batch', { type: 'number', describe: 'batch size (dynamic-batch models)' })
+      .option('batch', num('batch size (dynamic-batch models)'))
       .option('end-to-end', { type: 'boolean', default: false, describe: 'also time decode / preprocess / postprocess / encode with the image pipeline' })
       .option('image', { type: 'string', describe: 'image for --end-to-end [default: a synthetic PNG of the input size]' })
-      .option('cv-threshold', { type: 'number', default: DEFAULT_CV_THRESHOLD, describe: 'coefficient of variation above which the result is flagged unstable' })
+      .option('cv-threshold', num('coefficient of variation above which the result is flagged unstable', DEFAULT_CV_THRESHOLD))
       .option('convention', { type: 'string', default: 'paper', describe: 'MAC convention for the report: paper | exact' })
       .option('json', { type: 'string', describe: 'write the versioned JSON report to FILE' })
       .option('markdown', { type: 'string', describe: 'write a Markdown report to FILE' })
@@ -68,13 +91,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .example('$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports')
       .example('$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano') as Argv<LatencyArgs>,
   handler: async (args) => {
-    nonNegative('warmup', args.warmup);
-    nonNegative('warmup-seconds', args['warmup-seconds'], false);
-    nonNegative('min-iterations', args['min-iterations']);
-    nonNegative('min-duration', args['min-duration'], false);
-    nonNegative('max-iterations', args['max-iterations']);
-    nonNegative('cv-threshold', args['cv-threshold'], false);
-    if (args['max-iterations'] === 0) throw new GcError('E_ARGS', '--max-iterations 0: at least one timed run is needed');
+    const v = latencyNumbers(args);
     if (args.image && !args['end-to-end']) throw new GcError('E_ARGS', '--image is used with --end-to-end only');
     const bar = progressBar(process.stderr, !args.quiet);
     let report;
@@ -82,16 +99,16 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       report = await runLatency({
         model: args.model,
         device: args.device,
-        ...(args.threads !== undefined ? { threads: args.threads } : {}),
-        ...(args['inter-op-threads'] !== undefined ? { interOpThreads: args['inter-op-threads'] } : {}),
+        ...(v.threads !== undefined ? { threads: v.threads } : {}),
+        ...(v.interOpThreads !== undefined ? { interOpThreads: v.interOpThreads } : {}),
         shapes: parseShapeArgs(args.shape),
-        ...(args.batch !== undefined ? { batch: args.batch } : {}),
-        warmupRuns: args.warmup,
-        warmupSeconds: args['warmup-seconds'],
-        minIterations: args['min-iterations'],
-        minDurationS: args['min-duration'],
-        ...(args['max-iterations'] !== undefined ? { maxIterations: args['max-iterations'] } : {}),
-        cvThreshold: args['cv-threshold'],
+        ...(v.batch !== undefined ? { batch: v.batch } : {}),
+        warmupRuns: v.warmup,
+        warmupSeconds: v.warmupSeconds,
+        minIterations: v.minIterations,
+        minDurationS: v.minDuration,
+        ...(v.maxIterations !== undefined ? { maxIterations: v.maxIterations } : {}),
+        cvThreshold: v.cvThreshold,
         convention: checkConvention(args.convention),
         endToEnd: args['end-to-end'],
         ...(args.image ? { image: args.image } : {}),

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { GcError } from '@gc-edge/exporter';
+import { perImageMacs } from '../report/latency-sections';
 import type { LatencyReport } from '../report/types';
 
 export interface CompareRow {
@@ -16,17 +17,24 @@ export interface CompareRow {
   readonly architecture: string | null;
   readonly config: string | null;
   readonly provider: string;
+  /** The input the model ran on (batch first) and its batch. */
+  readonly inputShape: readonly number[];
+  readonly batch: number;
   readonly fps: number;
   readonly p50: number;
   readonly p99: number;
-  readonly macs: number | null;
+  /** MACs per image (one batch element), the figure papers quote. */
+  readonly macsPerImage: number | null;
+  readonly macsConvention: string;
   readonly params: number | null;
   readonly stable: boolean;
   /** fps / baseline fps on the same device; null without a baseline there. */
   readonly speedup: number | null;
-  /** baseline MACs / these MACs; null without a baseline (or MACs). */
+  /** baseline MACs per image / these MACs per image, same convention; null otherwise. */
   readonly macsReduction: number | null;
   readonly isBaseline: boolean;
+  /** `model on device`, unique across rows (a repeated measurement gets ` #2`): chart labels. */
+  readonly label: string;
 }
 
 export interface Comparison {
@@ -70,9 +78,16 @@ export function buildComparison(reports: readonly { file: string; report: Latenc
     const key = deviceKey(x.report);
     if (isBase(x) && !baseByDevice.has(key)) baseByDevice.set(key, x.report);
   }
+  const seen = new Map<string, number>();
   const rows = reports.map(({ file, report: r }): CompareRow => {
     const key = deviceKey(r);
     const base = baseByDevice.get(key);
+    const perImage = perImageMacs(r);
+    const basePerImage = base ? perImageMacs(base) : null;
+    const sameConvention = base !== undefined && base.model.macsConvention === r.model.macsConvention;
+    const name = `${r.model.name} on ${key}`;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
     return {
       file,
       device: key,
@@ -80,15 +95,19 @@ export function buildComparison(reports: readonly { file: string; report: Latenc
       architecture: r.model.architecture,
       config: r.model.config,
       provider: r.session.provider,
+      inputShape: r.settings.inputShape,
+      batch: r.settings.batch,
       fps: r.fps,
       p50: r.latencyMs.p50,
       p99: r.latencyMs.p99,
-      macs: r.model.macs,
+      macsPerImage: perImage,
+      macsConvention: r.model.macsConvention,
       params: r.model.params,
       stable: r.stable,
       speedup: base ? r.fps / base.fps : null,
-      macsReduction: base && base.model.macs !== null && r.model.macs ? base.model.macs / r.model.macs : null,
+      macsReduction: sameConvention && basePerImage !== null && perImage ? basePerImage / perImage : null,
       isBaseline: base === r,
+      label: n === 1 ? name : `${name} #${n}`,
     };
   });
   rows.sort((a, b) => a.device.localeCompare(b.device) || Number(b.isBaseline) - Number(a.isBaseline) || b.fps - a.fps);

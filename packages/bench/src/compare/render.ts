@@ -3,83 +3,114 @@ import { formatMacs, formatParams, fpsText, markdownTable, ms } from '../report/
 import { htmlTable, renderPage, type ChartSpec } from '../report/html-page';
 import type { Comparison, CompareRow } from './build';
 
-const HEADER = ['device', 'model', 'provider', 'FPS', 'p50 ms', 'p99 ms', 'MACs', 'params', 'speed-up', 'MACs reduction'];
-const ALIGN: ('l' | 'r')[] = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
+const COLUMNS: readonly { readonly head: string; readonly align: 'l' | 'r'; readonly cell: (r: CompareRow) => string }[] = [
+  { head: 'device', align: 'l', cell: (r) => r.device },
+  { head: 'model', align: 'l', cell: (r) => `${r.model}${r.isBaseline ? ' (baseline)' : ''}${r.stable ? '' : ' (unstable)'}` },
+  { head: 'provider', align: 'l', cell: (r) => r.provider },
+  { head: 'input', align: 'l', cell: (r) => r.inputShape.join('x') },
+  { head: 'batch', align: 'r', cell: (r) => String(r.batch) },
+  { head: 'FPS', align: 'r', cell: (r) => fpsText(r.fps) },
+  { head: 'p50 ms', align: 'r', cell: (r) => ms(r.p50) },
+  { head: 'p99 ms', align: 'r', cell: (r) => ms(r.p99) },
+  { head: 'MACs / image', align: 'r', cell: (r) => formatMacs(r.macsPerImage) },
+  { head: 'MAC convention', align: 'l', cell: (r) => r.macsConvention },
+  { head: 'params', align: 'r', cell: (r) => formatParams(r.params) },
+  { head: 'speed-up', align: 'r', cell: (r) => (r.speedup === null ? '—' : `${r.speedup.toFixed(2)}x`) },
+  { head: 'MACs reduction', align: 'r', cell: (r) => (r.macsReduction === null ? '—' : `${r.macsReduction.toFixed(1)}x`) },
+];
+
+const HEADER = COLUMNS.map((c) => c.head);
+const ALIGN = COLUMNS.map((c) => c.align);
 
 function cells(r: CompareRow): string[] {
-  return [
-    r.device,
-    `${r.model}${r.isBaseline ? ' (baseline)' : ''}${r.stable ? '' : ' (unstable)'}`,
-    r.provider,
-    fpsText(r.fps),
-    ms(r.p50),
-    ms(r.p99),
-    formatMacs(r.macs),
-    formatParams(r.params),
-    r.speedup === null ? '—' : `${r.speedup.toFixed(2)}x`,
-    r.macsReduction === null ? '—' : `${r.macsReduction.toFixed(1)}x`,
-  ];
+  return COLUMNS.map((c) => c.cell(r));
+}
+
+function note(c: Comparison): string {
+  return (
+    `Speed-up and MACs reduction are over ${c.baseline} measured on the same device. FPS = batch x 1000 / mean latency; ` +
+    'MACs are per image (one batch element) at the input shown, in the convention shown (reductions only between the same convention).'
+  );
 }
 
 export function comparisonMarkdown(c: Comparison): string {
-  return [
-    '# gc-bench compare',
-    '',
-    `Speed-up and MACs reduction are over ${c.baseline} measured on the same device; FPS = batch x 1000 / mean latency.`,
-    '',
-    markdownTable(HEADER, c.rows.map(cells), ALIGN),
-    '',
-  ].join('\n');
+  return ['# gc-bench compare', '', note(c), '', markdownTable(HEADER, c.rows.map(cells), ALIGN), ''].join('\n');
 }
 
 const PALETTE = ['#3b6fd8', '#e07b39', '#2a9d8f', '#b5179e', '#8a9a5b', '#e9c46a', '#6c757d', '#d62828'];
 
+/** Log-axis bounds a decade-aligned step beyond the data, so no point sits on an axis. */
+export function logAxisRange(values: readonly number[]): { min: number; max: number } | undefined {
+  const v = values.filter((x) => x > 0);
+  if (v.length === 0) return undefined;
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return { min: 10 ** Math.floor(Math.log10(lo * 0.8)), max: 10 ** Math.ceil(Math.log10(hi * 1.25)) };
+}
+
 export function comparisonCharts(c: Comparison): ChartSpec[] {
-  const fpsPerDevice: ChartSpec = {
+  // One bar per report (a category per row, labelled model + device), coloured by device.
+  const fpsPerReport: ChartSpec = {
     id: 'chart-fps-per-device',
-    title: 'FPS per device',
+    title: 'FPS of every measurement, by device',
     config: {
       type: 'bar',
       data: {
-        labels: c.devices,
-        datasets: c.models.map((m, i) => ({
-          label: m,
-          data: c.devices.map((d) => c.rows.find((r) => r.device === d && r.model === m)?.fps ?? null),
+        labels: c.rows.map((r) => [r.model, r.device]),
+        datasets: c.devices.map((d, i) => ({
+          label: d,
+          data: c.rows.map((r) => (r.device === d ? r.fps : null)),
           backgroundColor: PALETTE[i % PALETTE.length],
         })),
       },
-      options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'frames per second' } } } },
+      options: {
+        skipNull: true,
+        plugins: { gcValueLabels: { display: true } },
+        scales: { y: { beginAtZero: true, grace: '10%', title: { display: true, text: 'frames per second' } } },
+      },
     },
   };
+  const points = c.rows.filter((r) => r.macsPerImage !== null);
+  const range = logAxisRange(points.map((r) => r.macsPerImage! / 1e9));
+  const conventions = [...new Set(points.map((r) => r.macsConvention))].join(' / ');
   const macsVsFps: ChartSpec = {
     id: 'chart-macs-vs-fps',
-    title: 'MACs vs FPS',
+    title: 'MACs per image vs FPS',
     config: {
       type: 'scatter',
       data: {
         datasets: c.devices.map((d, i) => ({
           label: d,
-          data: c.rows.filter((r) => r.device === d && r.macs !== null).map((r) => ({ x: r.macs! / 1e9, y: r.fps, model: r.model })),
+          data: points
+            .filter((r) => r.device === d)
+            .map((r) => ({ x: r.macsPerImage! / 1e9, y: r.fps, label: r.model, tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS` })),
           backgroundColor: PALETTE[i % PALETTE.length],
           pointRadius: 6,
+          pointHoverRadius: 8,
         })),
       },
       options: {
+        plugins: { gcPointLabels: { display: true } },
         scales: {
-          x: { type: 'logarithmic', title: { display: true, text: 'GMACs per image (log)' } },
-          y: { beginAtZero: true, title: { display: true, text: 'frames per second' } },
+          x: {
+            type: 'logarithmic',
+            ...(range ?? {}),
+            ticks: { maxRotation: 0, autoSkipPadding: 14 },
+            title: { display: true, text: `GMACs per image (log, ${conventions || 'paper'} convention)` },
+          },
+          y: { beginAtZero: true, grace: '15%', title: { display: true, text: 'frames per second' } },
         },
       },
     },
   };
-  return [fpsPerDevice, macsVsFps];
+  return [fpsPerReport, macsVsFps];
 }
 
 export function comparisonHtml(c: Comparison): string {
   const num = ALIGN.map((a) => a === 'r');
   return renderPage({
     title: 'gc-bench: latency benchmark report',
-    subtitle: `${c.rows.length} measurement(s) on ${c.devices.length} device(s); speed-up over ${c.baseline} on the same device`,
+    subtitle: `${c.rows.length} measurement(s) on ${c.devices.length} device(s). ${note(c)}`,
     sectionsBefore: htmlTable(HEADER, c.rows.map(cells), num),
     charts: comparisonCharts(c),
     sectionsAfter: `<h2>Report files</h2>${htmlTable(['model', 'device', 'file'], c.rows.map((r) => [r.model, r.device, r.file]))}`,

@@ -9,7 +9,7 @@ import { GcError } from '@gc-edge/exporter';
 import { encodeRgb, preprocessImage, rgbToTensor, tensorToRgb, type FloatTensor, type GcSession } from '@gc-edge/runtime';
 import type { EndToEndResult, PipelineStage } from '../report/types';
 import { PIPELINE_STAGES } from '../report/types';
-import { measure, type MeasureOptions } from './measure';
+import { measure, warmUp, type MeasureOptions } from './measure';
 import { fps, summarize } from './stats';
 
 /** A smooth RGB gradient PNG of the model's input size (when no --image is given). */
@@ -79,7 +79,7 @@ export async function measureEndToEnd(
     stageSamples.postprocess.push(t4 - t3);
     stageSamples.encode.push(t5 - t4);
   };
-  await measure(timed, { ...options, minIterations: 0, minDurationS: 0, maxIterations: 0 });
+  await warmUp(timed, options);
   recording = true;
   const m = await measure(timed, { ...options, warmupRuns: 0, warmupSeconds: 0 });
   const totals = m.samplesMs.map((_, i) => PIPELINE_STAGES.reduce((s, st) => s + stageSamples[st][i]!, 0));

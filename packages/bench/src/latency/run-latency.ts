@@ -4,7 +4,6 @@
  * from the profiling trace of the first run, so the timed runs are not profiled.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   countMacs,
@@ -15,13 +14,16 @@ import {
   type ShapeOverrides,
 } from '@gc-edge/exporter';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
+import { readModelFile } from '../model-file';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from '../report/types';
 import { benchVersion } from '../version';
 import { measureEndToEnd } from './end-to-end';
 import { inputShapes, seededInput, withBatch } from './inputs';
 import { measure } from './measure';
+import { reportPlacement } from './placement';
 import { coefficientOfVariation, fps, summarize } from './stats';
 import { systemInfo } from './system-info';
+import { effectiveThreads } from './threads';
 
 export interface LatencyOptions {
   readonly model: string;
@@ -47,24 +49,26 @@ export interface LatencyOptions {
 
 export const DEFAULT_CV_THRESHOLD = 0.1;
 
-function readModelFile(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new GcError('E_ARGS', `${file}: cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      hint: 'pass the path of a .onnx file (gc-export writes one)',
-      cause: e,
-    });
-  }
+/** The counts the loop needs, checked for library callers too (the CLI checks them as it parses). */
+function checkCounts(o: LatencyOptions): void {
+  const bad = (flag: string, v: number, expected: string, hint?: string): never => {
+    throw new GcError('E_ARGS', `${flag} ${v}: expected ${expected}`, hint ? { hint } : {});
+  };
+  const isInt = (v: number, min: number): boolean => Number.isSafeInteger(v) && v >= min;
+  if (!isInt(o.minIterations, 1)) bad('--min-iterations', o.minIterations, 'an integer >= 1', 'at least one timed run is needed; for a quick check: --min-iterations 1 --min-duration 0');
+  if (o.maxIterations !== undefined && !isInt(o.maxIterations, 1)) bad('--max-iterations', o.maxIterations, 'an integer >= 1', 'at least one timed run is needed');
+  if (!isInt(o.warmupRuns, 0)) bad('--warmup', o.warmupRuns, 'an integer >= 0');
+  if (!(o.warmupSeconds >= 0)) bad('--warmup-seconds', o.warmupSeconds, 'a number >= 0');
+  if (!(o.minDurationS >= 0)) bad('--min-duration', o.minDurationS, 'a number >= 0');
 }
 
 function withThreads(profile: DeviceProfile, o: LatencyOptions): DeviceProfile {
   for (const [flag, v] of [['--threads', o.threads], ['--inter-op-threads', o.interOpThreads]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new GcError('E_ARGS', `${flag} ${v}: must be a non-negative integer (0 = onnxruntime's default)`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new GcError('E_ARGS', `${flag} ${v}: expected an integer >= 0 (0 = onnxruntime's default)`);
   }
   return {
     ...profile,
-    threads: { intraOp: o.threads ?? profile.threads.intraOp, interOp: o.interOpThreads ?? profile.threads.interOp },
+    threads: { ...profile.threads, intraOp: o.threads ?? profile.threads.intraOp, interOp: o.interOpThreads ?? profile.threads.interOp },
   };
 }
 
@@ -81,6 +85,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   const cvThreshold = o.cvThreshold ?? DEFAULT_CV_THRESHOLD;
   const convention = o.convention ?? 'paper';
   const warnings: string[] = [];
+  checkCounts(o);
+  o.onProgress?.(0, 'reading the model');
   const bytes = readModelFile(o.model);
   const model = readModelForCounting(bytes, o.model);
   const inputs = model.graph.inputs;
@@ -109,6 +115,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       const dims = shapes.get(inp.name)!;
       feeds[inp.name] = { data: seededInput(dims.reduce((a, b) => a * b, 1)), dims };
     }
+    o.onProgress?.(0, 'first inference (profiled, for placement)');
     const t0 = performance.now();
     await session.run(feeds);
     const firstRunMs = performance.now() - t0;
@@ -120,7 +127,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       minIterations: o.minIterations,
       minDurationS: o.minDurationS,
       ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
-      onProgress: (p) => o.onProgress?.(p.fraction, `${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
+      onProgress: (p) => o.onProgress?.(p.fraction, `${p.phase === 'warmup' ? 'warm-up' : 'timed'}: ${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
     });
     const latencyMs = summarize(m.samplesMs);
     const cv = coefficientOfVariation(latencyMs);
@@ -161,6 +168,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
         bytes: bytes.length,
         macs,
+        macsPerImage: macs === null ? null : macs / batch,
         params,
         macsConvention: convention,
         inputShape,
@@ -180,14 +188,14 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       session: {
         executionProviders: session.attempts.map((a) => (a.ok ? { provider: a.provider, ok: true } : { provider: a.provider, ok: false, error: a.error ?? '' })),
         provider: session.provider,
-        placement: { byProvider: { ...placement.byProvider }, summary: placement.summary },
+        placement: reportPlacement(placement, session.info.graphNodes ?? model.graph.nodes.length),
         createMs: session.loadMs,
         firstRunMs,
       },
       settings: {
         batch,
         inputShape,
-        threads: { ...profile.threads },
+        threads: effectiveThreads(profile.threads),
         precision: profile.precision,
         graphOptimizationLevel: profile.graphOptimizationLevel,
         warmupRuns: m.warmupRuns,

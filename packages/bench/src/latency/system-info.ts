@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { systemProbe } from '@gc-edge/runtime';
 
 export interface CpuInfo {
   readonly model: string;
@@ -35,12 +36,12 @@ function distro(): string | undefined {
 }
 
 function gpuName(): string | null {
-  try {
-    const model = fs.readFileSync('/proc/device-tree/model', 'utf8').replace(/\0/g, '').trim();
-    if (/jetson|tegra/i.test(model)) return model;
-  } catch {
-    // not a device-tree machine
-  }
+  // A Jetson's GPU is on the SoC: name the board (its compatible names a Tegra SoC; the model may not
+  // say Jetson, e.g. Clara-AGX).
+  const model = systemProbe.deviceTreeModel();
+  const compatible = systemProbe.deviceTreeCompatible() ?? [];
+  const soc = compatible.find((c) => /^nvidia,tegra\d/i.test(c));
+  if (soc || (model && /jetson|tegra/i.test(model))) return `${model || 'NVIDIA Tegra board'}${soc ? ` (${soc})` : ''}`;
   const r = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
   if (r.status === 0 && r.stdout.trim()) return r.stdout.trim().split('\n').join(', ');
   return null;

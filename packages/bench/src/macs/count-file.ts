@@ -1,16 +1,10 @@
 /** `gc-bench macs` as functions: count a model file, and print the result. */
-import * as fs from 'node:fs';
-import { countMacs, GcError, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/exporter';
+import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/exporter';
+import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
 
 export function countModelFile(file: string, convention: MacConvention, shapes: ShapeOverrides = {}): MacCount {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new GcError('E_ARGS', `${file}: cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-  }
-  return countMacs(readModelForCounting(bytes, file), { convention, shapes });
+  return countMacs(readModelForCounting(readModelFile(file), file), { convention, shapes });
 }
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */

@@ -45,9 +45,16 @@ th{background:#eef1f5}
 canvas{width:100%!important;height:280px!important}
 .warn{background:#fff7e0;border:1px solid #f0d080;border-radius:6px;padding:8px 12px;margin:4px 0}
 .ok{color:#1a7f37}.bad{color:#b42318}
+details{margin:8px 0}summary{cursor:pointer;color:#3b4a66;padding:4px 0}
 footer{color:#7a8394;font-size:12px;margin-top:32px}
 `;
 
+/*
+ * Draws the charts. Two small plugins, enabled per chart in options.plugins: gcPointLabels writes
+ * each data point's `label` beside it (scatter), gcValueLabels writes each bar's value on top of it.
+ * A data point's `tooltip` string replaces the default tooltip line. What they wrote is kept on
+ * `chart.$gcLabels` for the browser test.
+ */
 const DRAW = `
 (function(){
   var specs = JSON.parse(document.getElementById('gc-chart-specs').textContent);
@@ -55,9 +62,79 @@ const DRAW = `
   Chart.defaults.animation = false;
   Chart.defaults.responsive = true;
   Chart.defaults.maintainAspectRatio = false;
+  function eachElement(chart, fn) {
+    chart.data.datasets.forEach(function(ds, i) {
+      var meta = chart.getDatasetMeta(i);
+      if (meta.hidden) return;
+      meta.data.forEach(function(el, j) { fn(ds.data[j], el); });
+    });
+  }
+  Chart.register({
+    id: 'gcPointLabels',
+    defaults: { display: false },
+    afterDatasetsDraw: function(chart, args, opts) {
+      if (!opts.display) return;
+      var ctx = chart.ctx, area = chart.chartArea, drawn = [], boxes = [], h = 14;
+      ctx.save();
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.fillStyle = '#1d2330';
+      ctx.textBaseline = 'bottom';
+      function free(b) {
+        return boxes.every(function(o) { return b.r < o.l || b.l > o.r || b.b < o.t || b.t > o.b; });
+      }
+      eachElement(chart, function(p, el) {
+        if (!p || typeof p.label !== 'string') return;
+        var w = ctx.measureText(p.label).width, right = el.x + 8 + w <= area.right;
+        var x = right ? el.x + 8 : el.x - 8 - w;
+        // beside the point, else the nearest free row above or below it (close points do not overprint)
+        var offsets = [-4, h, -4 - h, 2 * h, -4 - 2 * h, 3 * h], box = null;
+        for (var k = 0; k < offsets.length && !box; k++) {
+          var y = Math.min(area.bottom, Math.max(area.top + h, el.y + offsets[k]));
+          var b = { l: x, r: x + w, t: y - h, b: y };
+          if (free(b) || k === offsets.length - 1) box = b;
+        }
+        boxes.push(box);
+        ctx.textAlign = 'left';
+        ctx.fillText(p.label, box.l, box.b);
+        drawn.push(p.label);
+      });
+      ctx.restore();
+      chart.$gcLabels = drawn;
+    }
+  });
+  Chart.register({
+    id: 'gcValueLabels',
+    defaults: { display: false },
+    afterDatasetsDraw: function(chart, args, opts) {
+      if (!opts.display) return;
+      var ctx = chart.ctx, drawn = [];
+      ctx.save();
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.fillStyle = '#1d2330';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      eachElement(chart, function(v, el) {
+        if (typeof v !== 'number') return;
+        var text = v >= 100 ? v.toFixed(0) : v.toFixed(1);
+        ctx.fillText(text, el.x, el.y - 3);
+        drawn.push(text);
+      });
+      ctx.restore();
+      chart.$gcLabels = drawn;
+    }
+  });
+  function tooltipLine(ctx) {
+    var raw = ctx.raw;
+    return raw && typeof raw === 'object' && typeof raw.tooltip === 'string' ? raw.tooltip : undefined;
+  }
   specs.forEach(function(s){
     var el = document.getElementById(s.id);
-    if (el) window.gcCharts[s.id] = new Chart(el.getContext('2d'), s.config);
+    if (!el) return;
+    var o = s.config.options = s.config.options || {};
+    o.plugins = o.plugins || {};
+    o.plugins.tooltip = o.plugins.tooltip || {};
+    o.plugins.tooltip.callbacks = { label: tooltipLine };
+    window.gcCharts[s.id] = new Chart(el.getContext('2d'), s.config);
   });
   document.body.dataset.chartsReady = 'true';
 })();

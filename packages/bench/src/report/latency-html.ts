@@ -6,6 +6,9 @@ import {
   STAT_KEYS,
   endToEndRows,
   machineRows,
+  NODE_HEADER,
+  nodeRows,
+  nodesTitle,
   placementRows,
   referenceRows,
   settingsRows,
@@ -23,8 +26,12 @@ export function latencyHtml(r: LatencyReport): string {
     htmlTable([...STAT_KEYS], [statsRow(r.latencyMs)], STAT_KEYS.map(() => true)),
   ].join('\n');
   const after = [
-    '<h2>Where the nodes ran</h2>',
-    htmlTable(['provider', 'kernels'], placementRows(r), [false, true]),
+    '<h2>Where the model ran</h2>',
+    `<p>${escapeHtml(r.session.placement.summary)}. Counted from onnxruntime's profiling trace of the first run: kernels of the optimised graph (fused, with inserted copies), not the ONNX file's nodes.</p>`,
+    htmlTable(['execution provider', 'kernels'], placementRows(r), [false, true]),
+    nodeRows(r).length > 0
+      ? `<details id="placement-nodes"><summary>${escapeHtml(nodesTitle(r))}</summary>${htmlTable([...NODE_HEADER], nodeRows(r))}</details>`
+      : '',
     r.endToEnd ? `<h2>End to end (${escapeHtml(r.endToEnd.image)}, ${r.endToEnd.iterations} runs): ${r.endToEnd.fps.toFixed(1)} FPS</h2>` : '',
     r.endToEnd ? htmlTable(['stage', ...STAT_KEYS], endToEndRows(r), [false, ...STAT_KEYS.map(() => true)]) : '',
     '<h2>Settings</h2>',

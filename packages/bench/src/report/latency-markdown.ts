@@ -4,6 +4,9 @@ import {
   STAT_KEYS,
   endToEndRows,
   machineRows,
+  NODE_HEADER,
+  nodeRows,
+  nodesTitle,
   placementRows,
   referenceRows,
   settingsRows,
@@ -13,24 +16,33 @@ import {
 } from './latency-sections';
 import type { LatencyReport } from './types';
 
-function kv(rows: Rows): string {
-  return markdownTable(['', ''], rows);
+/** A two-column table with real headers (GitHub renders an empty header row as a blank bar). */
+function kv(first: string, rows: Rows): string {
+  return markdownTable([first, 'value'], rows);
+}
+
+/** A table folded away in a <details> block (GitHub renders it collapsed). */
+function collapsible(summary: string, table: string): string {
+  return `<details>\n<summary>${summary.replace(/</g, '&lt;')}</summary>\n\n${table}\n\n</details>`;
 }
 
 export function latencyMarkdown(r: LatencyReport): string {
   const parts = [
     `# gc-bench latency: ${r.model.name} on ${r.device.profile}`,
     '',
-    kv(summaryRows(r)),
+    kv('measure', summaryRows(r)),
     '',
     '## Latency (ms)',
     '',
     markdownTable([...STAT_KEYS], [statsRow(r.latencyMs)], STAT_KEYS.map(() => 'r')),
     '',
-    '## Where the nodes ran',
+    '## Where the model ran',
     '',
-    markdownTable(['provider', 'kernels'], placementRows(r), ['l', 'r']),
+    `${r.session.placement.summary}. Counted from onnxruntime's profiling trace of the first run: kernels of the optimised graph, not the ONNX file's nodes.`,
+    '',
+    markdownTable(['execution provider', 'kernels'], placementRows(r), ['l', 'r']),
   ];
+  if (nodeRows(r).length > 0) parts.push('', collapsible(nodesTitle(r), markdownTable([...NODE_HEADER], nodeRows(r))));
   if (r.endToEnd) {
     parts.push(
       '',
@@ -39,7 +51,7 @@ export function latencyMarkdown(r: LatencyReport): string {
       markdownTable(['stage', ...STAT_KEYS], endToEndRows(r), ['l', ...STAT_KEYS.map(() => 'r' as const)]),
     );
   }
-  parts.push('', '## Settings', '', kv(settingsRows(r)), '', '## Machine', '', kv(machineRows(r)));
+  parts.push('', '## Settings', '', kv('setting', settingsRows(r)), '', '## Machine', '', kv('machine', machineRows(r)));
   if (r.reference.length > 0) {
     parts.push('', '## Published reference figures for this device', '', markdownTable(['model', 'FPS', 'latency ms', 'source'], referenceRows(r)));
   }

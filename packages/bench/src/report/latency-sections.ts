@@ -5,11 +5,23 @@ import { PIPELINE_STAGES, type LatencyReport } from './types';
 
 export type Rows = [string, string][];
 
+/** MACs per image (what papers quote); reports before macsPerImage existed divide by the batch. */
+export function perImageMacs(r: LatencyReport): number | null {
+  if (r.model.macsPerImage !== undefined) return r.model.macsPerImage;
+  return r.model.macs === null ? null : r.model.macs / r.settings.batch;
+}
+
+function macsText(r: LatencyReport): string {
+  const batch = r.settings.batch;
+  const total = batch > 1 && r.model.macs !== null ? `; ${formatMacs(r.model.macs)} per run of batch ${batch}` : '';
+  return `${formatMacs(perImageMacs(r))} MACs per image${total} / ${formatParams(r.model.params)} params (${r.model.macsConvention} convention)`;
+}
+
 export function summaryRows(r: LatencyReport): Rows {
   return [
     ['Model', `${r.model.name}${r.model.architecture ? ` (${r.model.architecture}${r.model.config ? ` ${r.model.config}` : ''})` : ''}`],
-    ['Input', r.settings.inputShape.join('x')],
-    ['MACs / params', `${formatMacs(r.model.macs)} / ${formatParams(r.model.params)} (${r.model.macsConvention} convention)`],
+    ['Input', `${r.settings.inputShape.join('x')} (batch ${r.settings.batch})`],
+    ['MACs / params', macsText(r)],
     ['Device profile', `${r.device.profile} — ${r.device.profileName}${r.device.detectedBy ? ` (auto: ${r.device.detectedBy})` : ''}`],
     ['Execution provider', `${r.session.provider}; ${r.session.placement.summary}`],
     ['Latency p50 / p99', `${ms(r.latencyMs.p50)} ms / ${ms(r.latencyMs.p99)} ms`],
@@ -25,10 +37,16 @@ export function statsRow(s: LatencyStats): string[] {
   return STAT_KEYS.map((k) => ms(s[k]));
 }
 
+function threadsText(t: LatencyReport['settings']['threads']): string {
+  if (t.note) return `${t.intraOp} intra-op — ${t.note}`;
+  // reports before gc-bench 0.2 kept the requested counts only
+  return `intra-op ${t.intraOp === 0 ? "onnxruntime's default" : t.intraOp} / inter-op ${t.interOp === 0 ? "onnxruntime's default" : t.interOp}`;
+}
+
 export function settingsRows(r: LatencyReport): Rows {
   const s = r.settings;
   return [
-    ['Threads (intra-op / inter-op)', `${s.threads.intraOp === 0 ? 'default' : s.threads.intraOp} / ${s.threads.interOp === 0 ? 'default' : s.threads.interOp}`],
+    ['Threads', threadsText(s.threads)],
     ['Precision (profile)', s.precision],
     ['Graph optimisation', s.graphOptimizationLevel],
     ['Warm-up', `${s.warmupRuns} runs, ${s.warmupSeconds.toFixed(2)} s (excluded)`],
@@ -48,10 +66,26 @@ export function machineRows(r: LatencyReport): Rows {
   ];
 }
 
+/** Kernels per provider, largest first. */
 export function placementRows(r: LatencyReport): string[][] {
   return Object.entries(r.session.placement.byProvider)
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([p, n]) => [p, String(n)]);
+}
+
+export const NODE_HEADER = ['node (optimised graph)', 'op', 'execution provider'] as const;
+
+/** Every executed kernel and its provider, in execution order (empty for old reports). */
+export function nodeRows(r: LatencyReport): string[][] {
+  return (r.session.placement.nodes ?? []).map((n) => [n.name, n.opType, n.provider]);
+}
+
+/** The collapsible table's title: `Per-node placement (206 kernels after graph optimisation; 129 graph nodes)`. */
+export function nodesTitle(r: LatencyReport): string {
+  const p = r.session.placement;
+  const kernels = p.nodes?.length ?? 0;
+  const graph = p.graphNodes !== undefined && p.graphNodes !== null ? `; the ONNX graph has ${p.graphNodes} nodes` : '';
+  return `Per-node placement: ${kernels} ${kernels === 1 ? 'kernel' : 'kernels'} after graph optimisation${graph}`;
 }
 
 export function endToEndRows(r: LatencyReport): string[][] {

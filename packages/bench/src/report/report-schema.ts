@@ -26,12 +26,13 @@ export const REPORT_JSON_SCHEMA: JsonSchema = obj({
     sha256: str,
     bytes: nonNeg,
     macs: { type: ['number', 'null'], minimum: 0 },
+    macsPerImage: { type: ['number', 'null'], minimum: 0 },
     params: { type: ['number', 'null'], minimum: 0 },
     macsConvention: { enum: ['paper', 'exact'] },
     inputShape: dims,
     architecture: strOrNull,
     config: strOrNull,
-  }),
+  }, ['macsPerImage']),
   device: obj({
     profile: str,
     profileName: str,
@@ -45,14 +46,31 @@ export const REPORT_JSON_SCHEMA: JsonSchema = obj({
   session: obj({
     executionProviders: { type: 'array', items: obj({ provider: str, ok: { type: 'boolean' }, error: str }, ['error']) },
     provider: str,
-    placement: obj({ byProvider: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }, summary: str }),
+    placement: obj(
+      {
+        byProvider: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+        summary: str,
+        nodes: { type: 'array', items: obj({ name: str, opType: str, provider: str }) },
+        kernels: { type: 'integer', minimum: 0 },
+        graphNodes: { type: ['integer', 'null'], minimum: 0 },
+      },
+      ['nodes', 'kernels', 'graphNodes'],
+    ),
     createMs: nonNeg,
     firstRunMs: nonNeg,
   }),
   settings: obj({
     batch: { type: 'integer', minimum: 1 },
     inputShape: dims,
-    threads: obj({ intraOp: { type: 'integer', minimum: 0 }, interOp: { type: 'integer', minimum: 0 } }),
+    threads: obj(
+      {
+        intraOp: { type: 'integer', minimum: 0 },
+        interOp: { type: 'integer', minimum: 0 },
+        requested: obj({ intraOp: { type: 'integer', minimum: 0 }, interOp: { type: 'integer', minimum: 0 } }),
+        note: str,
+      },
+      ['requested', 'note'],
+    ),
     precision: str,
     graphOptimizationLevel: str,
     warmupRuns: nonNeg,
@@ -103,18 +121,54 @@ export function validateReport(json: unknown, file: string): LatencyReport {
   return json as LatencyReport;
 }
 
-export function readReport(file: string): LatencyReport {
-  let text: string;
+/** The first bytes of a file, escaped (`\n`, `\xNN`) so a binary file cannot garble the terminal. */
+export function escapedPreview(bytes: Uint8Array, max = 24): string {
+  let out = '';
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 0x0a) out += '\\n';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === 0x09) out += '\\t';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b === 0x22) out += '\\"';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `"${out}${bytes.length > max ? '...' : ''}"`;
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  if (bytes.subarray(0, 4096).includes(0)) return true;
+  return !isUtf8(bytes);
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readReport(file: string): LatencyReport {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new GcError('E_REPORT', `${file}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e });
   }
+  const hint = 'pass report files written by gc-bench latency --json';
+  if (looksBinary(bytes)) {
+    throw new GcError('E_REPORT', `${file}: a binary file, not a JSON report (it starts ${escapedPreview(bytes)})`, { hint });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    throw new GcError('E_REPORT', `${file}: not valid JSON (${(e as Error).message})`, { cause: e });
+    // V8's message quotes the text it choked on, raw: say where instead, with an escaped preview
+    const at = /position (\d+)/.exec((e as Error).message);
+    const where = at ? ` at character ${at[1]}` : '';
+    throw new GcError('E_REPORT', `${file}: not valid JSON${where} (it starts ${escapedPreview(bytes)})`, { hint, cause: e });
   }
   return validateReport(json, file);
 }

@@ -16,8 +16,13 @@ export interface ReportModel {
   readonly name: string;
   readonly sha256: string;
   readonly bytes: number;
-  /** null when the graph holds an op the MAC counter does not know (see warnings). */
+  /**
+   * MACs of one inference at `inputShape`, i.e. for the whole batch; null when the graph holds an op
+   * the MAC counter does not know (see warnings). Compare models with `macsPerImage`.
+   */
   readonly macs: number | null;
+  /** `macs` / batch: what papers quote ("GMACs per image"). Absent in reports of gc-bench < 0.2. */
+  readonly macsPerImage?: number | null;
   readonly params: number | null;
   readonly macsConvention: MacConvention;
   readonly inputShape: readonly number[];
@@ -45,21 +50,60 @@ export interface ReportProviderAttempt {
   readonly error?: string;
 }
 
+/** One kernel onnxruntime executed, and the execution provider it ran on. */
+export interface PlacedNode {
+  /** Node name in onnxruntime's optimised graph (fused nodes get new names). */
+  readonly name: string;
+  readonly opType: string;
+  /** Short provider name: CPU, CUDA, TensorRT, ... */
+  readonly provider: string;
+}
+
+/**
+ * Where the model ran, from onnxruntime's profiling trace of the first inference. Counts are of
+ * executed kernels after onnxruntime's graph optimisations (fusions, layout transforms, inserted
+ * copies), so they are not the model's ONNX node count (`graphNodes`).
+ */
+export interface ReportPlacement {
+  /** Executed kernels per provider. */
+  readonly byProvider: Readonly<Record<string, number>>;
+  /** `206 kernels on CPU after graph optimisation (129 graph nodes)`. */
+  readonly summary: string;
+  /** Every executed kernel: node name -> provider. Absent in reports of gc-bench < 0.2. */
+  readonly nodes?: readonly PlacedNode[];
+  /** Kernels executed (the sum of byProvider). */
+  readonly kernels?: number;
+  /** Nodes in the ONNX file's graph, before onnxruntime's optimisations; null when unknown. */
+  readonly graphNodes?: number | null;
+}
+
 export interface ReportSession {
   /** Providers tried in the profile's order, with why each failed. */
   readonly executionProviders: readonly ReportProviderAttempt[];
   /** The provider the session ended on. */
   readonly provider: string;
-  /** Executed kernels per provider, from onnxruntime's profiling trace. */
-  readonly placement: { readonly byProvider: Readonly<Record<string, number>>; readonly summary: string };
+  readonly placement: ReportPlacement;
   readonly createMs: number;
   readonly firstRunMs: number;
+}
+
+export interface ReportThreads {
+  readonly intraOp: number;
+  /** As requested: onnxruntime uses no inter-op pool in sequential execution (how sessions run). */
+  readonly interOp: number;
+  /** What the profile or --threads / --inter-op-threads asked (0 = onnxruntime's default). */
+  readonly requested?: { readonly intraOp: number; readonly interOp: number };
+  readonly note?: string;
 }
 
 export interface ReportSettings {
   readonly batch: number;
   readonly inputShape: readonly number[];
-  readonly threads: { readonly intraOp: number; readonly interOp: number };
+  /**
+   * Threads the session used: `intraOp` is the real pool size (onnxruntime's default resolved when
+   * 0 was asked), `requested` what the profile / flags asked, `note` how it was resolved.
+   */
+  readonly threads: ReportThreads;
   /** The profile's precision; fp32 in effect when the session ended on CPU. */
   readonly precision: string;
   readonly graphOptimizationLevel: string;

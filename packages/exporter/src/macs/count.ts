@@ -20,6 +20,19 @@ function initializerValue(name: string, t: InitializerData): Value {
   return { shape: [...t.dims], dtype: 'int', data: Array.from(t.data, Number), initializer: name };
 }
 
+/**
+ * A plausible concrete shape for an input with symbolic dims, for hints: fixed dims kept; in an
+ * image-like NCHW input the batch is 1, the channels 3 and the spatial dims 256.
+ */
+export function exampleDims(shape: readonly (number | string)[]): number[] {
+  return shape.map((d, i) => {
+    if (typeof d === 'number') return d;
+    if (i === 0) return 1;
+    if (shape.length === 4 && i === 1) return 3;
+    return 256;
+  });
+}
+
 /** Resolves every graph input to a concrete shape with the overrides; errors list what is missing. */
 export function resolveInputShapes(inputs: readonly ValueInfo[], shapes: ShapeOverrides = {}): Map<string, number[]> {
   const dimNames = new Set(inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')));
@@ -39,6 +52,21 @@ export function resolveInputShapes(inputs: readonly ValueInfo[], shapes: ShapeOv
       if (inp.shape.length > 0 && dims.length !== inp.shape.length) {
         throw new GcError('E_ARGS', `--shape ${inp.name}: gave ${dims.length} dims [${dims.join('x')}], the input has ${inp.shape.length} [${inp.shape.join('x')}]`);
       }
+      // Only symbolic dims may be set: a fixed dim is baked into the graph (Reshape constants,
+      // exported padding), so counting or running at another size would be wrong or fail.
+      const clash = inp.shape.findIndex((d, i) => typeof d === 'number' && d !== dims[i]);
+      if (clash >= 0) {
+        const symbolic = inp.shape.some((d) => typeof d === 'string');
+        throw new GcError(
+          'E_ARGS',
+          `--shape ${inp.name}=${dims.join('x')}: input '${inp.name}' has the fixed shape [${inp.shape.join('x')}]; dimension ${clash} is ${String(inp.shape[clash])}, not ${String(dims[clash])}`,
+          {
+            hint: symbolic
+              ? `only its symbolic dims may be set, e.g. --shape ${inp.name}=${exampleDims(inp.shape).join('x')}`
+              : 'only symbolic dims may be set; export a dynamic-shape model (gc-export --dynamic) to count or run other sizes',
+          },
+        );
+      }
       shape = dims;
     } else {
       shape = inp.shape.map((d) => {
@@ -56,8 +84,9 @@ export function resolveInputShapes(inputs: readonly ValueInfo[], shapes: ShapeOv
     }
     const symbolic = shape.filter((d): d is string => typeof d === 'string');
     if (symbolic.length > 0) {
+      const first = shape.findIndex((d) => typeof d === 'string');
       throw new GcError('E_ARGS', `input '${inp.name}' has symbolic dims ${symbolic.join(', ')} [${shape.join('x')}]`, {
-        hint: `give concrete sizes, e.g. --shape ${inp.name}=1x3x256x256 or --shape ${symbolic[0]}=256`,
+        hint: `give concrete sizes, e.g. --shape ${inp.name}=${exampleDims(shape).join('x')} or --shape ${symbolic[0]}=${exampleDims(shape)[first]}`,
       });
     }
     out.set(inp.name, shape as number[]);

@@ -22,6 +22,40 @@ describe('symbolic dimensions and --shape overrides', () => {
     expect(() => countMacs(dynamicConv(), { shapes: { image: [1, 3, 8, 8] } })).toThrow(/no input or symbolic dimension named 'image'; valid: 'input', 'batch', 'height', 'width'/);
   });
 
+  it('suggests sensible sizes for the symbolic dims (batch 1, channels kept, 256 spatial), never batch=256', () => {
+    try {
+      countMacs(dynamicConv());
+      throw new Error('expected an error');
+    } catch (e) {
+      expect((e as { hint?: string }).hint).toBe('give concrete sizes, e.g. --shape input=1x3x256x256 or --shape batch=1');
+    }
+  });
+
+  it('refuses to override a fixed dimension, naming the input and its fixed shape', () => {
+    const g = new GraphBuilder('t');
+    const x = g.input({ name: 'input', elemType: 'float32', shape: [1, 3, 256, 256] });
+    const m = model(g, g.node('Conv', 'conv', [x, g.float('w', [4, 3, 3, 3], fill(108))], { pads: attr.ints([1, 1, 1, 1]) }));
+    expect(() => countMacs(m, { shapes: { input: [1, 3, 512, 512] } })).toThrow(
+      "--shape input=1x3x512x512: input 'input' has the fixed shape [1x3x256x256]; dimension 2 is 256, not 512",
+    );
+    // restating the fixed shape is fine
+    expect(countMacs(m, { shapes: { input: [1, 3, 256, 256] } }).macs).toBe(4 * 256 * 256 * 27);
+  });
+
+  it('lets a partly symbolic input set its symbolic dims only', () => {
+    const g = new GraphBuilder('t');
+    const x = g.input({ name: 'input', elemType: 'float32', shape: ['batch', 3, 8, 8] });
+    const m = model(g, g.node('Conv', 'conv', [x, g.float('w', [4, 3, 3, 3], fill(108))], { pads: attr.ints([1, 1, 1, 1]) }));
+    expect(countMacs(m, { shapes: { input: [2, 3, 8, 8] } }).macs).toBe(2 * 4 * 64 * 27);
+    try {
+      countMacs(m, { shapes: { input: [2, 3, 16, 16] } });
+      throw new Error('expected an error');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/has the fixed shape \[batchx3x8x8\]; dimension 2 is 8, not 16/);
+      expect((e as { hint?: string }).hint).toBe('only its symbolic dims may be set, e.g. --shape input=1x3x8x8');
+    }
+  });
+
   it('refuses an override with the wrong rank', () => {
     expect(() => countMacs(dynamicConv(), { shapes: { input: [3, 8, 8] } })).toThrow(/gave 3 dims/);
   });

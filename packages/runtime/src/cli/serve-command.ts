@@ -8,23 +8,34 @@ import { TOKEN_ENV } from '../serve/auth';
 import { type DaemonOptions, runDaemon } from '../serve/daemon';
 import { SERVE_DEFAULTS } from '../serve/options';
 
+/** Numeric flags arrive as the text given (quoted back in errors), or as their default number. */
+type NumberArg = string | number;
+
 export interface ServeArgs {
   model: string;
   device: string;
   host: string;
-  port: number;
-  workers: number;
-  'queue-size': number;
-  'timeout-ms': number;
-  'max-body-mb': number;
-  'max-pixels': number;
+  port: NumberArg;
+  workers: NumberArg;
+  'queue-size': NumberArg;
+  'timeout-ms': NumberArg;
+  'max-body-mb': NumberArg;
+  'max-pixels': NumberArg;
+  'max-model-pixels'?: NumberArg;
   'resize-policy': SizePolicy;
-  'png-level': number;
-  'max-batch': number;
-  'max-delay-ms': number;
-  'shutdown-timeout-ms': number;
+  'png-level': NumberArg;
+  'max-batch': NumberArg;
+  'max-delay-ms': NumberArg;
+  'shutdown-timeout-ms': NumberArg;
   debug: boolean;
 }
+
+/** A repeated single-valued option takes its last value (`--port 8080 ... --port 0`), as in gc-export. */
+const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
+/** A numeric flag: taken as text so that a bad value can be quoted back (`--port 'abc'`). */
+const num = (fallback: number | undefined, describe: string) =>
+  ({ type: 'string', requiresArg: true, coerce: last, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
 
 /** Test-only crash hook: honoured only together with NODE_ENV=test (see serve/README.md). */
 export const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
@@ -35,24 +46,28 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   builder: (y: Argv) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'a .onnx file, or a folder of them; a model is named after its file (without .onnx)' })
-      .option('device', { alias: 'd', type: 'string', default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
-      .option('host', { type: 'string', default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
-      .option('port', { alias: 'p', type: 'number', default: SERVE_DEFAULTS.port, describe: 'TCP port (0 = any free port)' })
-      .option('workers', { alias: 'w', type: 'number', default: SERVE_DEFAULTS.workers, describe: 'inference worker threads per model' })
-      .option('queue-size', { type: 'number', default: SERVE_DEFAULTS.queueSize, describe: 'requests that may wait per model; beyond it 503 + Retry-After' })
-      .option('timeout-ms', { type: 'number', default: SERVE_DEFAULTS.timeoutMs, describe: 'per-request deadline from arrival; beyond it 504' })
-      .option('max-body-mb', { type: 'number', default: SERVE_DEFAULTS.maxBodyMb, describe: 'largest request body in MiB; beyond it 413' })
-      .option('max-pixels', { type: 'number', default: SERVE_DEFAULTS.maxPixels, describe: 'largest image (width x height) for generate; beyond it 413' })
+      .option('device', { alias: 'd', type: 'string', requiresArg: true, coerce: last, default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
+      .option('host', { type: 'string', requiresArg: true, coerce: last, default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
+      .option('port', { alias: 'p', ...num(SERVE_DEFAULTS.port, 'TCP port (0 = any free port)') })
+      .option('workers', { alias: 'w', ...num(SERVE_DEFAULTS.workers, 'inference worker threads per model') })
+      .option('queue-size', num(SERVE_DEFAULTS.queueSize, 'requests that may wait per model; beyond it 503 + Retry-After'))
+      .option('timeout-ms', num(SERVE_DEFAULTS.timeoutMs, 'per-request deadline from arrival; beyond it 504 (a request must also arrive whole within it, else 408)'))
+      .option('max-body-mb', num(SERVE_DEFAULTS.maxBodyMb, 'largest request body in MiB; beyond it 413'))
+      .option('max-pixels', num(SERVE_DEFAULTS.maxPixels, 'largest image (width x height) for generate, checked before decoding; beyond it 413'))
+      .option(
+        'max-model-pixels',
+        num(undefined, 'largest model input (height x width) for every model, on generate and infer; beyond it 413 [default: per model, 4x its input size or the size it was exported at, else 4e6]'),
+      )
       .option('resize-policy', {
         type: 'string',
         choices: ['resize', 'crop', 'refuse'] as const,
         default: SERVE_DEFAULTS.resizePolicy,
         describe: 'images not the model input size: resize (stretch), crop (scale + centre crop) or refuse (400)',
       })
-      .option('png-level', { type: 'number', default: SERVE_DEFAULTS.pngLevel, describe: 'zlib level of PNG answers, 0 (fastest) .. 9 (smallest)' })
-      .option('max-batch', { type: 'number', default: SERVE_DEFAULTS.maxBatch, describe: 'dynamic batching for models with a dynamic batch dimension (1 = off)' })
-      .option('max-delay-ms', { type: 'number', default: SERVE_DEFAULTS.maxDelayMs, describe: 'how long a batch waits for more requests' })
-      .option('shutdown-timeout-ms', { type: 'number', default: 10_000, describe: 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1' })
+      .option('png-level', num(SERVE_DEFAULTS.pngLevel, 'zlib level of PNG answers, 0 (fastest) .. 9 (smallest)'))
+      .option('max-batch', num(SERVE_DEFAULTS.maxBatch, 'dynamic batching for models with a dynamic batch dimension (1 = off)'))
+      .option('max-delay-ms', num(SERVE_DEFAULTS.maxDelayMs, 'how long a batch waits for more requests'))
+      .option('shutdown-timeout-ms', num(10_000, 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1'))
       .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors' })
       .epilogue(
         [
@@ -77,15 +92,17 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
 /** Checks the flags and turns them (and the environment) into daemon options. */
 export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
   const int = (flag: keyof ServeArgs, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const v = args[flag] as number;
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new GcError('E_ARGS', `--${flag} ${String(v)}: expected an integer in [${min}, ${max}]`);
+    const v = numberOf(args[flag]);
+    if (!Number.isSafeInteger(v) || v < min || v > max) {
+      throw new GcError('E_ARGS', `--${flag} ${quoted(args[flag])}: expected an integer in [${min}, ${max}]`, { hint: 'run gc-serve --help for usage' });
     }
     return v;
   };
   const positive = (flag: keyof ServeArgs): number => {
-    const v = args[flag] as number;
-    if (!Number.isFinite(v) || v <= 0) throw new GcError('E_ARGS', `--${flag} ${String(v)}: expected a positive number`);
+    const v = numberOf(args[flag]);
+    if (!Number.isFinite(v) || v <= 0) {
+      throw new GcError('E_ARGS', `--${flag} ${quoted(args[flag])}: expected a positive number`, { hint: 'run gc-serve --help for usage' });
+    }
     return v;
   };
   const log = (line: string): void => void process.stderr.write(`gc-serve: ${line}\n`);
@@ -104,6 +121,7 @@ export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOp
     timeoutMs: int('timeout-ms', 1),
     maxBodyMb: positive('max-body-mb'),
     maxPixels: int('max-pixels', 1),
+    ...(args['max-model-pixels'] !== undefined ? { maxModelPixels: int('max-model-pixels', 1) } : {}),
     resizePolicy: args['resize-policy'],
     pngLevel: int('png-level', 0, 9),
     maxBatch: int('max-batch', 1, 1024),
@@ -114,4 +132,16 @@ export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOp
     ...(token ? { token } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
   };
+}
+
+/** A flag's number: decimal or exponent notation (`40e6`); NaN for anything else (`abc`, ``, `0x10`). */
+function numberOf(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string' || !/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(v)) return NaN;
+  return Number(v);
+}
+
+/** The argument as given, quoted: `'abc'`. */
+function quoted(v: unknown): string {
+  return `'${String(v).slice(0, 60)}'`;
 }

@@ -27,7 +27,17 @@ export interface ReferenceFigure {
 
 /** How `--device auto` recognises a device (see `detectDevice`). */
 export interface DeviceDetection {
-  /** Case-insensitive substrings of /proc/device-tree/model (Jetson modules). */
+  /**
+   * Entries matched against /proc/device-tree/compatible (the primary key): `vendor,token`, equal to
+   * a whole compatible string (`nvidia,tegra234`) or naming a part number inside a board string
+   * (`nvidia,p3668` matches `nvidia,p3509-0000+p3668-0001`). Use module part numbers, not carrier
+   * boards: carriers are shared (p3509 carries Xavier NX, Orin NX and TX2 NX modules).
+   */
+  readonly deviceTreeCompatible?: readonly string[];
+  /**
+   * Fallback when no compatible entry matches: case-insensitive substrings of
+   * /proc/device-tree/model; `^`/`$` anchor them (`^Jetson-AGX$` is that exact string).
+   */
   readonly deviceTreeModel?: readonly string[];
   /** Matches a non-Jetson machine with an NVIDIA GPU driver. */
   readonly nvidiaGpu?: boolean;

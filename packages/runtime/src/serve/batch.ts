@@ -11,7 +11,21 @@ export function hasDynamicBatch(inputs: readonly TensorInfo[], outputs: readonly
   return inputs.length > 0 && inputs.every(dynamic) && outputs.every(dynamic);
 }
 
-/** Concatenates each named input along dimension 0; returns the feeds and each request's batch. */
+/**
+ * Which requests may share a batch: the same input names with the same non-batch dims (a batch is
+ * one tensor per input, concatenated along dimension 0). `input:3x16x16` for one [n,3,16,16] input.
+ */
+export function batchKey(feeds: TensorMap): string {
+  return Object.keys(feeds)
+    .sort()
+    .map((name) => `${name}:${feeds[name]!.dims.slice(1).join('x')}`)
+    .join(';');
+}
+
+/**
+ * Concatenates each named input along dimension 0; returns the feeds and each request's batch.
+ * Every request must have the same {@link batchKey} (the scheduler groups them so).
+ */
 export function concatFeeds(list: readonly TensorMap[]): { feeds: TensorMap; sizes: number[] } {
   const first = list[0];
   if (!first) throw new GcError('E_INTERNAL', 'concatFeeds: empty batch');

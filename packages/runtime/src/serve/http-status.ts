@@ -11,7 +11,9 @@ const STATUS: Partial<Record<GcErrorCode, number>> = {
   E_UNAUTHORIZED: 401,
   E_NOT_FOUND: 404,
   E_MODEL_NOT_FOUND: 404,
+  E_METHOD_NOT_ALLOWED: 405,
   E_NOT_ACCEPTABLE: 406,
+  E_REQUEST_TIMEOUT: 408,
   E_MEDIA_TYPE: 415,
   E_TOO_LARGE: 413,
   E_IMAGE_TOO_LARGE: 413,
@@ -33,22 +35,34 @@ export interface ErrorBody {
   error: { code: string; message: string; hint?: string };
 }
 
+/** What the daemon was started with, for the messages of errors fastify raises itself. */
+export interface ErrorContext {
+  /** --max-body-mb. */
+  readonly maxBodyMb: number;
+}
+
 /**
  * Turns anything thrown while serving a request into a status and a body. Errors fastify raises
  * itself (body too large, bad content length, ...) carry a `statusCode` and map to our codes.
  */
-export function toHttpError(e: unknown): { status: number; body: ErrorBody; retryAfterS?: number } {
-  const g = asGcError(e);
+export function toHttpError(e: unknown, context?: ErrorContext): { status: number; body: ErrorBody; retryAfterS?: number } {
+  const g = asGcError(e, context);
   const body: ErrorBody = { error: { code: g.code, message: g.message } };
   if (g.hint) body.error.hint = g.hint;
   const status = statusForCode(g.code);
   return status === 503 ? { status, body, retryAfterS: 1 } : { status, body };
 }
 
-function asGcError(e: unknown): GcError {
+function asGcError(e: unknown, context: ErrorContext | undefined): GcError {
   if (e instanceof GcError) return e;
   const err = e as { statusCode?: unknown; code?: unknown; message?: unknown };
   const message = typeof err?.message === 'string' ? err.message : String(e);
+  if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && context) {
+    const limit = Math.floor(context.maxBodyMb * 1024 * 1024);
+    return new GcError('E_TOO_LARGE', `request body is over the limit of ${context.maxBodyMb} MiB (${limit} bytes)`, {
+      hint: 'send a smaller body, or start gc-serve with a larger --max-body-mb',
+    });
+  }
   if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     const code = FASTIFY_STATUS[err.statusCode] ?? 'E_BAD_REQUEST';
     return new GcError(code, message);

@@ -1,9 +1,10 @@
 /**
  * What the generate route needs from a model: one float32 NCHW input with 3 channels (height and
- * width fixed, or symbolic = take the image's own size) and the output to encode.
+ * width fixed, or symbolic = take the image's own size) and the output to encode; and the padding
+ * that fits an image of any size to a symbolic-size model (the answer is cropped back).
  */
 import { GcError } from '@gc-edge/exporter';
-import type { ModelInfo } from '../session/types';
+import type { FloatTensor, ModelInfo } from '../session/types';
 
 export interface ImageInput {
   readonly name: string;
@@ -31,4 +32,60 @@ export function imageInputOf(model: string, info: ModelInfo): ImageInput {
     });
   }
   return { name: input.name, height: fixed(input.shape[2]), width: fixed(input.shape[3]), output: output.name };
+}
+
+/** Where the image sits inside a padded input (and so inside the output to crop back). */
+export interface Region {
+  readonly top: number;
+  readonly left: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+/**
+ * Pads a [N, C, h, w] tensor to [N, C, height, width] around the centre, mirroring the image at its
+ * borders (as the generators' own reflection pads do); returns the padded tensor and where the image
+ * is in it. Unchanged when it already has that size.
+ */
+export function padTensor(t: FloatTensor, height: number, width: number): { tensor: FloatTensor; region: Region } {
+  const [n = 1, c = 1, h = 1, w = 1] = t.dims;
+  const top = Math.floor((height - h) / 2);
+  const left = Math.floor((width - w) / 2);
+  const region: Region = { top, left, height: h, width: w };
+  if (height === h && width === w) return { tensor: t, region };
+  const out = new Float32Array(n * c * height * width);
+  const rows = Int32Array.from({ length: height }, (_, y) => mirror(y - top, h));
+  const cols = Int32Array.from({ length: width }, (_, x) => mirror(x - left, w));
+  for (let plane = 0; plane < n * c; plane++) {
+    const src = plane * h * w;
+    const dst = plane * height * width;
+    for (let y = 0; y < height; y++) {
+      const from = src + rows[y]! * w;
+      const to = dst + y * width;
+      for (let x = 0; x < width; x++) out[to + x] = t.data[from + cols[x]!]!;
+    }
+  }
+  return { tensor: { data: out, dims: [n, c, height, width] }, region };
+}
+
+/** The `region` of a [N, C, H, W] tensor (the output of a padded input, cropped back to the image). */
+export function cropTensor(t: FloatTensor, region: Region): FloatTensor {
+  const [n = 1, c = 1, h = 1, w = 1] = t.dims;
+  if (region.top === 0 && region.left === 0 && region.height === h && region.width === w) return t;
+  const out = new Float32Array(n * c * region.height * region.width);
+  for (let plane = 0; plane < n * c; plane++) {
+    for (let y = 0; y < region.height; y++) {
+      const from = plane * h * w + (region.top + y) * w + region.left;
+      out.set(t.data.subarray(from, from + region.width), (plane * region.height + y) * region.width);
+    }
+  }
+  return { data: out, dims: [n, c, region.height, region.width] };
+}
+
+/** Index i (any integer) reflected into [0, n) without repeating the edge: ... 2 1 | 0 1 2 | 1 0 ... */
+function mirror(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  const m = ((i % period) + period) % period;
+  return m < n ? m : period - m;
 }

@@ -15,15 +15,25 @@ export interface ServeOptions {
   readonly workers?: number;
   /** Requests that may wait for a worker, per model; beyond it 503. Default 16. */
   readonly queueSize?: number;
-  /** Deadline of one request from arrival, ms; past it 504. Default 30000. */
+  /**
+   * Deadline of one request from arrival, ms; past it 504. Default 30000. Also bounds the
+   * connection: a request must arrive whole within it (else 408), headers within min(it, 10 s),
+   * and a connection idle for it + 10 s is closed (see server.ts).
+   */
   readonly timeoutMs?: number;
   /** Largest request body, MiB; default 20. */
   readonly maxBodyMb?: number;
-  /** Largest image (width x height) accepted by generate; default 40e6. */
+  /** Largest image (width x height) accepted by generate, checked before decoding; default 40e6. */
   readonly maxPixels?: number;
+  /**
+   * Largest model input (height x width) for every model, checked before inference on generate and
+   * infer (413). Default per model: 4x its fixed input size, or 4x the size a symbolic-size model
+   * was exported at (`macs_input_shape` metadata), else 4e6 (input-rules.ts).
+   */
+  readonly maxModelPixels?: number;
   /** Images not the model's size: resize (default), crop or refuse. */
   readonly resizePolicy?: SizePolicy;
-  /** zlib level of PNG answers, 0..9; default 1. GAN outputs barely compress: 0 is fastest. */
+  /** zlib level of PNG answers, 0..9; default 0 (stored). GAN outputs barely compress: 0 is fastest. */
   readonly pngLevel?: number;
   /** Dynamic batching for models with a symbolic batch dimension; 1 (default) = off. */
   readonly maxBatch?: number;
@@ -44,7 +54,8 @@ export interface ServeOptions {
   readonly testCrashHook?: boolean;
 }
 
-export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool'>> & Pick<ServeOptions, 'token' | 'createPool'>;
+export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool' | 'maxModelPixels'>> &
+  Pick<ServeOptions, 'token' | 'createPool' | 'maxModelPixels'>;
 
 export const SERVE_DEFAULTS = {
   host: '127.0.0.1',

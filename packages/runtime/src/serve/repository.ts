@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
-import type { TensorMap } from '../session/types';
+import type { ModelInfo, TensorMap } from '../session/types';
 import type { InferencePool, PoolOptions, RunResult, WorkerReady } from '../worker/types';
-import { concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
+import { batchKey, concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
 import type { ServeMetrics } from './metrics';
 import { Scheduler } from './scheduler';
 
@@ -39,6 +39,13 @@ export interface RepositoryOptions {
   /** > 1 turns on dynamic batching for models with a symbolic batch dimension. */
   readonly maxBatch: number;
   readonly maxDelayMs: number;
+  /**
+   * The largest height x width (pixels) of one image in a request to a model (rank-4 NCHW inputs),
+   * or undefined for no cap. Beyond it a request is refused with E_IMAGE_TOO_LARGE (413) before it
+   * is queued, whatever route it came by (run-model.ts): the routes check earlier, this is where
+   * none can be bypassed. The daemon passes its --max-model-pixels rule.
+   */
+  readonly pixelCap?: (info: ModelInfo) => number | undefined;
   readonly createPool: CreatePool;
   readonly metrics: ServeMetrics;
   readonly log: (line: string) => void;
@@ -78,6 +85,32 @@ export class ModelSlot {
     throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
       hint: this.state === 'failed' ? `fix the model file and POST /v2/repository/models/${this.name}/load` : 'retry once warm-up is done',
     });
+  }
+
+  /** The pixel cap of this model (RepositoryOptions.pixelCap); undefined when none or not loaded. */
+  get maxInputPixels(): number | undefined {
+    const model = this.pool?.model;
+    return model && this.opts.pixelCap ? this.opts.pixelCap(model.info) : undefined;
+  }
+
+  /**
+   * Refuses feeds over {@link maxInputPixels} with E_IMAGE_TOO_LARGE (-> 413), naming the input,
+   * its dims and the cap, and the warm-up shape (the size the model was made for) in the hint.
+   */
+  checkInputSize(feeds: TensorMap): void {
+    const cap = this.maxInputPixels;
+    if (cap === undefined) return;
+    for (const [name, t] of Object.entries(feeds)) {
+      if (t.dims.length !== 4) continue;
+      const [height, width] = [t.dims[2]!, t.dims[3]!];
+      if (height * width <= cap) continue;
+      const warm = this.pool?.model.warmupShapes?.[name];
+      throw new GcError(
+        'E_IMAGE_TOO_LARGE',
+        `model '${this.name}': input '${name}' [${t.dims.join(',')}] is ${width}x${height} (width x height) = ${height * width} pixels; the model takes at most ${cap}`,
+        { hint: `${warm ? `it was warmed up at [${warm.join(',')}]; ` : ''}send a smaller image, or start gc-serve with a larger --max-model-pixels` },
+      );
+    }
   }
 
   /** Loads the model, or reloads it from its file; concurrent calls share one load. */
@@ -141,14 +174,17 @@ export class ModelSlot {
       maxDelayMs: batchable ? this.opts.maxDelayMs : 0,
       onDepth: (n) => metrics.queueDepth.set({ model: this.name }, n),
       sizeOf: (job) => Object.values(job.feeds)[0]?.dims[0] ?? 1,
-      run: async (list) => {
+      // Only requests of the same input names and non-batch dims can be one tensor.
+      keyOf: (job) => batchKey(job.feeds),
+      run: async (list, signal) => {
         metrics.inFlight.inc({ model: this.name });
         metrics.batchSize.observe({ model: this.name }, list.length);
         try {
           const { feeds, sizes } = concatFeeds(list.map((j) => j.feeds));
           // Test hook: the pool's next run (this one, dispatched synchronously below) crashes its worker.
           if (list.some((j) => j.crash)) pool.simulateCrash();
-          const result = await pool.run(feeds);
+          // Every request of the batch past its deadline: the pool retires the worker and starts another.
+          const result = await pool.run(feeds, { signal });
           return splitOutputs(result.outputs, sizes).map((outputs) => ({ ...result, outputs }));
         } finally {
           metrics.inFlight.dec({ model: this.name });
@@ -158,6 +194,11 @@ export class ModelSlot {
     pool.on('worker-crash', (c) => {
       metrics.workerCrashes.inc({ model: this.name });
       this.opts.log(`model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`);
+    });
+    pool.on('worker-abandoned', (info) => {
+      this.opts.log(
+        `model '${this.name}': worker ${info.workerId} retired, its request timed out mid-inference (${info.reason}); a new worker takes the next requests, it ends once that run returns`,
+      );
     });
     pool.on('worker-replace-failed', (info) => {
       this.opts.log(`model '${this.name}': could not replace worker ${info.crashedId}: ${info.error.message}`);

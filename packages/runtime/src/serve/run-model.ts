@@ -23,6 +23,8 @@ export async function runModel(
   crash = false,
 ): Promise<ModelRun> {
   const { scheduler } = slot.requireReady();
+  // The per-model input cap, here where every route passes: no route can feed past it.
+  slot.checkInputSize(feeds);
   const s = await scheduler.submit(crash ? { feeds, crash } : { feeds }, deadlineAt);
   const queueMs = s.queuedMs + s.output.queueMs;
   const inferenceMs = s.output.inferenceMs;

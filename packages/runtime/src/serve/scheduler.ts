@@ -5,11 +5,14 @@
  *
  * - At most `capacity` requests wait; one more is refused at once with E_OVERLOADED (-> 503).
  * - At most `concurrency` batches run at a time (one per worker).
- * - A batch takes waiting requests up to `maxBatch` rows (`sizeOf`, default 1 per request; a
- *   request is never split); when it is not full it holds the oldest for up to `maxDelayMs` hoping
- *   for more (0 = never wait).
+ * - A batch takes the oldest waiting request and the waiting requests that batch with it (same
+ *   `keyOf`: same input names and non-batch dims), in arrival order, up to `maxBatch` rows
+ *   (`sizeOf`, default 1 per request; a request is never split). Others wait for a batch of their
+ *   own. When not full it holds the oldest for up to `maxDelayMs` hoping for more (0 = never wait).
  * - A request whose deadline passes while waiting leaves the queue with E_DEADLINE (-> 504); one
- *   whose deadline passes while running is answered E_DEADLINE and its result dropped.
+ *   whose deadline passes while running is answered E_DEADLINE at once, and once every request of
+ *   its batch is answered the batch's `signal` aborts, so `run` can give up on it (the daemon's pool
+ *   retires that worker and starts another) instead of holding a worker for an answer nobody awaits.
  */
 import { GcError } from '@gc-edge/exporter';
 
@@ -20,8 +23,16 @@ export interface SchedulerOptions<I, O> {
   readonly maxDelayMs: number;
   /** Rows a request adds to a batch (its own batch dimension); default 1. */
   readonly sizeOf?: (input: I) => number;
-  /** Runs one batch; must return one output per input, in order. */
-  readonly run: (inputs: I[]) => Promise<O[]>;
+  /**
+   * Which requests may share a batch: only those with the same key (default: all). The daemon keys
+   * by input names and non-batch dims, since a batch is one tensor per input.
+   */
+  readonly keyOf?: (input: I) => string;
+  /**
+   * Runs one batch; must return one output per input, in order. `signal` aborts (with the
+   * E_DEADLINE error) once every request of the batch has passed its deadline.
+   */
+  readonly run: (inputs: I[], signal: AbortSignal) => Promise<O[]>;
   /** Called whenever the number of waiting requests changes. */
   readonly onDepth?: (waiting: number) => void;
   /** What the requests wait for, for messages (`model 'horse2zebra'`). */
@@ -44,6 +55,13 @@ interface Job<I, O> {
   readonly reject: (e: unknown) => void;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
+  /** The batch running it, once started. */
+  batch?: RunningBatch<I, O>;
+}
+
+interface RunningBatch<I, O> {
+  readonly jobs: readonly Job<I, O>[];
+  readonly abort: AbortController;
 }
 
 export class Scheduler<I, O> {
@@ -118,15 +136,18 @@ export class Scheduler<I, O> {
       this.settle(job, undefined, deadlineError(this.opts.label, 'while waiting for a worker'));
       this.checkIdle();
     } else {
-      this.settle(job, undefined, deadlineError(this.opts.label, 'while the model was running'));
+      const error = deadlineError(this.opts.label, 'while the model was running');
+      this.settle(job, undefined, error);
+      // Nobody waits for this batch any more: let run() give up on it.
+      const batch = job.batch;
+      if (batch && batch.jobs.every((j) => j.settled)) batch.abort.abort(error);
     }
   }
 
   private pump(): void {
     while (this.running < this.opts.concurrency && this.waiting.length > 0) {
       const { maxBatch, maxDelayMs } = this.opts;
-      const take = this.batchLength();
-      const full = take < this.waiting.length || this.rows(take) >= maxBatch;
+      const { take, full } = this.nextBatch();
       if (maxBatch > 1 && !full && maxDelayMs > 0) {
         const waited = Date.now() - this.waiting[0]!.enqueuedAt;
         if (waited < maxDelayMs) {
@@ -143,27 +164,32 @@ export class Scheduler<I, O> {
         clearTimeout(this.delayTimer);
         this.delayTimer = undefined;
       }
-      const batch = this.waiting.splice(0, take);
+      const chosen = new Set(take);
+      const batch = this.waiting.filter((j) => chosen.has(j));
+      this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((j) => !chosen.has(j)));
       this.depthChanged();
       this.start(batch);
     }
   }
 
-  /** How many waiting requests the next batch takes: as many as fit in maxBatch rows, at least one. */
-  private batchLength(): number {
+  /**
+   * The next batch: the oldest waiting request and, in order, the later ones with its key, as many
+   * as fit in maxBatch rows. `full` when it reached maxBatch rows or a request of its key was left
+   * out (waiting longer would not make it bigger).
+   */
+  private nextBatch(): { take: Job<I, O>[]; full: boolean } {
+    const head = this.waiting[0]!;
+    const key = this.opts.keyOf?.(head.input);
+    const take: Job<I, O>[] = [];
     let rows = 0;
-    let n = 0;
     for (const j of this.waiting) {
+      if (take.length > 0 && key !== undefined && this.opts.keyOf!(j.input) !== key) continue;
       const r = this.sizeOf(j.input);
-      if (n > 0 && rows + r > this.opts.maxBatch) break;
+      if (take.length > 0 && rows + r > this.opts.maxBatch) return { take, full: true };
       rows += r;
-      n++;
+      take.push(j);
     }
-    return n;
-  }
-
-  private rows(n: number): number {
-    return this.waiting.slice(0, n).reduce((a, j) => a + this.sizeOf(j.input), 0);
+    return { take, full: rows >= this.opts.maxBatch };
   }
 
   private sizeOf(input: I): number {
@@ -173,9 +199,14 @@ export class Scheduler<I, O> {
   private start(batch: Job<I, O>[]): void {
     this.running++;
     const startedAt = Date.now();
+    const running: RunningBatch<I, O> = { jobs: batch, abort: new AbortController() };
+    for (const j of batch) j.batch = running;
     let p: Promise<O[]>;
     try {
-      p = this.opts.run(batch.map((j) => j.input));
+      p = this.opts.run(
+        batch.map((j) => j.input),
+        running.abort.signal,
+      );
     } catch (e) {
       p = Promise.reject(e);
     }

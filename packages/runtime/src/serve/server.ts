@@ -1,14 +1,16 @@
 /**
  * Builds a gc-serve daemon: fastify with one content-type parser (raw bytes; routes decide what
  * they accept), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
- * `{"error": {"code", "message"}}` with the status from http-status.ts, and the route groups.
- * `listen()` binds first (live), `loadModels()` warms the models up (ready).
+ * `{"error": {"code", "message"}}` with the status from http-status.ts, 405 for a known route
+ * with another method, connection timeouts (408 for a request that does not arrive in time), and
+ * the route groups. `listen()` binds first (live), `loadModels()` warms the models up (ready).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
+import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { toHttpError } from './http-status';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
@@ -56,12 +58,23 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const state: DaemonState = { shuttingDown: false };
   const ctx: ServeContext = { repository, metrics, images, options: opts, state };
 
+  const timeouts = connectionTimeouts(opts.timeoutMs);
   const app = Fastify({
     logger: false,
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Slow clients (slowloris) cannot hold connections: see connectionTimeouts().
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+    },
+    clientErrorHandler: (err, socket) => answerClientError(err, socket, timeouts, metrics),
   });
 
   // One parser for everything: routes get the raw bytes and check the Content-Type themselves.
@@ -88,7 +101,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   });
 
   app.setErrorHandler((err, req, reply) => {
-    const { status, body, retryAfterS } = toHttpError(err);
+    const { status, body, retryAfterS } = toHttpError(err, opts);
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     if (retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS));
     if (status >= 500 && status !== 503 && status !== 504) {
@@ -104,11 +117,13 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     });
   });
 
+  const methods = routeMethods(app);
   healthRoutes(app, ctx);
   modelRoutes(app, ctx);
   generateRoutes(app, ctx);
   inferRoutes(app, ctx);
   metricsRoutes(app, ctx);
+  methodNotAllowedRoutes(app, methods);
 
   let closing: Promise<void> | undefined;
   return {
@@ -117,7 +132,11 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     metrics,
     options: opts,
     async listen() {
-      await app.listen({ host: opts.host, port: opts.port });
+      try {
+        await app.listen({ host: opts.host, port: opts.port });
+      } catch (e) {
+        throw listenError(e, opts.host, opts.port);
+      }
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') return String(addr);
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -136,4 +155,38 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       return closing;
     },
   };
+}
+
+const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+const ANSWERS_405 = { gcMethodNotAllowed: true };
+
+/** Collects the methods of every route registered from now on, by URL pattern. */
+function routeMethods(app: FastifyInstance): Map<string, Set<string>> {
+  const byUrl = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    if ((route.config as typeof ANSWERS_405 | undefined)?.gcMethodNotAllowed) return;
+    const set = byUrl.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) set.add(m.toUpperCase());
+    if (set.has('GET')) set.add('HEAD'); // fastify answers HEAD for every GET route
+    byUrl.set(route.url, set);
+  });
+  return byUrl;
+}
+
+/** A known route with another method: 405 with `Allow`, rather than 404. */
+function methodNotAllowedRoutes(app: FastifyInstance, byUrl: Map<string, Set<string>>): void {
+  for (const [url, allowed] of byUrl) {
+    const others = ALL_METHODS.filter((m) => !allowed.has(m));
+    if (others.length === 0) continue;
+    const allow = ALL_METHODS.filter((m) => allowed.has(m)).join(', ');
+    app.route({
+      method: [...others],
+      url,
+      config: ANSWERS_405,
+      handler: async (req, reply) => {
+        reply.header('allow', allow);
+        throw new GcError('E_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url}; it takes ${allow}`);
+      },
+    });
+  }
 }

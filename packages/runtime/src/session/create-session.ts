@@ -3,9 +3,13 @@
  * that actually loads, with the profile's threads and optimisation level, profiling for placement,
  * and the model's info. Runs on the calling thread (session creation and `run` block it): use it for
  * benchmarks and inside workers; serve through `startWorker`/`createPool`.
+ *
+ * Profiling covers the first run only: it ends (the trace read, parsed into the placement and
+ * deleted) when `placement()` is asked, when the next run starts, or on release, whichever comes
+ * first. A session never keeps profiling while it serves: onnxruntime buffers every event of every
+ * run in memory until endProfiling, which would grow without bound.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -13,8 +17,9 @@ import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
 import { parsePlacement } from './placement';
-import { takeTrace } from './trace-files';
-import { createWithFallback } from './providers';
+import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
+import { createWithFallback, ortLogLevel } from './providers';
+import { warmupShapes, zeroFeeds } from './warmup-shape';
 import type {
   CreateSessionOptions,
   FloatTensor,
@@ -54,8 +59,12 @@ export async function createSession(
   const name = options.name ?? (typeof model === 'string' ? model : '<bytes>');
   const bytes = typeof model === 'string' ? readModel(model, name) : model;
   const profiling = options.profiling ?? true;
+  const logSeverityLevel = options.logSeverityLevel ?? ortLogLevel().severity;
+  // Traces go to the caller's folder, or this thread's temp folder (removed with its last user).
+  const ownsDir = profiling && options.profileDir === undefined;
+  const dir = ownsDir ? acquireTraceDir() : options.profileDir;
   const profilePrefix = path.join(
-    options.profileDir ?? os.tmpdir(),
+    dir ?? '.',
     `gc-edge-profile-${process.pid}-${threadId}-${++profileCounter}-${Math.random().toString(36).slice(2, 8)}`,
   );
   const base: InferenceSession.SessionOptions = {
@@ -66,16 +75,23 @@ export async function createSession(
     ...(profile.threads.spinning === false
       ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
       : {}),
-    logSeverityLevel: options.logSeverityLevel ?? 3,
+    logSeverityLevel,
     ...(profiling ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };
   const t0 = performance.now();
-  // A path lets onnxruntime resolve external data next to the model; bytes are used otherwise.
-  const created = await createWithFallback(model, profile, base, name);
+  let created;
+  try {
+    // A path lets onnxruntime resolve external data next to the model; bytes are used otherwise.
+    created = await createWithFallback(model, profile, base, name);
+  } catch (e) {
+    if (ownsDir) releaseTraceDir();
+    throw e;
+  }
   const { session, provider, attempts } = created;
   const loadMs = performance.now() - t0;
   const info = describeModel(session, bytes, name);
-  return new Session(session, { name, provider, attempts, info, loadMs }, created.profilePrefix);
+  const profiled = created.profilePrefix ? { prefix: created.profilePrefix, ownsDir } : undefined;
+  return new Session(session, { name, provider, attempts, info, loadMs }, profiled);
 }
 
 interface Described {
@@ -86,21 +102,30 @@ interface Described {
   readonly loadMs: number;
 }
 
+/** A session's profiling while it lasts: the trace prefix, and whether it holds a trace-folder user. */
+interface Profiling {
+  readonly prefix: string;
+  readonly ownsDir: boolean;
+}
+
 class Session implements GcSession {
   readonly name: string;
   readonly provider: ExecutionProviderName;
   readonly attempts: readonly ProviderAttempt[];
   readonly info: ModelInfo;
   readonly loadMs: number;
-  private ran = false;
+  /** The profiled (first) run, once started; profiling ends when it has settled. */
+  private profiledRun: Promise<unknown> | undefined;
+  private profiledRunFailed: string | undefined;
   private placed: Placement | undefined;
+  private placementError: GcError | undefined;
   private released = false;
 
   constructor(
     private readonly ort: InferenceSession,
     d: Described,
-    /** Set while profiling is on; cleared once the trace has been taken. */
-    private profilePrefix: string | undefined,
+    /** Set while profiling is on; cleared once it has ended. */
+    private profiling: Profiling | undefined,
   ) {
     this.name = d.name;
     this.provider = d.provider;
@@ -122,13 +147,26 @@ class Session implements GcSession {
     for (const k of Object.keys(feeds)) {
       if (!(k in ortFeeds)) throw new GcError('E_SESSION', `${this.name}: unknown input "${k}"; the model takes ${this.inputList()}`);
     }
+    // Profiling covers the first run only: the second one ends it before it starts.
+    if (this.profiling && this.profiledRun) {
+      await this.profiledRun;
+      this.endProfiling();
+    }
+    const running = this.ort.run(ortFeeds);
+    if (this.profiling && !this.profiledRun) {
+      this.profiledRun = running.then(
+        () => undefined,
+        (e: unknown) => {
+          this.profiledRunFailed = (e as Error).message.split('\n')[0];
+        },
+      );
+    }
     let result: InferenceSession.ReturnType;
     try {
-      result = await this.ort.run(ortFeeds);
+      result = await running;
     } catch (e) {
       throw new GcError('E_SESSION', `${this.name}: inference failed: ${(e as Error).message.split('\n')[0]}`, { cause: e });
     }
-    this.ran = true;
     const out: Record<string, FloatTensor> = {};
     for (const [k, v] of Object.entries(result)) {
       const t = v as Tensor;
@@ -142,49 +180,47 @@ class Session implements GcSession {
 
   async placement(feeds?: TensorMap): Promise<Placement> {
     if (this.placed) return this.placed;
-    if (!this.profilePrefix) {
+    if (this.placementError) throw this.placementError;
+    if (!this.profiling) {
       throw new GcError('E_SESSION', `${this.name}: placement needs profiling, and the session was created with profiling: false`);
     }
-    if (!this.ran || feeds) await this.run(feeds ?? this.zeroFeeds());
-    this.placed = parsePlacement(this.endProfiling(), `${this.name}: profiling trace`);
-    return this.placed;
+    // No run yet: this one is profiled (a failure before onnxruntime ran anything keeps profiling on).
+    if (!this.profiledRun) await this.run(feeds ?? zeroFeeds(warmupShapes(this.info)));
+    await this.profiledRun;
+    this.endProfiling();
+    if (this.placed) return this.placed;
+    throw this.placementError!;
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if (this.profilePrefix) {
-      try {
-        this.endProfiling();
-      } catch {
-        // nothing traced (or the folder is gone): nothing to clean up
-      }
-    }
+    if (this.profiledRun) await this.profiledRun;
+    this.endProfiling();
     await this.ort.release();
   }
 
-  /** Ends profiling and returns (and deletes) the trace. */
-  private endProfiling(): unknown {
-    const prefix = this.profilePrefix!;
-    this.profilePrefix = undefined;
-    this.ort.endProfiling();
-    return takeTrace(prefix, this.name);
-  }
-
-  private zeroFeeds(): TensorMap {
-    const feeds: Record<string, FloatTensor> = {};
-    for (const input of this.info.inputs) {
-      if (input.shape.some((d) => typeof d !== 'number')) {
-        throw new GcError(
-          'E_SESSION',
-          `${this.name}: placement needs one inference and input "${input.name}" has a symbolic shape [${input.shape.join(', ')}]`,
-          { hint: 'pass feeds to placement() (or warmup feeds to the worker)' },
-        );
+  /**
+   * Ends profiling (once): the trace is read, parsed into the placement (or the reason there is
+   * none) and deleted, and this session's use of the trace folder ends.
+   */
+  private endProfiling(): void {
+    const p = this.profiling;
+    if (!p) return;
+    this.profiling = undefined;
+    try {
+      this.ort.endProfiling();
+      const trace = takeTrace(p.prefix, this.name);
+      if (this.profiledRunFailed !== undefined) {
+        throw new GcError('E_SESSION', `${this.name}: no placement: the profiled (first) run failed: ${this.profiledRunFailed}`);
       }
-      const dims = input.shape as number[];
-      feeds[input.name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
+      this.placed = parsePlacement(trace, `${this.name}: profiling trace`);
+    } catch (e) {
+      this.placementError =
+        e instanceof GcError ? e : new GcError('E_SESSION', `${this.name}: no placement: ${(e as Error).message}`, { cause: e });
+    } finally {
+      if (p.ownsDir) releaseTraceDir();
     }
-    return feeds;
   }
 
   private inputList(): string {

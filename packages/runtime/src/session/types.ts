@@ -30,12 +30,20 @@ export interface CreateSessionOptions {
   readonly name?: string;
   /**
    * Enable onnxruntime profiling so {@link GcSession.placement} can report where nodes run.
-   * Default true. Profiling ends (and costs nothing more) once `placement()` has been called.
+   * Default true. Only the first run is profiled: profiling ends when `placement()` is asked, when
+   * the second run starts, or on release (whichever comes first), so it never grows with serving.
    */
   readonly profiling?: boolean;
-  /** Folder for the profiling trace (deleted after it is read); default the OS temp folder. */
+  /**
+   * Folder for the profiling trace (each trace is deleted as soon as it is read; the folder is the
+   * caller's). Default: a per-thread temp folder (`gc-edge-profile-*` made with mkdtemp in the OS
+   * temp folder), removed when its last session has ended profiling, and at exit.
+   */
   readonly profileDir?: string;
-  /** onnxruntime log severity, 0 (verbose) .. 4 (fatal); default 3 (errors only). */
+  /**
+   * onnxruntime log severity, 0 (verbose) .. 4 (fatal). Default: GC_EDGE_ORT_LOG_LEVEL (`verbose`,
+   * `info`, `warning`, `error`, `fatal`), else 4: gc-edge reports load and inference failures itself.
+   */
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
@@ -110,9 +118,11 @@ export interface GcSession extends SessionDescription {
   /** Runs the model on float32 inputs; returns every float32 output. */
   run(feeds: TensorMap): Promise<TensorMap>;
   /**
-   * Where nodes run. Needs one profiled inference: if none happened since creation, runs one on
-   * `feeds` (default: zeros of the model's input shapes, which must then be static). Computed once
-   * and cached; throws E_SESSION when the session was created with `profiling: false`.
+   * Where nodes run, from the profiled first run. If no run happened since creation, runs one on
+   * `feeds` (default: zeros at the model's warm-up shape, see `warmup-shape.ts`: static dims as they
+   * are, symbolic ones from the `macs_input_shape` metadata or batch 1 x 256). `feeds` is ignored
+   * once a run happened. Ends profiling; computed once and cached. Throws E_SESSION when the session
+   * was created with `profiling: false`, or when the profiled run failed.
    */
   placement(feeds?: TensorMap): Promise<Placement>;
   release(): Promise<void>;

@@ -3,9 +3,12 @@
  * that dies rejects what it held with E_WORKER_CRASHED and emits `crash`.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
+import { acquireTraceDir, releaseTraceDir } from '../session/trace-files';
 import type { ModelSource, TensorMap } from '../session/types';
 import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, fromWire, prepareTransfer } from './protocol';
 import { workerScriptPath } from './script-path';
@@ -42,22 +45,39 @@ class Thread extends EventEmitter implements InferenceWorker {
   private crashNextRun = false;
   private lastError: string | undefined;
   private readonly exitPromise: Promise<void>;
+  private traceDir: string | undefined;
   private resolveReady!: (r: WorkerReady) => void;
   private rejectReady!: (e: Error) => void;
 
   constructor(source: ModelSource, profile: DeviceProfile, options: WorkerOptions) {
     super();
+    const script = workerScriptPath();
     const { warmup, ...rest } = options;
     // Placement is only computed during warm-up: without one, profiling would just leave a trace file.
     const sessionOptions = warmup === false ? { ...rest, profiling: false } : rest;
-    const init: WorkerInit = { source, profile, options: sessionOptions, warmup: warmup ?? true };
+    // The thread traces into its own sub-folder of this process's trace folder, removed when it
+    // exits however it ends (a terminated thread cannot clean up after itself).
+    if (sessionOptions.profiling !== false && sessionOptions.profileDir === undefined) {
+      this.traceDir = mkdtempSync(join(acquireTraceDir(), `worker-${this.id}-`));
+    }
+    const init: WorkerInit = {
+      source,
+      profile,
+      options: this.traceDir ? { ...sessionOptions, profileDir: this.traceDir } : sessionOptions,
+      warmup: warmup ?? true,
+    };
     this.ready = new Promise<WorkerReady>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     // Keep an unobserved load failure from becoming an unhandled rejection; callers still see it.
     this.ready.catch(() => undefined);
-    this.thread = new Worker(workerScriptPath(), { workerData: init });
+    try {
+      this.thread = new Worker(script, { workerData: init });
+    } catch (e) {
+      this.removeTraceDir();
+      throw e;
+    }
     this.thread.on('message', (m: FromWorker) => this.onMessage(m));
     this.thread.on('error', (e) => {
       this.lastError = e.message;
@@ -142,7 +162,7 @@ class Thread extends EventEmitter implements InferenceWorker {
         const cur = this.current;
         if (!cur || cur.id !== m.id) return;
         this.current = undefined;
-        if (m.type === 'result') cur.req.resolve({ outputs: m.outputs, queueMs: cur.req.queueMs, inferenceMs: m.inferenceMs, startedAt: m.startedAt });
+        if (m.type === 'result') cur.req.resolve({ outputs: m.outputs, queueMs: cur.req.queueMs, inferenceMs: m.inferenceMs, startedAt: m.startedAt, workerId: this.id });
         else cur.req.reject(fromWire(m.error));
         this.pump();
         return;
@@ -152,6 +172,7 @@ class Thread extends EventEmitter implements InferenceWorker {
 
   private onExit(code: number): void {
     this.exited = true;
+    this.removeTraceDir();
     const held = [...(this.current ? [this.current.req] : []), ...this.queue.splice(0)];
     const hadRequest = this.current !== undefined;
     this.current = undefined;
@@ -172,6 +193,13 @@ class Thread extends EventEmitter implements InferenceWorker {
       );
     }
     if (!expected && this.loaded) this.emit('crash', { workerId: this.id, reason, hadRequest });
+  }
+
+  private removeTraceDir(): void {
+    if (!this.traceDir) return;
+    rmSync(this.traceDir, { recursive: true, force: true });
+    this.traceDir = undefined;
+    releaseTraceDir();
   }
 
   override on<E extends keyof InferenceWorkerEvents>(event: E, listener: InferenceWorkerEvents[E]): this {

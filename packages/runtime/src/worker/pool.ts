@@ -1,19 +1,34 @@
 /**
  * N inference workers on one model (see `types.ts`): FIFO dispatch to idle workers, a crashed
- * worker replaced, and reload that swaps in new workers only once they are all ready.
+ * worker replaced, a worker whose request was aborted mid-run retired and replaced (bounded), and
+ * reload that swaps in new workers only once they are all ready.
  */
 import { EventEmitter } from 'node:events';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelSource, TensorMap } from '../session/types';
 import { startWorker } from './inference-worker';
-import type { InferencePool, InferencePoolEvents, InferenceWorker, PoolOptions, RunResult, WorkerCrash, WorkerReady } from './types';
+import type {
+  InferencePool,
+  InferencePoolEvents,
+  InferenceWorker,
+  PoolOptions,
+  PoolRunOptions,
+  RunResult,
+  WorkerCrash,
+  WorkerReady,
+} from './types';
 
 interface Queued {
   readonly feeds: TensorMap;
   readonly resolve: (r: RunResult) => void;
   readonly reject: (e: Error) => void;
   readonly queuedAt: number;
+  /** The worker running it, once dispatched. */
+  worker?: InferenceWorker;
+  settled: boolean;
+  /** Stops listening to the abort signal. */
+  unlisten?: () => void;
 }
 
 /** Starts `options.size` workers on `source` and resolves once all are ready (or rejects, all ended). */
@@ -47,6 +62,9 @@ class Pool extends EventEmitter implements InferencePool {
   private workers: InferenceWorker[] = [];
   private readonly queue: Queued[] = [];
   private replacing = 0;
+  private abandonedThreads = 0;
+  /** Exits of retired workers still finishing a run; close() waits for them. */
+  private readonly retired = new Set<Promise<void>>();
   /** Bumped by each reload: a replacement started for an older model is discarded. */
   private generation = 0;
   private closing = false;
@@ -79,15 +97,27 @@ class Pool extends EventEmitter implements InferencePool {
     return this.workers.filter((w) => w.busy).length;
   }
 
-  run(feeds: TensorMap): Promise<RunResult> {
+  get abandoned(): number {
+    return this.abandonedThreads;
+  }
+
+  run(feeds: TensorMap, options: PoolRunOptions = {}): Promise<RunResult> {
     if (this.closing) return Promise.reject(new GcError('E_WORKER_CLOSED', 'inference pool: closing; it takes no more requests'));
     if (this.workers.length === 0 && this.replacing === 0) {
       return Promise.reject(
         new GcError('E_WORKER_CRASHED', 'inference pool: no worker left (replacing a crashed one failed)', { hint: 'reload the model' }),
       );
     }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ feeds, resolve, reject, queuedAt: performance.now() });
+      const q: Queued = { feeds, resolve, reject, queuedAt: performance.now(), settled: false };
+      if (signal) {
+        const onAbort = (): void => this.abort(q, abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        q.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(q);
       this.pump();
     });
   }
@@ -108,7 +138,8 @@ class Pool extends EventEmitter implements InferencePool {
     await this.reloadChain;
     const workers = this.workers.splice(0);
     for (const w of workers) w.off('crash', this.onCrash);
-    await Promise.all(workers.map((w) => w.close()));
+    // Retired workers too: exiting the process while a thread is in a run aborts it.
+    await Promise.all([...workers.map((w) => w.close()), ...this.retired]);
   }
 
   private async swapTo(source: ModelSource): Promise<WorkerReady> {
@@ -146,13 +177,14 @@ class Pool extends EventEmitter implements InferencePool {
         this.crashNext = false;
         w.simulateCrash('next-run');
       }
+      q.worker = w;
       w.run(q.feeds).then(
         (r) => {
-          q.resolve({ ...r, queueMs: queueMs + r.queueMs });
+          settle(q, () => q.resolve({ ...r, queueMs: queueMs + r.queueMs }));
           this.pump();
         },
         (e: Error) => {
-          q.reject(e);
+          settle(q, () => q.reject(e));
           this.pump();
         },
       );
@@ -163,12 +195,49 @@ class Pool extends EventEmitter implements InferencePool {
     }
   }
 
+  /**
+   * Gives up on `q` (its signal aborted): rejected at once. If it is running, its worker is retired
+   * (no more requests; it ends once its run returns) and a replacement started now, unless `wanted`
+   * retired workers are still finishing their run. The thread is not terminated: onnxruntime-node
+   * cannot interrupt a run, and ending a thread (or the process) while one is in native code aborts
+   * the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+   */
+  private abort(q: Queued, reason: Error): void {
+    if (q.settled) return;
+    settle(q, () => q.reject(reason));
+    const waiting = this.queue.indexOf(q);
+    if (waiting >= 0) {
+      this.queue.splice(waiting, 1);
+      this.pump();
+      return;
+    }
+    const w = q.worker;
+    // Not one of ours any more (reloaded away: it closes once its run returns), or too many
+    // retired workers still running: let the run finish here; its result is dropped.
+    if (!w || !this.workers.includes(w) || this.abandonedThreads >= this.wanted) return;
+    this.workers.splice(this.workers.indexOf(w), 1);
+    w.off('crash', this.onCrash);
+    this.abandonedThreads++;
+    const exited = w.close().finally(() => {
+      this.abandonedThreads--;
+      this.retired.delete(exited);
+    });
+    this.retired.add(exited);
+    this.emit('worker-abandoned', { workerId: w.id, reason: reason.message, exited });
+    this.startReplacement(w.id);
+  }
+
   private replace(crash: WorkerCrash): void {
     const i = this.workers.findIndex((w) => w.id === crash.workerId);
     if (i < 0) return;
     const [dead] = this.workers.splice(i, 1);
     dead!.off('crash', this.onCrash);
     this.emit('worker-crash', crash);
+    this.startReplacement(crash.workerId);
+  }
+
+  /** Starts a worker in place of `goneId` and adopts it once ready (unless closed or reloaded since). */
+  private startReplacement(goneId: number): void {
     if (this.closing) return;
     const { size: _size, ...workerOptions } = this.options;
     const fresh = startWorker(this.source, this.profile, workerOptions);
@@ -182,12 +251,12 @@ class Pool extends EventEmitter implements InferencePool {
           return;
         }
         this.adopt([fresh]);
-        this.emit('worker-replaced', { crashedId: crash.workerId, workerId: fresh.id });
+        this.emit('worker-replaced', { crashedId: goneId, workerId: fresh.id });
         this.pump();
       },
       (error: Error) => {
         this.replacing--;
-        this.emit('worker-replace-failed', { crashedId: crash.workerId, error });
+        this.emit('worker-replace-failed', { crashedId: goneId, error });
         this.failIfNoWorkers(error);
       },
     );
@@ -197,6 +266,8 @@ class Pool extends EventEmitter implements InferencePool {
   private failIfNoWorkers(cause: Error): void {
     if (this.workers.length > 0 || this.replacing > 0) return;
     for (const q of this.queue.splice(0)) {
+      q.unlisten?.();
+      q.settled = true;
       q.reject(
         new GcError('E_WORKER_CRASHED', `inference pool: no worker left (a replacement failed: ${cause.message})`, {
           hint: 'reload the model',
@@ -213,4 +284,17 @@ class Pool extends EventEmitter implements InferencePool {
   override off<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this {
     return super.off(event, listener);
   }
+}
+
+/** Settles `q` once (a late answer after an abort is dropped) and stops listening to its signal. */
+function settle(q: Queued, how: () => void): void {
+  if (q.settled) return;
+  q.settled = true;
+  q.unlisten?.();
+  how();
+}
+
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error && !(r instanceof DOMException) ? r : new GcError('E_WORKER_CLOSED', 'inference pool: the request was aborted');
 }

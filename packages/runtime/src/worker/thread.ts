@@ -1,11 +1,13 @@
 /**
  * The worker-thread script (run as the compiled `dist/worker/thread.js`): creates the session from
- * `workerData`, warms it up (computing placement on the way), reports `ready`, then answers `run`
- * messages one at a time, transferring output buffers back.
+ * `workerData`, warms it up (computing placement on the way and ending profiling), reports `ready`,
+ * then answers `run` messages one at a time, transferring output buffers back.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { GcError } from '@gc-edge/exporter';
 import { createSession } from '../session/create-session';
 import type { GcSession, Placement, TensorMap } from '../session/types';
+import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
 import type { WorkerReady } from './types';
 import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, toWire } from './protocol';
 
@@ -18,30 +20,31 @@ function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   }
 }
 
-function hasStaticInputs(session: GcSession): boolean {
-  return session.info.inputs.every((i) => i.shape.every((d) => typeof d === 'number'));
-}
-
-async function warmUp(session: GcSession, init: WorkerInit): Promise<{ placement?: Placement; warmupMs?: number }> {
+/**
+ * One inference before `ready` (so the first request does not pay for lazy initialisation) at the
+ * given feeds, or zeros at the model's warm-up shape: a model with symbolic dims runs at its
+ * `macs_input_shape` metadata, else batch 1 x 256 (warmup-shape.ts). With profiling on, that run
+ * is the profiled one: placement is read from it and profiling ends before the worker serves.
+ */
+async function warmUp(session: GcSession, init: WorkerInit): Promise<Pick<WorkerReady, 'placement' | 'warmupMs' | 'warmupShapes'>> {
   if (init.warmup === false) return {};
-  const feeds = init.warmup === true ? undefined : init.warmup;
-  if (!feeds && !hasStaticInputs(session)) return {};
+  const feeds = init.warmup === true ? zeroFeeds(warmupShapes(session.info)) : init.warmup;
+  const shapes = shapesOf(feeds);
   const t0 = performance.now();
-  const profiling = init.options.profiling ?? true;
-  let placement: Placement | undefined;
-  if (profiling) placement = await session.placement(feeds);
-  else await session.run(feeds ?? zeroFeeds(session));
-  const warmupMs = performance.now() - t0;
-  return placement ? { placement, warmupMs } : { warmupMs };
-}
-
-function zeroFeeds(session: GcSession): TensorMap {
-  const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
-  for (const i of session.info.inputs) {
-    const dims = i.shape as number[];
-    feeds[i.name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
+  try {
+    await session.run(feeds);
+  } catch (e) {
+    const at = Object.entries(shapes).map(([n, d]) => `"${n}" [${d.join(', ')}]`).join(', ');
+    const why = (e as Error).message.replace(`${session.name}: `, '');
+    throw new GcError('E_SESSION', `${session.name}: warm-up at ${at} failed: ${why}`, {
+      hint: `a model with symbolic input dims is warmed up at its '${WARMUP_SHAPE_METADATA}' metadata (gc-export writes it), else at batch 1 x ${DEFAULT_WARMUP_SIZE}`,
+      cause: e,
+    });
   }
-  return feeds;
+  const warmupMs = performance.now() - t0;
+  const profiling = init.options.profiling ?? true;
+  const placement: Placement | undefined = profiling ? await session.placement() : undefined;
+  return placement ? { placement, warmupMs, warmupShapes: shapes } : { warmupMs, warmupShapes: shapes };
 }
 
 async function main(): Promise<void> {

@@ -17,9 +17,11 @@ import type { CreateSessionOptions, ModelSource, Placement, SessionDescription, 
 
 export interface WorkerOptions extends CreateSessionOptions {
   /**
-   * Run one inference after loading (zeros of the input shape, or these feeds) so the first request
-   * does not pay for lazy initialisation, and compute {@link WorkerReady.placement}. Default true;
-   * skipped (with placement undefined) when the input shape is symbolic and no feeds are given.
+   * Run one inference after loading so the first request does not pay for lazy initialisation, and
+   * compute {@link WorkerReady.placement} from it (ending profiling). `true` (default): zeros at the
+   * model's warm-up shape — its static dims, and for symbolic ones the `macs_input_shape` metadata
+   * gc-export writes, else batch 1 x 256 (session/warmup-shape.ts); or these feeds. A warm-up that
+   * fails fails the load. `false`: no warm-up, and the session is created without profiling.
    */
   readonly warmup?: boolean | TensorMap;
 }
@@ -30,6 +32,12 @@ export interface WorkerReady extends SessionDescription {
   readonly placement?: Placement;
   /** Milliseconds of the warm-up inference; absent when skipped. */
   readonly warmupMs?: number;
+  /**
+   * The dims each input was warmed up at, by input name (for a model with symbolic dims: the size
+   * it was exported and measured at); absent when skipped. A daemon can size its per-model input
+   * cap from it.
+   */
+  readonly warmupShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** One inference's result and where its time went. */
@@ -41,6 +49,22 @@ export interface RunResult {
   readonly inferenceMs: number;
   /** When `session.run` began in the worker: epoch ms, sub-millisecond (timeOrigin + now). */
   readonly startedAt: number;
+  /** The worker that ran it ({@link InferenceWorker.id}). */
+  readonly workerId: number;
+}
+
+/** Per-request options of {@link InferencePool.run}. */
+export interface PoolRunOptions {
+  /**
+   * Aborting gives up on the request: it rejects at once with the signal's reason (an Error) or
+   * E_WORKER_CLOSED. Waiting, it just leaves the queue. Running, its worker is retired — it takes
+   * no more requests and ends once its run returns — and a replacement is started at once, so the
+   * requests after it do not wait for an inference nobody wants. onnxruntime-node cannot interrupt
+   * a run (and ending a thread in the middle of one aborts the process), so the retired thread
+   * still finishes it: at most as many retired workers as the pool's size run at once; beyond that
+   * the run is left to finish on its worker as if not aborted, its result dropped.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Why a worker died; its in-flight request was rejected with `E_WORKER_CRASHED`. */
@@ -70,7 +94,10 @@ export interface InferenceWorker {
   run(feeds: TensorMap): Promise<RunResult>;
   /** Lets queued/in-flight requests finish, then ends the thread. Idempotent. */
   close(): Promise<void>;
-  /** Ends the thread now; pending requests reject with E_WORKER_CLOSED. */
+  /**
+   * Ends the thread now; pending requests reject with E_WORKER_CLOSED. Not while a run is in
+   * flight: onnxruntime-node aborts the whole process when a thread ends inside a run (use close()).
+   */
   terminate(): Promise<void>;
   /**
    * Test hook: makes the thread exit abruptly (exit code 70) — `now` (after the request in flight,
@@ -90,8 +117,13 @@ export interface PoolOptions extends WorkerOptions {
 export interface InferencePoolEvents {
   /** A worker crashed; its request (if any) was rejected; a replacement is being started. */
   'worker-crash': (crash: WorkerCrash) => void;
-  /** The replacement for a crashed worker is ready (`workerId` is the new worker's id). */
+  /** The replacement for a crashed or abandoned worker is ready (`workerId` is the new worker's id). */
   'worker-replaced': (info: { readonly crashedId: number; readonly workerId: number }) => void;
+  /**
+   * A worker was retired because the request it was running was aborted (a deadline passed); a
+   * replacement is being started. `exited` resolves once the thread has ended (after its run).
+   */
+  'worker-abandoned': (info: { readonly workerId: number; readonly reason: string; readonly exited: Promise<void> }) => void;
   /** The replacement failed to start; the pool runs with one worker fewer. */
   'worker-replace-failed': (info: { readonly crashedId: number; readonly error: Error }) => void;
   /** A reload swapped in a new model. */
@@ -110,8 +142,13 @@ export interface InferencePool {
   readonly queued: number;
   /** Requests in flight on workers. */
   readonly inFlight: number;
-  /** Runs on the first free worker (FIFO). Rejects with E_WORKER_CRASHED if its worker dies. */
-  run(feeds: TensorMap): Promise<RunResult>;
+  /** Retired workers still finishing an aborted run (see {@link PoolRunOptions.signal}). */
+  readonly abandoned: number;
+  /**
+   * Runs on the first free worker (FIFO). Rejects with E_WORKER_CRASHED if its worker dies, with the
+   * abort reason if `options.signal` aborts first.
+   */
+  run(feeds: TensorMap, options?: PoolRunOptions): Promise<RunResult>;
   /**
    * Loads `source` (default: the current source again, e.g. a re-exported file) in new workers and
    * swaps them in only once all are ready; old workers finish what they hold, then close. On failure

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deviceProfileIds, detectDevice, devicesDir, listDeviceProfiles, loadDeviceProfile, validateJson, type MachineProbe } from '@gc-edge/runtime';
+// the matching rules are internal to the detector (not on the package surface)
+import { compatibleMatches, modelMatches, splitCompatible } from '../../src/devices/detect';
 
 const REQUIRED = ['cpu', 'desktop-cuda', 'jetson-agx-xavier', 'jetson-xavier-nx', 'jetson-nano', 'jetson-orin'];
 
@@ -79,23 +81,83 @@ describe('schema validation errors', () => {
   });
 });
 
-describe('--device auto', () => {
-  const probe = (model: string | undefined, gpu: boolean): MachineProbe => ({ deviceTreeModel: () => model, nvidiaGpu: () => gpu });
+interface DeviceTreeCase {
+  readonly board: string;
+  readonly model: string | null;
+  readonly compatible: string[] | null;
+  readonly expect: string;
+  readonly source: string;
+}
+const CASES = (JSON.parse(fs.readFileSync(path.join(__dirname, 'device-tree-cases.json'), 'utf8')) as { cases: DeviceTreeCase[] }).cases;
 
-  it.each([
-    ['NVIDIA Jetson Xavier NX Developer Kit', 'jetson-xavier-nx'],
-    ['Jetson-AGX', 'cpu'],
-    ['NVIDIA Jetson AGX Xavier [16GB]', 'jetson-agx-xavier'],
-    ['NVIDIA Jetson Nano Developer Kit', 'jetson-nano'],
-    ['NVIDIA Jetson AGX Orin Developer Kit', 'jetson-orin'],
-    ['NVIDIA Jetson Orin Nano Developer Kit', 'jetson-orin'],
-  ])('reads the Jetson model from the device tree: %s -> %s', (model, id) => {
-    expect(detectDevice({ probe: probe(model, false) }).id).toBe(id);
+function probe(model: string | null | undefined, compatible: readonly string[] | null | undefined, gpu: boolean): MachineProbe {
+  return { deviceTreeModel: () => model ?? undefined, deviceTreeCompatible: () => compatible ?? undefined, nvidiaGpu: () => gpu };
+}
+
+describe('--device auto', () => {
+  it.each(CASES.map((c) => [c.board, c] as const))('%s -> the right profile (real device-tree strings)', (_board, c) => {
+    const found = detectDevice({ probe: probe(c.model, c.compatible, false) });
+    expect(found.id).toBe(c.expect);
+  });
+
+  it('never picks desktop-cuda on a Jetson, even when a GPU driver is visible', () => {
+    for (const c of CASES.filter((x) => x.compatible?.some((s) => s.startsWith('nvidia,tegra')))) {
+      expect(detectDevice({ probe: probe(c.model, c.compatible, true) }).id).not.toBe('desktop-cuda');
+    }
+  });
+
+  it('says which compatible string (or model) decided', () => {
+    expect(detectDevice({ probe: probe('Jetson-AGX', ['nvidia,p2972-0000', 'nvidia,tegra194'], false) }).reason).toBe('device tree compatible "nvidia,p2972-0000"');
+    expect(detectDevice({ probe: probe('Jetson-AGX', undefined, false) }).reason).toBe('device tree model "Jetson-AGX"');
+    expect(detectDevice({ probe: probe(null, ['nvidia,p4071-0000+p3834-0008', 'nvidia,tegra264'], true) }).reason).toMatch(/^no profile matches the Tegra board/);
   });
 
   it('picks desktop-cuda with an NVIDIA GPU and no Jetson, else cpu', () => {
-    expect(detectDevice({ probe: probe(undefined, true) })).toEqual({ id: 'desktop-cuda', reason: 'an NVIDIA GPU driver is present' });
-    expect(detectDevice({ probe: probe('Raspberry Pi 4 Model B Rev 1.4', false) }).id).toBe('cpu');
-    expect(detectDevice({ probe: probe(undefined, false) }).id).toBe('cpu');
+    expect(detectDevice({ probe: probe(undefined, undefined, true) })).toEqual({ id: 'desktop-cuda', reason: 'an NVIDIA GPU driver is present' });
+    expect(detectDevice({ probe: probe(undefined, undefined, false) }).id).toBe('cpu');
+  });
+
+  it('reads the compatible file as NUL-separated strings', () => {
+    expect(splitCompatible('nvidia,p3737-0000+p3701-0005\0nvidia,p3701-0005\0nvidia,tegra234\0nvidia,tegra23x\0')).toEqual([
+      'nvidia,p3737-0000+p3701-0005',
+      'nvidia,p3701-0005',
+      'nvidia,tegra234',
+      'nvidia,tegra23x',
+    ]);
+  });
+
+  it.each([
+    ['nvidia,p3668', 'nvidia,p3509-0000+p3668-0001', true],
+    ['nvidia,p3668', 'nvidia,p3668-0001', true],
+    ['nvidia,p3448', 'nvidia,p3449-0000-b00+p3448-0000-b00', true],
+    ['nvidia,p3767', 'nvidia,p3768-0000+p3767-0005-super', true],
+    ['nvidia,p3668', 'nvidia,p36680-0000', false],
+    ['nvidia,p3668', 'acme,p3668-0000', false],
+    ['nvidia,tegra234', 'nvidia,tegra234', true],
+    ['nvidia,tegra234', 'nvidia,tegra23x', false],
+    ['nvidia,jetson-xavier', 'nvidia,jetson-xavier-industrial', false],
+  ])('compatible entry %s vs %s -> %s', (entry, compatible, expected) => {
+    expect(compatibleMatches(entry, compatible)).toBe(expected);
+  });
+
+  it.each([
+    ['^Jetson-AGX$', 'Jetson-AGX', true],
+    ['^Jetson-AGX$', 'Jetson-AGX Orin', false],
+    ['AGX Xavier', 'NVIDIA Jetson AGX Xavier Developer Kit', true],
+    ['Jetson Nano', 'NVIDIA Jetson Orin Nano Developer Kit', false],
+  ])('model pattern %s vs %s -> %s', (pattern, model, expected) => {
+    expect(modelMatches(pattern, model)).toBe(expected);
+  });
+
+  it('no two profiles claim the same compatible entry, and none names a shared carrier board', () => {
+    const seen = new Map<string, string>();
+    for (const p of listDeviceProfiles()) {
+      for (const e of p.detect?.deviceTreeCompatible ?? []) {
+        expect(seen.get(e)).toBeUndefined();
+        seen.set(e, p.id);
+        // p3449 (Nano / Xavier NX), p3509 (Xavier NX / Orin NX / TX2 NX), p3768 (Orin NX / Nano) are carriers
+        expect(['nvidia,p3449', 'nvidia,p3509', 'nvidia,p3768', 'nvidia,p3737']).not.toContain(e);
+      }
+    }
   });
 });

@@ -72,9 +72,34 @@ describe('gc-serve bad input', () => {
 
   it('refuses an unsupported Content-Type with 415 listing the accepted ones', async () => {
     const msg = await expectError(generate(HORSE_PNG, { 'content-type': 'text/plain' }), 415, 'E_MEDIA_TYPE');
-    expect(msg).toContain('image/png');
+    expect(msg).toBe("Content-Type 'text/plain' is not an image type this route takes; send the image with one of image/png, image/jpeg, image/webp");
     await expectError(generate(HORSE_PNG, { 'content-type': 'image/gif' }), 415, 'E_MEDIA_TYPE');
     await expectError(infer('{}', 'half', 'application/xml'), 415, 'E_MEDIA_TYPE');
+  });
+
+  it('says plainly that a generate request without a Content-Type has none (415)', async () => {
+    const r = await fetch(`${srv.url}/v1/models/h2z/generate`, { method: 'POST', body: new Uint8Array(HORSE_PNG) });
+    // fetch labels a bare byte body with no Content-Type at all
+    const msg = await expectError(Promise.resolve(r), 415, 'E_MEDIA_TYPE');
+    expect(msg).toBe('the request has no Content-Type; send the image with one of image/png, image/jpeg, image/webp');
+  });
+
+  it('reads Accept: image/jpg as JPEG, as Content-Type: image/jpg is', async () => {
+    const r = await generate(HORSE_PNG, { 'content-type': 'image/png', accept: 'image/jpg' });
+    expect([r.status, r.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect((await sharp(Buffer.from(await r.arrayBuffer())).metadata()).format).toBe('jpeg');
+  });
+
+  it.each([
+    ['GET', '/v1/models/h2z/generate', 'POST'],
+    ['PUT', '/v2/models/half/infer', 'POST'],
+    ['POST', '/v2/health/ready', 'GET, HEAD'],
+    ['DELETE', '/v2/models/h2z', 'GET, HEAD'],
+  ])('answers %s %s with 405, Allow: %s and the JSON error', async (method, path, allow) => {
+    const r = await fetch(`${srv.url}${path}`, { method });
+    expect(r.headers.get('allow')).toBe(allow);
+    const msg = await expectError(Promise.resolve(r), 405, 'E_METHOD_NOT_ALLOWED');
+    expect(msg).toContain(`it takes ${allow}`);
   });
 
   it('answers 406 when Accept allows no image format it can write', async () => {
@@ -97,9 +122,17 @@ describe('gc-serve bad input', () => {
     await expectError(fetch(`${srv.url}/v3/whatever`), 404, 'E_NOT_FOUND');
   });
 
-  it('refuses a body over --max-body-mb with 413', async () => {
-    await expectError(generate(new Uint8Array(1024 * 1024 + 1)), 413, 'E_TOO_LARGE');
-    await expectError(infer(' '.repeat(1024 * 1024 + 1)), 413, 'E_TOO_LARGE');
+  it('refuses a body over --max-body-mb with 413 giving the limit and the flag', async () => {
+    for (const res of [generate(new Uint8Array(1024 * 1024 + 1)), infer(' '.repeat(1024 * 1024 + 1))]) {
+      const r = await res;
+      expect(r.status).toBe(413);
+      const body = (await r.json()) as { error: { code: string; message: string; hint: string } };
+      expect(body.error).toEqual({
+        code: 'E_TOO_LARGE',
+        message: 'request body is over the limit of 1 MiB (1048576 bytes)',
+        hint: 'send a smaller body, or start gc-serve with a larger --max-body-mb',
+      });
+    }
   });
 
   it('refuses an image over --max-pixels with 413 before decoding it', async () => {
@@ -118,7 +151,7 @@ describe('gc-serve bad input', () => {
     const okShape = { name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1] };
     expect(await expectError(bad({ ...okShape, name: 'x', data: [1, 2, 3] }), 400, 'E_BAD_REQUEST')).toMatch(/no input 'x'/);
     expect(await expectError(bad({ ...okShape, datatype: 'INT64', data: [1, 2, 3] }), 400, 'E_BAD_REQUEST')).toMatch(/datatype/);
-    expect(await expectError(bad({ ...okShape, data: [1, 2] }), 400, 'E_BAD_REQUEST')).toMatch(/2 values but its shape holds 3/);
+    expect(await expectError(bad({ ...okShape, data: [1, 2] }), 400, 'E_BAD_REQUEST')).toMatch(/2 values but its shape \[1,3,1,1\] holds 3/);
     expect(await expectError(bad({ ...okShape, shape: [1, 4, 1, 1], data: [1, 2, 3, 4] }), 400, 'E_BAD_REQUEST')).toMatch(/shape/);
     expect(await expectError(bad({ ...okShape, data: [1, 'a', 3] }), 400, 'E_BAD_REQUEST')).toMatch(/must be a number/);
     await expectError(infer(JSON.stringify([1, 2])), 400, 'E_BAD_REQUEST');

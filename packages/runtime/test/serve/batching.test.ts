@@ -1,8 +1,27 @@
 /**
  * Dynamic batching on a model exported with a symbolic batch dimension: concurrent requests share
- * one run and each gets its own rows back.
+ * one run and each gets its own rows back; only requests of the same size share a run. And such a
+ * model (all dims symbolic) is warmed up before it serves, with profiling ended.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentTraceDir } from '../../src/session/trace-files';
 import { type Running, halfModel, inferValues, metricValue, startServer, tempDir, writeModel } from './helpers';
+
+/** POSTs a v2 infer request of one [1,3,n,n] tensor filled with `v`; the status and output values. */
+async function inferSquare(url: string, n: number, v: number): Promise<{ status: number; data?: number[]; error?: string }> {
+  const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, n, n], data: new Array(3 * n * n).fill(v) }] };
+  const r = await fetch(`${url}/v2/models/half/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (r.status !== 200) return { status: r.status, error: await r.text() };
+  const json = (await r.json()) as { outputs: { data: number[] }[] };
+  return { status: 200, data: json.outputs[0]!.data };
+}
+
+/** Every file under `dir` (recursively). */
+function filesUnder(dir: string | undefined): string[] {
+  if (!dir) return [];
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+}
 
 let srv: Running;
 let cleanup: () => void;
@@ -46,5 +65,52 @@ describe('gc-serve dynamic batching', () => {
     const metrics = await (await fetch(`${srv.url}/metrics`)).text();
     expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'half' })).toBe(2);
     expect(metricValue(metrics, 'gc_serve_batch_size_sum', { model: 'half' })).toBe(7);
+  });
+
+  it('batches only requests of the same size: 4 of 1x1 and 4 of 2x2, interleaved, are two full batches', async () => {
+    const sizes = [1, 2, 1, 2, 1, 2, 1, 2];
+    const results = await Promise.all(sizes.map((n, i) => inferSquare(srv.url, n, i + 1)));
+    expect(results).toEqual(sizes.map((n, i) => ({ status: 200, data: new Array(3 * n * n).fill((i + 1) / 2) })));
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'half' })).toBe(4);
+    expect(metricValue(metrics, 'gc_serve_batch_size_sum', { model: 'half' })).toBe(15);
+  });
+});
+
+describe('gc-serve dynamic batching with a short delay', () => {
+  let two: Running;
+  let cleanupTwo: () => void;
+
+  beforeAll(async () => {
+    const t = tempDir();
+    cleanupTwo = t.cleanup;
+    two = await startServer({ target: writeModel(t.dir, 'half', halfModel()), maxBatch: 4, maxDelayMs: 20 });
+  });
+
+  afterAll(async () => {
+    await two?.stop();
+    cleanupTwo?.();
+  });
+
+  it('answers two concurrent requests of different sizes 200 each, each in a batch of its own', async () => {
+    const [small, large] = await Promise.all([inferSquare(two.url, 1, 4), inferSquare(two.url, 16, 6)]);
+    expect(small).toEqual({ status: 200, data: [2, 2, 2] });
+    expect(large).toEqual({ status: 200, data: new Array(3 * 16 * 16).fill(3) });
+    const metrics = await (await fetch(`${two.url}/metrics`)).text();
+    expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'half' })).toBe(2);
+    expect(metricValue(metrics, 'gc_serve_batch_size_sum', { model: 'half' })).toBe(2);
+  });
+
+  it('served the model only after warming it up at a concrete shape, and keeps no profiling trace', async () => {
+    const model = two.server.repository.get('half').model!;
+    // halfModel() carries no macs_input_shape: batch 1 x 256 x 256.
+    expect(model.warmupShapes).toEqual({ input: [1, 3, 256, 256] });
+    expect(model.placement?.summary).toBe('1 node on CPU');
+    const meta = (await (await fetch(`${two.url}/v2/models/half`)).json()) as { placement: unknown; warmupMs: unknown };
+    expect(meta.placement).toMatchObject({ summary: '1 node on CPU' });
+    expect(meta.warmupMs).toEqual(expect.any(Number));
+    // One at a time: each leaves after maxDelayMs (20 ms) as a batch of one.
+    for (let i = 0; i < 40; i++) expect((await inferValues(two.url, 'half', [i, i, i])).status).toBe(200);
+    expect(filesUnder(currentTraceDir())).toEqual([]);
   });
 });

@@ -2,14 +2,18 @@
 import { GcError } from '@gc-edge/exporter';
 import { Scheduler } from '../../src/serve/scheduler';
 
+interface Call {
+  inputs: number[];
+  signal: AbortSignal;
+  finish: () => void;
+  fail: (e: unknown) => void;
+}
+
 /** run() calls that wait until the test resolves them. */
-function controlledRun(): {
-  run: (xs: number[]) => Promise<number[]>;
-  calls: { inputs: number[]; finish: () => void; fail: (e: unknown) => void }[];
-} {
-  const calls: { inputs: number[]; finish: () => void; fail: (e: unknown) => void }[] = [];
-  const run = (inputs: number[]): Promise<number[]> =>
-    new Promise((resolve, reject) => calls.push({ inputs, finish: () => resolve(inputs.map((x) => x * 10)), fail: reject }));
+function controlledRun(): { run: (xs: number[], signal: AbortSignal) => Promise<number[]>; calls: Call[] } {
+  const calls: Call[] = [];
+  const run = (inputs: number[], signal: AbortSignal): Promise<number[]> =>
+    new Promise((resolve, reject) => calls.push({ inputs, signal, finish: () => resolve(inputs.map((x) => x * 10)), fail: reject }));
   return { run, calls };
 }
 
@@ -84,6 +88,35 @@ describe('Scheduler', () => {
     await s.idle();
   });
 
+  it('aborts a running batch once every request in it has passed its deadline, so run() can stop the work', async () => {
+    const { run, calls } = controlledRun();
+    const s = new Scheduler<number, number>({ label: 't', capacity: 4, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+    const a = s.submit(1, Date.now() + 20);
+    const b = s.submit(2, FAR());
+    expect(calls[0]!.signal.aborted).toBe(false);
+    expect(await codeOf(a)).toBe('E_DEADLINE');
+    expect(calls[0]!.signal.aborted).toBe(true);
+    expect(calls[0]!.signal.reason).toMatchObject({ code: 'E_DEADLINE', message: 't: request deadline passed while the model was running' });
+    // run() gives up (the pool terminates the worker): the worker slot is free for the next request.
+    calls[0]!.fail(calls[0]!.signal.reason);
+    await tick();
+    expect(calls.map((c) => c.inputs)).toEqual([[1], [2]]);
+    calls[1]!.finish();
+    expect((await b).output).toBe(20);
+  });
+
+  it('keeps a batch running while one of its requests still waits for the answer', async () => {
+    const { run, calls } = controlledRun();
+    const s = new Scheduler<number, number>({ label: 't', capacity: 4, concurrency: 1, maxBatch: 2, maxDelayMs: 10_000, run });
+    const short = s.submit(1, Date.now() + 20);
+    const long = s.submit(2, FAR());
+    expect(calls.map((c) => c.inputs)).toEqual([[1, 2]]);
+    expect(await codeOf(short)).toBe('E_DEADLINE');
+    expect(calls[0]!.signal.aborted).toBe(false);
+    calls[0]!.finish();
+    expect((await long).output).toBe(20);
+  });
+
   it('refuses a request whose deadline already passed', async () => {
     const { run } = controlledRun();
     const s = new Scheduler<number, number>({ label: 't', capacity: 4, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
@@ -129,6 +162,40 @@ describe('Scheduler', () => {
     expect(calls.map((c) => c.inputs)).toEqual([[3], [2, 1, 1]]);
     calls[1]!.finish();
     expect((await Promise.all(ps)).map((r) => r.output)).toEqual([30, 20, 10, 10]);
+  });
+
+  it('batches only requests with the same key, in order, and runs the others in batches of their own', async () => {
+    const { run, calls } = controlledRun();
+    // Key: the tens digit, standing for a request's non-batch dims (16x16 vs 128x256).
+    const keyOf = (x: number): string => String(Math.floor(x / 10));
+    const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 4, maxDelayMs: 10_000, run, keyOf });
+    const ps = [11, 21, 12, 22, 13, 23, 14].map((x) => s.submit(x, FAR()));
+    // Four of key 1 filled a batch though requests of key 2 arrived between them.
+    expect(calls.map((c) => c.inputs)).toEqual([[11, 12, 13, 14]]);
+    calls[0]!.finish();
+    await tick();
+    // The three of key 2 are not a full batch: they wait (maxDelayMs) for a fourth.
+    expect(calls).toHaveLength(1);
+    ps.push(s.submit(24, FAR()));
+    expect(calls.map((c) => c.inputs)).toEqual([[11, 12, 13, 14], [21, 22, 23, 24]]);
+    calls[1]!.finish();
+    expect((await Promise.all(ps)).map((r) => [r.output, r.batchSize])).toEqual(
+      [110, 210, 120, 220, 130, 230, 140, 240].map((o) => [o, 4]),
+    );
+  });
+
+  it('sends a partial batch of one key once the oldest waited maxDelayMs, without the other key', async () => {
+    const { run, calls } = controlledRun();
+    const keyOf = (x: number): string => String(Math.floor(x / 10));
+    const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 4, maxDelayMs: 15, run, keyOf });
+    const ps = [s.submit(11, FAR()), s.submit(21, FAR())];
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(calls[0]!.inputs).toEqual([11]);
+    calls[0]!.finish();
+    while (calls.length === 1) await new Promise((r) => setTimeout(r, 5));
+    expect(calls[1]!.inputs).toEqual([21]);
+    calls[1]!.finish();
+    expect((await Promise.all(ps)).map((r) => r.output)).toEqual([110, 210]);
   });
 
   it('rejects every request of a failed batch with the run error', async () => {

@@ -3,12 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GcError } from '@gc-edge/exporter';
 import { createSession } from '../../src/session/create-session';
+import { currentTraceDir } from '../../src/session/trace-files';
 import {
   CPU_ONLY,
   GPU_FIRST,
   gpuProvidersInstalled,
   maxAbsDiff,
   profile,
+  reshapeModel,
   tanhModel,
   tanhReference,
 } from '../support/session-fixtures';
@@ -100,7 +102,7 @@ describe('createSession: model info and run', () => {
         macs: 123456,
         params: 789,
         opset: 13,
-        graphNodes: 3, // Mul, Tanh, Identity (rename to "output")
+        graphNodes: 2, // Mul, Tanh (the Tanh writes "output" itself)
       });
     } finally {
       await s.release();
@@ -147,10 +149,10 @@ describe('createSession: placement', () => {
     const s = await createSession(tanhModel(1), CPU_ONLY, { profileDir: dir });
     try {
       const p = await s.placement();
-      // graphOptimizationLevel 'disabled' keeps the three graph nodes as three kernels.
-      expect(p.byProvider).toEqual({ CPU: 3 });
-      expect(p.nodes.map((n) => n.opType).sort()).toEqual(['Identity', 'Mul', 'Tanh']);
-      expect(p.summary).toBe('3 nodes on CPU');
+      // graphOptimizationLevel 'disabled' keeps the two graph nodes as two kernels.
+      expect(p.byProvider).toEqual({ CPU: 2 });
+      expect(p.nodes.map((n) => n.opType).sort()).toEqual(['Mul', 'Tanh']);
+      expect(p.summary).toBe('2 nodes on CPU');
       expect(fs.readdirSync(dir)).toEqual([]);
       expect(await s.placement()).toBe(p);
     } finally {
@@ -158,12 +160,43 @@ describe('createSession: placement', () => {
     }
   });
 
-  it('needs feeds for a model with symbolic input dims', async () => {
+  it('profiles a model with symbolic input dims at its warm-up shape when given no feeds', async () => {
+    const s = await createSession(tanhModel(1, ['batch', 3, 'h', 'w'], { macs_input_shape: '1x3x8x8' }), CPU_ONLY, { profileDir: dir });
+    try {
+      const p = await s.placement();
+      expect(p.byProvider).toEqual({ CPU: 2 });
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      await s.release();
+    }
+  });
+
+  it('profiles the first run only: the second run ends profiling and placement needs no further run', async () => {
     const s = await createSession(tanhModel(1, ['batch', 3, 'h', 'w']), CPU_ONLY, { profileDir: dir });
     try {
-      await expect(s.placement()).rejects.toMatchObject({ code: 'E_SESSION', message: expect.stringContaining('symbolic shape [batch, 3, h, w]') });
-      const p = await s.placement({ input: { data: new Float32Array(2 * 3 * 2 * 2), dims: [2, 3, 2, 2] } });
-      expect(p.byProvider).toEqual({ CPU: 3 });
+      const x = (n: number) => ({ input: { data: new Float32Array(3 * n * n), dims: [1, 3, n, n] } });
+      await s.run(x(2));
+      expect(fs.readdirSync(dir)).toHaveLength(1); // onnxruntime's trace, open while profiling
+      await s.run(x(3));
+      expect(fs.readdirSync(dir)).toEqual([]); // ended (read and deleted) before the second run
+      for (let i = 0; i < 20; i++) await s.run(x(4));
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect((await s.placement()).byProvider).toEqual({ CPU: 2 });
+    } finally {
+      await s.release();
+    }
+  });
+
+  it('reports no placement, rather than a wrong one, when the profiled run failed', async () => {
+    const s = await createSession(reshapeModel(), CPU_ONLY, { profileDir: dir, name: 'reshape' });
+    try {
+      await expect(s.run({ input: { data: new Float32Array(12), dims: [1, 3, 2, 2] } })).rejects.toMatchObject({ code: 'E_SESSION' });
+      await s.run({ input: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
+      await expect(s.placement()).rejects.toMatchObject({
+        code: 'E_SESSION',
+        message: expect.stringMatching(/^reshape: no placement: the profiled \(first\) run failed: /),
+      });
+      expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
       await s.release();
     }
@@ -180,5 +213,37 @@ describe('createSession: placement', () => {
     await s.run({ input: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
     await s.release();
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('createSession: trace folder', () => {
+  const looseTraces = (): string[] => fs.readdirSync(os.tmpdir()).filter((f) => /^gc-edge-profile-.*\.json$/.test(f));
+
+  it('traces into a temp folder of its own, removed once the last profiling session is done', async () => {
+    const loose = looseTraces();
+    const a = await createSession(tanhModel(1), CPU_ONLY);
+    const b = await createSession(tanhModel(2), CPU_ONLY);
+    const folder = currentTraceDir()!;
+    expect(path.dirname(folder)).toBe(os.tmpdir());
+    expect(path.basename(folder)).toMatch(/^gc-edge-profile-/);
+    expect(fs.readdirSync(folder)).toHaveLength(2);
+    await a.placement();
+    expect(fs.readdirSync(folder)).toHaveLength(1); // a's trace parsed and deleted
+    await b.release(); // never ran: its trace is deleted all the same
+    expect(fs.existsSync(folder)).toBe(false);
+    expect(currentTraceDir()).toBeUndefined();
+    await a.release();
+    expect(looseTraces()).toEqual(loose);
+  });
+
+  it('removes the folder when the model fails to load', async () => {
+    await expect(createSession(Buffer.from('not an onnx model'), CPU_ONLY)).rejects.toMatchObject({ code: 'E_SESSION' });
+    expect(currentTraceDir()).toBeUndefined();
+  });
+
+  it('makes no folder for a session without profiling', async () => {
+    const s = await createSession(tanhModel(1), CPU_ONLY, { profiling: false });
+    expect(currentTraceDir()).toBeUndefined();
+    await s.release();
   });
 });

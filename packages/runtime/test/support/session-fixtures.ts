@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GraphBuilder, encodeModel, type Dim } from '@gc-edge/exporter';
+import { GraphBuilder, attr, encodeModel, type Dim } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderSpec } from '../../src/devices/profile';
 
 export function profile(providers: readonly ExecutionProviderSpec[], id = 'test-profile'): DeviceProfile {
@@ -55,6 +55,45 @@ export function tanhModel(scale: number, shape: readonly Dim[] = [1, 3, 4, 4], m
     producerName: 'gc-edge-test',
     producerVersion: '0',
     metadata,
+  });
+}
+
+/**
+ * `output = reshape(input, [1, 48])` on input `['batch', 3, 'height', 'width']`: runs on 48 values
+ * ([1,3,4,4]) and fails inside onnxruntime (a kernel error) on any other size.
+ */
+export function reshapeModel(metadata: Record<string, string> = {}): Uint8Array {
+  const g = new GraphBuilder('reshape', 13);
+  const x = g.input({ name: 'input', elemType: 'float32', shape: ['batch', 3, 'height', 'width'] });
+  g.rename(g.node('Reshape', 'reshape', [x, g.int64('shape', [1, 48])]), 'output');
+  g.output({ name: 'output', elemType: 'float32', shape: [1, 48] });
+  return encodeModel({ graph: g.finish(), opset: 13, producerName: 'gc-edge-test', producerVersion: '0', metadata });
+}
+
+/**
+ * 3 -> `channels` conv, `layers` x (`channels` -> `channels` conv, one shared weight), -> 3 conv, on
+ * input `['batch', 3, 'height', 'width']`, warmed up at 1x3x8x8 (its `macs_input_shape`): quick at
+ * warm-up, seconds per run at 256x256 on one CPU thread. The time grows with height x width.
+ */
+export function slowDynamicModel(channels = 128, layers = 16): Uint8Array {
+  const g = new GraphBuilder('slow_dynamic', 13);
+  const dims: Dim[] = ['batch', 3, 'height', 'width'];
+  let v = g.input({ name: 'input', elemType: 'float32', shape: dims });
+  const weight = (name: string, cout: number, cin: number): string =>
+    g.float(name, [cout, cin, 3, 3], new Float32Array(cout * cin * 9).fill(1 / (cin * 9)));
+  const conv = (from: string, w: string, name: string): string =>
+    g.node('Conv', name, [from, w], { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) });
+  v = conv(v, weight('first.weight', channels, 3), 'first');
+  const mid = weight('mid.weight', channels, channels);
+  for (let i = 0; i < layers; i++) v = conv(v, mid, `mid${i}`);
+  g.rename(conv(v, weight('last.weight', 3, channels), 'last'), 'output');
+  g.output({ name: 'output', elemType: 'float32', shape: dims });
+  return encodeModel({
+    graph: g.finish(),
+    opset: 13,
+    producerName: 'gc-edge-test',
+    producerVersion: '0',
+    metadata: { macs_input_shape: '1x3x8x8' },
   });
 }
 

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSession } from '../../src/session/create-session';
+import { currentTraceDir } from '../../src/session/trace-files';
 import { startWorker } from '../../src/worker/inference-worker';
 import { workerScriptPath } from '../../src/worker/script-path';
 import type { InferenceWorker, WorkerCrash } from '../../src/worker/types';
@@ -14,6 +15,7 @@ import {
   GPU_FIRST,
   gpuProvidersInstalled,
   maxAbsDiff,
+  reshapeModel,
   tanhModel,
   tanhReference,
 } from '../support/session-fixtures';
@@ -92,8 +94,69 @@ describe('InferenceWorker', () => {
     if (!gpuProvidersInstalled()) {
       expect(ready.provider).toBe('cpu');
       expect(ready.attempts.map((a) => a.ok)).toEqual([false, false, true]);
-      expect(ready.placement?.summary).toBe('3 nodes on CPU');
+      expect(ready.placement?.summary).toBe('2 nodes on CPU');
     }
+  });
+
+  describe('warm-up of a model with symbolic input dims', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-edge-warmup-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('warms up at its macs_input_shape, reports placement, and serves with profiling ended', async () => {
+      const model = tanhModel(1, ['batch', 3, 'height', 'width'], { macs_input_shape: '1x3x8x8' });
+      const w = track(startWorker(model, CPU_ONLY, { profileDir: dir }));
+      const ready = await w.ready;
+      expect(ready.warmupShapes).toEqual({ input: [1, 3, 8, 8] });
+      expect(ready.warmupMs).toBeGreaterThan(0);
+      expect(ready.placement?.summary).toBe('2 nodes on CPU');
+      // Profiling ended with the warm-up: its trace is read and gone, and serving adds none.
+      expect(fs.readdirSync(dir)).toEqual([]);
+      for (const n of [4, 16, 8, 32, 4, 12, 8, 16, 4, 20]) {
+        const x = Float32Array.from({ length: 3 * n * n }, (_, i) => Math.sin(i));
+        const expected = tanhReference(1, x);
+        const r = await w.run({ input: { data: x, dims: [1, 3, n, n] } });
+        expect(r.outputs['output']!.dims).toEqual([1, 3, n, n]);
+        expect(maxAbsDiff(r.outputs['output']!.data, expected)).toBeLessThanOrEqual(1e-6);
+      }
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
+
+    it('warms up at batch 1 x 256 x 256 when the model carries no macs_input_shape', async () => {
+      const w = track(startWorker(tanhModel(1, ['batch', 3, 'height', 'width']), CPU_ONLY, { profileDir: dir }));
+      const ready = await w.ready;
+      expect(ready.warmupShapes).toEqual({ input: [1, 3, 256, 256] });
+      expect(ready.placement?.summary).toBe('2 nodes on CPU');
+    });
+
+    it('fails the load when the warm-up fails, naming the shape it ran at', async () => {
+      const w = track(startWorker(reshapeModel(), CPU_ONLY, { name: 'reshape', profileDir: dir }));
+      await expect(w.ready).rejects.toMatchObject({
+        code: 'E_SESSION',
+        message: expect.stringMatching(/^reshape: warm-up at "input" \[1, 3, 256, 256\] failed: inference failed: /),
+        hint: expect.stringContaining('macs_input_shape'),
+      });
+    });
+  });
+
+  it('traces into a folder of its own, removed when the thread ends, even by a crash', async () => {
+    expect(currentTraceDir()).toBeUndefined();
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    const folder = currentTraceDir()!;
+    expect(fs.readdirSync(folder)).toEqual([expect.stringMatching(new RegExp(`^worker-${w.id}-`))]);
+    await w.ready;
+    const crashed = new Promise((resolve) => w.on('crash', resolve));
+    w.simulateCrash('now');
+    await crashed;
+    expect(fs.existsSync(folder)).toBe(false);
+    expect(currentTraceDir()).toBeUndefined();
+  });
+
+  it('says which worker ran a request', async () => {
+    const w = track(startWorker(tanhModel(1), CPU_ONLY));
+    expect((await w.run({ input: { data: input(), dims: [1, 3, 4, 4] } })).workerId).toBe(w.id);
   });
 
   it('rejects the in-flight request with E_WORKER_CRASHED and emits crash when the thread dies', async () => {

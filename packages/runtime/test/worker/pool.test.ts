@@ -1,10 +1,12 @@
+import { GcError } from '@gc-edge/exporter';
 import { createPool } from '../../src/worker/pool';
 import type { InferencePool, WorkerCrash } from '../../src/worker/types';
-import { CPU_ONLY, tanhModel } from '../support/session-fixtures';
+import { CPU_ONLY, slowDynamicModel, tanhModel } from '../support/session-fixtures';
 
 const feeds = (v: number) => ({ input: { data: new Float32Array(48).fill(v), dims: [1, 3, 4, 4] } });
 const first = async (pool: InferencePool, v = 0.5): Promise<number> => (await pool.run(feeds(v))).outputs['output']!.data[0]!;
-const once = <T>(pool: InferencePool, event: 'worker-crash' | 'worker-replaced' | 'reloaded'): Promise<T> =>
+const image = (n: number) => ({ input: { data: new Float32Array(3 * n * n).fill(0.5), dims: [1, 3, n, n] } });
+const once = <T>(pool: InferencePool, event: 'worker-crash' | 'worker-replaced' | 'worker-abandoned' | 'reloaded'): Promise<T> =>
   new Promise((resolve) => pool.on(event, resolve as never));
 
 let pool: InferencePool | undefined;
@@ -85,6 +87,43 @@ describe('InferencePool', () => {
     await p.close();
     expect(await Promise.all(runs)).toHaveLength(3);
     await expect(p.run(feeds(0.5))).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+  });
+
+  it('retires and replaces the worker of an aborted running request; the next request runs on the fresh worker', async () => {
+    pool = await createPool(slowDynamicModel(), CPU_ONLY, { size: 1 });
+    const abandoned = once<{ workerId: number; reason: string; exited: Promise<void> }>(pool, 'worker-abandoned');
+    const replaced = once<{ crashedId: number; workerId: number }>(pool, 'worker-replaced');
+    const controller = new AbortController();
+    const slow = pool.run(image(128), { signal: controller.signal });
+    expect(pool.inFlight).toBe(1);
+    const next = pool.run(image(8));
+    const reason = new GcError('E_DEADLINE', 'deadline passed');
+    controller.abort(reason);
+    await expect(slow).rejects.toBe(reason);
+    const gone = await abandoned;
+    expect(gone.reason).toBe('deadline passed');
+    const r = await next;
+    expect(r.outputs['output']!.dims).toEqual([1, 3, 8, 8]);
+    expect(r.workerId).not.toBe(gone.workerId);
+    expect(await replaced).toEqual({ crashedId: gone.workerId, workerId: r.workerId });
+    expect(pool.size).toBe(1);
+    await gone.exited;
+    expect(pool.abandoned).toBe(0);
+  });
+
+  it('takes an aborted request that is still waiting off the queue and leaves the workers alone', async () => {
+    pool = await createPool(slowDynamicModel(8, 2), CPU_ONLY, { size: 1 });
+    const onAbandoned = jest.fn();
+    pool.on('worker-abandoned', onAbandoned);
+    const running = pool.run(image(64));
+    const controller = new AbortController();
+    const waiting = pool.run(image(8), { signal: controller.signal });
+    expect(pool.queued).toBe(1);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'E_WORKER_CLOSED', message: 'inference pool: the request was aborted' });
+    expect(pool.queued).toBe(0);
+    expect((await running).outputs['output']!.dims).toEqual([1, 3, 64, 64]);
+    expect(onAbandoned).not.toHaveBeenCalled();
   });
 
   it('refuses a size that is not a positive integer', async () => {

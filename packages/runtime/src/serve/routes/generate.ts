@@ -9,6 +9,8 @@ import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
 import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
+import { cropTensor } from '../image-input';
+import { asInputShapeError } from '../input-rules';
 import { generateBody, modelInputOf } from '../model-input';
 import { deadlineOf, runModel, serverTiming } from '../run-model';
 
@@ -27,17 +29,21 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const input = modelInputOf(ctx, slot.name, model.info);
 
     const t0 = performance.now();
-    const tensor = await input.prepare({ body, contentType, query: req.query });
+    const prepared = await input.prepare({ body, contentType, query: req.query });
     const preprocessMs = performance.now() - t0;
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
-    const run = await runModel(ctx, slot, { [input.input]: tensor }, deadlineAt, crash);
+    const dims = `[${prepared.tensor.dims.join(',')}]`;
+    const run = await runModel(ctx, slot, { [input.input]: prepared.tensor }, deadlineAt, crash).catch((e: unknown) => {
+      throw asInputShapeError(e, slot.name, `an input of shape ${dims}`);
+    });
     const output = run.outputs[input.output];
     if (!output) throw new GcError('E_INTERNAL', `model '${slot.name}' returned no '${input.output}'`);
 
     const t1 = performance.now();
-    const encoded = await ctx.images.encode(output, format);
+    const answer = prepared.crop && sameSize(output.dims, prepared.tensor.dims) ? cropTensor(output, prepared.crop) : output;
+    const encoded = await ctx.images.encode(answer, format);
     const postprocessMs = performance.now() - t1;
     ctx.metrics.observeStage(slot.name, 'postprocess', postprocessMs / 1000);
 
@@ -52,9 +58,17 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
   });
 }
 
-/** The format the Accept header asks for (PNG when it says nothing); E_NOT_ACCEPTABLE when none fits. */
+/** Whether two [N, C, H, W] shapes have the same height and width. */
+function sameSize(a: readonly number[], b: readonly number[]): boolean {
+  return a[2] === b[2] && a[3] === b[3];
+}
+
+/**
+ * The format the Accept header asks for (PNG when it says nothing); E_NOT_ACCEPTABLE when none fits.
+ * `image/jpg` (not a registered type, but common) means JPEG, as it does in Content-Type.
+ */
 function outputFormat(accept: string | undefined): ImageFormat {
-  const format = negotiateImageFormat(accept);
+  const format = negotiateImageFormat(accept?.replace(/\bimage\/jpg(?=\s*(?:[;,]|$))/gi, 'image/jpeg'));
   if (!format) {
     throw new GcError('E_NOT_ACCEPTABLE', `Accept '${(accept ?? '').slice(0, 80)}' allows none of ${Object.values(IMAGE_MIME).join(', ')}`);
   }

@@ -20,7 +20,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.get('/v2', async () => ({
     name: SERVER_NAME,
     version: SERVER_VERSION,
-    extensions: ['model_repository'],
+    extensions: ['model_repository', 'binary_tensor_data'],
     models: ctx.repository.all.map((s) => ({ name: s.name, state: s.state })),
   }));
 }

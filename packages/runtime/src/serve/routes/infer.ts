@@ -1,11 +1,14 @@
 /**
- * POST /v2/models/{name}/infer: the KServe v2 inference protocol with JSON tensors, so Triton and
- * KServe clients work unchanged. Body parsing and checks in ../kserve.ts.
+ * POST /v2/models/{name}/infer: the KServe v2 inference protocol, JSON tensors or the binary tensor
+ * data extension (what Triton's and KServe's clients send by default). Body framing in
+ * ../kserve-binary.ts, tensor checks in ../kserve.ts, size rules and the pixel cap in ../input-rules.ts.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
+import { asInputShapeError, pixelCapOf, sizeRuleOf } from '../input-rules';
 import { buildInferResponse, parseInferRequest } from '../kserve';
+import { INFERENCE_HEADER_LENGTH, encodeInferResponse, readInferBody } from '../kserve-binary';
 import { deadlineOf, runModel, serverTiming } from '../run-model';
 
 interface NameParams {
@@ -16,14 +19,20 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.post<{ Params: NameParams }>('/v2/models/:name/infer', async (req, reply) => {
     const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
-    const json = jsonBody(req);
+    const { json, binary } = readInferBody(req.headers['content-type'], req.headers[INFERENCE_HEADER_LENGTH], req.body);
     const { model } = slot.requireReady();
+    const info = model.info;
 
     const t0 = performance.now();
-    const request = parseInferRequest(json, slot.name, model.info.inputs);
+    const limits = {
+      maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024),
+      sizeRule: sizeRuleOf(info),
+      pixelCap: pixelCapOf(info, ctx.options.maxModelPixels),
+    };
+    const request = parseInferRequest(json, slot.name, info.inputs, limits, binary);
     for (const name of request.outputs ?? []) {
-      if (!model.info.outputs.some((o) => o.name === name)) {
-        const known = model.info.outputs.map((o) => `'${o.name}'`).join(', ');
+      if (!info.outputs.some((o) => o.name === name)) {
+        const known = info.outputs.map((o) => `'${o.name}'`).join(', ');
         throw new GcError('E_BAD_REQUEST', `outputs: model '${slot.name}' has no output '${name}'; its outputs are ${known}`);
       }
     }
@@ -31,37 +40,23 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
-    const run = await runModel(ctx, slot, request.feeds, deadlineAt, crash);
+    const shapes = Object.entries(request.feeds).map(([name, t]) => `'${name}' [${t.dims.join(',')}]`).join(', ');
+    const run = await runModel(ctx, slot, request.feeds, deadlineAt, crash).catch((e: unknown) => {
+      throw asInputShapeError(e, slot.name, shapes);
+    });
 
     const t1 = performance.now();
-    const body = JSON.stringify(buildInferResponse(slot.name, request, run.outputs));
+    const built = buildInferResponse(slot.name, request, run.outputs);
+    const { body, headers } = encodeInferResponse(built.response, built.binary);
     const postprocessMs = performance.now() - t1;
     ctx.metrics.observeStage(slot.name, 'postprocess', postprocessMs / 1000);
 
     return reply
-      .header('content-type', 'application/json; charset=utf-8')
+      .headers(headers)
       .header(
         'server-timing',
         serverTiming({ preprocess: preprocessMs, queue: run.queueMs, inference: run.inferenceMs, postprocess: postprocessMs }),
       )
       .send(body);
   });
-}
-
-/** The parsed JSON body; E_MEDIA_TYPE for non-JSON Content-Types, E_BAD_REQUEST for malformed JSON. */
-function jsonBody(req: FastifyRequest): unknown {
-  const type = (req.headers['content-type'] ?? 'application/json').split(';', 1)[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new GcError('E_MEDIA_TYPE', `Content-Type '${type.slice(0, 80)}' is not JSON; the v2 protocol takes application/json`, {
-      hint: "with curl: -H 'Content-Type: application/json'",
-    });
-  }
-  const body = req.body;
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
-  if (text.trim() === '') throw new GcError('E_BAD_REQUEST', 'request body is empty; send a v2 inference request (JSON)');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new GcError('E_BAD_REQUEST', `request body is not valid JSON: ${(e as Error).message}`);
-  }
 }

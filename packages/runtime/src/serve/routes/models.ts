@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
+import { describeSizeRule, pixelCapOf, sizeRuleOf } from '../input-rules';
 import { v2Metadata } from '../kserve';
 import { describeGenerateInput } from '../model-input';
 import type { ModelSlot } from '../repository';
@@ -15,7 +16,7 @@ interface NameParams {
 }
 
 export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name)));
+  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name), ctx.options.maxModelPixels));
 
   app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
     const slot = ctx.repository.get(req.params.name);
@@ -32,9 +33,11 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
 }
 
 /** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model. */
-export function describeModel(slot: ModelSlot): Record<string, unknown> {
+export function describeModel(slot: ModelSlot, maxModelPixels?: number): Record<string, unknown> {
   const m = slot.model ?? slot.requireReady().model;
   const info = m.info;
+  const rule = sizeRuleOf(info);
+  const cap = pixelCapOf(info, maxModelPixels);
   return {
     name: slot.name,
     versions: ['1'],
@@ -49,7 +52,12 @@ export function describeModel(slot: ModelSlot): Record<string, unknown> {
     opset: info.opset ?? null,
     producer: info.producer ?? null,
     graphNodes: info.graphNodes ?? null,
-    generate: describeGenerateInput(slot.name, info),
+    generate: describeGenerateInput(slot.name, info, maxModelPixels),
+    limits: {
+      maxPixels: cap.maxPixels,
+      maxPixelsFrom: cap.source,
+      symbolicSize: { multiple: rule.multiple, min: rule.min, rule: describeSizeRule(rule) },
+    },
     metadata: info.metadata,
     provider: m.provider,
     providerAttempts: m.attempts,

@@ -1,0 +1,65 @@
+/**
+ * The concrete input shapes a model is warmed up (and its placement profiled) at. A model exported
+ * with symbolic dims (`gc-export --dynamic`: input `['batch', 3, 'height', 'width']`) cannot be run
+ * on "its" shape, so:
+ * 1. the `macs_input_shape` metadata gc-export writes (`1x3x256x256`: the size the MACs were counted
+ *    at) gives the first input's dims, when it has the input's rank and agrees with its fixed dims;
+ *    a symbolic name bound there (`height`) takes the same value in every other input;
+ * 2. otherwise a symbolic first dim (the batch) is {@link DEFAULT_WARMUP_BATCH} and any other
+ *    symbolic dim (height, width, ...) is {@link DEFAULT_WARMUP_SIZE}.
+ */
+import type { FloatTensor, ModelInfo, TensorMap } from './types';
+
+/** Batch of a warm-up run when the model's batch dim is symbolic and metadata says nothing. */
+export const DEFAULT_WARMUP_BATCH = 1;
+/** Every other symbolic dim of a warm-up run (height, width) when metadata says nothing. */
+export const DEFAULT_WARMUP_SIZE = 256;
+
+/** The metadata key gc-export writes: the input shape, `x`-separated (`1x3x256x256`). */
+export const WARMUP_SHAPE_METADATA = 'macs_input_shape';
+
+const isFixed = (d: number | string): d is number => typeof d === 'number' && d >= 0;
+
+/** Parses `1x3x256x256`; undefined for anything else (empty, zero or non-numeric dims). */
+export function parseShapeString(s: string | undefined): number[] | undefined {
+  if (s === undefined || !/^[1-9]\d{0,8}(x[1-9]\d{0,8})*$/.test(s.trim())) return undefined;
+  return s.trim().split('x').map(Number);
+}
+
+/** The dims each input is warmed up at (see the module comment), by input name. */
+export function warmupShapes(info: ModelInfo): Record<string, number[]> {
+  const bound = new Map<string, number>();
+  const first = info.inputs[0];
+  const declared = parseShapeString(info.metadata[WARMUP_SHAPE_METADATA]);
+  if (first && declared && declared.length === first.shape.length && first.shape.every((d, k) => !isFixed(d) || d === declared[k])) {
+    first.shape.forEach((d, k) => {
+      if (typeof d === 'string') bound.set(d, declared[k]!);
+    });
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const input of info.inputs) {
+    shapes[input.name] = input.shape.map((d, k) => {
+      if (isFixed(d)) return d;
+      const named = typeof d === 'string' ? bound.get(d) : undefined;
+      if (named !== undefined) return named;
+      const value = k === 0 ? DEFAULT_WARMUP_BATCH : DEFAULT_WARMUP_SIZE;
+      if (typeof d === 'string') bound.set(d, value);
+      return value;
+    });
+  }
+  return shapes;
+}
+
+/** Zero-filled float32 feeds of these shapes. */
+export function zeroFeeds(shapes: Readonly<Record<string, readonly number[]>>): TensorMap {
+  const feeds: Record<string, FloatTensor> = {};
+  for (const [name, dims] of Object.entries(shapes)) {
+    feeds[name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims: [...dims] };
+  }
+  return feeds;
+}
+
+/** The dims of each feed, by input name (what a warm-up ran at). */
+export function shapesOf(feeds: TensorMap): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
+}
