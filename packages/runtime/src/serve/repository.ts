@@ -327,10 +327,13 @@ export class ModelRepository {
 
 /**
  * Several workers on a profile that leaves intra-op threads to onnxruntime (0 = one per core) would
- * each start a thread per core; split the cores between them instead (at least one each).
+ * each start a thread per core. With spinning threads that oversubscription burns the cores, so they
+ * are split between the workers (at least one each). Without spinning (`threads.spinning: false`)
+ * every worker keeps all cores: a lone request runs as fast as on one worker, and concurrent ones
+ * share the cores through the OS scheduler while the event loop decodes and encodes.
  */
 export function profileForWorkers(profile: DeviceProfile, workers: number, cores = availableParallelism()): DeviceProfile {
-  if (workers <= 1 || profile.threads.intraOp !== 0) return profile;
+  if (workers <= 1 || profile.threads.intraOp !== 0 || profile.threads.spinning === false) return profile;
   return { ...profile, threads: { ...profile.threads, intraOp: Math.max(1, Math.floor(cores / workers)) } };
 }
 

@@ -15,6 +15,7 @@ import { toHttpError } from './http-status';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
+import { pixelCapOf } from './input-rules';
 import { ModelRepository } from './repository';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
@@ -54,6 +55,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     createPool: opts.createPool ?? createPool,
     metrics,
     log: opts.log,
+    // The same cap the routes check, enforced once more where every request meets the model.
+    pixelCap: (info) => pixelCapOf(info, opts.maxModelPixels).maxPixels,
   });
   const state: DaemonState = { shuttingDown: false };
   const ctx: ServeContext = { repository, metrics, images, options: opts, state };

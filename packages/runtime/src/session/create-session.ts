@@ -18,7 +18,7 @@ import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
-import { createWithFallback, ortLogLevel } from './providers';
+import { type FallbackResult, createWithFallback, ortLogLevel } from './providers';
 import { warmupShapes, zeroFeeds } from './warmup-shape';
 import type {
   CreateSessionOptions,
@@ -79,7 +79,7 @@ export async function createSession(
     ...(profiling ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };
   const t0 = performance.now();
-  let created;
+  let created: FallbackResult;
   try {
     // A path lets onnxruntime resolve external data next to the model; bytes are used otherwise.
     created = await createWithFallback(model, profile, base, name);

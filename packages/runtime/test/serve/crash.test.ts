@@ -56,13 +56,13 @@ describe('gc-serve worker crash', () => {
 
   it('answers 504 when the deadline passes mid-inference, and serves the next request on a fresh worker without waiting', async () => {
     const lines: string[] = [];
-    // Warmed up at 1x3x8x8 (quick); a batch of 2048 such images takes seconds on one CPU thread,
+    // Warmed up at 1x3x8x8 (quick); a batch of 1024 such images takes seconds on one CPU thread,
     // each image well within the model's pixel cap.
     srv = await startServer({ target: writeModel(slowDir, 'slow', slowDynamicModel()), workers: 1, log: (l) => lines.push(l) });
     const pool = srv.server.repository.get('slow').pool!;
     const abandoned = new Promise<{ workerId: number; exited: Promise<void> }>((resolve) => pool.on('worker-abandoned', resolve));
 
-    const slow = await inferSlow(srv.url, 2048, { 'x-gc-timeout-ms': '1000' });
+    const slow = await inferSlow(srv.url, 1024, { 'x-gc-timeout-ms': '500' });
     expect(slow.status).toBe(504);
     expect(await errorOf(slow)).toEqual({ code: 'E_DEADLINE', message: "model 'slow': request deadline passed while the model was running" });
     const gone = await abandoned;
