@@ -3,6 +3,7 @@
  * graph through the float64 reference interpreter on a seeded input; report the max abs error.
  */
 import { GcError } from './errors';
+import { maxAbsDiff } from './max-abs-diff';
 import type { Model } from './onnx/graph';
 import { seededRandom } from './random-init';
 import { runReference } from './reference';
@@ -124,10 +125,6 @@ export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Pr
   if (expected.length !== actual.length) {
     throw new GcError('E_VERIFY', `onnxruntime produced ${actual.length} values, the reference ${expected.length}`);
   }
-  let maxAbsError = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    if (!(d <= maxAbsError)) maxAbsError = Number.isNaN(d) ? Infinity : d;
-  }
+  const maxAbsError = maxAbsDiff(actual, expected);
   return { maxAbsError, tolerance: VERIFY_TOLERANCE, ok: maxAbsError <= VERIFY_TOLERANCE, inputShape: shape, seed };
 }
