@@ -22,8 +22,16 @@ export function gcExport(args: string[], cwd = REPO): CliResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder, removed when the test file ends. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'gc-export-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-export-test-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes a subnet.json into `dir` and returns its path. */
