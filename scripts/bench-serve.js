@@ -6,7 +6,7 @@
 //  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs.
 // The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
-//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers 1] [--device cpu] [--intra-op N] [--png-level 0..9] [--model m.onnx]
+//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--model m.onnx]
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,7 +22,7 @@ const shared = path.join(root, '..', 'shared');
 const rounds = Number(arg('rounds', 40));
 const requests = Number(arg('requests', 48));
 const clients = Number(arg('clients', 4));
-const workers = Number(arg('workers', 1));
+const workers = arg('workers') === undefined ? undefined : Number(arg('workers')); // default: the daemon's
 const device = arg('device', 'cpu');
 const png = fs.readFileSync(path.join(shared, 'fixtures', 'gan-compression', 'images', 'in-horse2zebra-0.png'));
 
@@ -43,7 +43,7 @@ async function main() {
   const profile = intraOp === undefined ? loaded : { ...loaded, threads: { ...loaded.threads, intraOp: Number(intraOp) } };
 
   const pngLevel = arg('png-level') === undefined ? undefined : Number(arg('png-level'));
-  const server = runtime.createServer({ target: model, profile, port: 0, workers, queueSize: 64, pngLevel, log: () => undefined });
+  const server = runtime.createServer({ target: model, profile, port: 0, ...(workers === undefined ? {} : { workers }), queueSize: 64, pngLevel, log: () => undefined });
   const url = await server.listen();
   const failures = await server.loadModels();
   if (failures.length) throw failures[0].error;
@@ -97,7 +97,7 @@ async function main() {
   const bare2 = await bareThroughput();
   const bareRps = (bare1 + bare2) / 2;
 
-  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs`);
+  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs`);
   console.log(`latency (${rounds} alternating rounds after 5 warm-up each)`);
   console.log(`  generate (PNG in, PNG out over HTTP)  median ${mServe.toFixed(2)} ms  (min ${Math.min(...times.serve).toFixed(2)})`);
   console.log(`  bare session.run                      median ${mBare.toFixed(2)} ms  (min ${Math.min(...times.bare).toFixed(2)})`);

@@ -49,7 +49,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('device', { alias: 'd', type: 'string', requiresArg: true, coerce: last, default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
       .option('host', { type: 'string', requiresArg: true, coerce: last, default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
       .option('port', { alias: 'p', ...num(SERVE_DEFAULTS.port, 'TCP port (0 = any free port)') })
-      .option('workers', { alias: 'w', ...num(SERVE_DEFAULTS.workers, 'inference worker threads per model') })
+      .option('workers', { alias: 'w', ...num(undefined, 'inference worker threads per model [default: 2 on the cpu profile, else 1]') })
       .option('queue-size', num(SERVE_DEFAULTS.queueSize, 'requests that may wait per model; beyond it 503 + Retry-After'))
       .option('timeout-ms', num(SERVE_DEFAULTS.timeoutMs, 'per-request deadline from arrival; beyond it 504 (a request must also arrive whole within it, else 408)'))
       .option('max-body-mb', num(SERVE_DEFAULTS.maxBodyMb, 'largest request body in MiB; beyond it 413'))
@@ -116,7 +116,7 @@ export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOp
     profile: loadDeviceProfile(args.device),
     host: args.host,
     port: int('port', 0, 65535),
-    workers: int('workers', 1, 64),
+    ...(args.workers !== undefined ? { workers: int('workers', 1, 64) } : {}),
     queueSize: int('queue-size', 0),
     timeoutMs: int('timeout-ms', 1),
     maxBodyMb: positive('max-body-mb'),

@@ -1,4 +1,5 @@
 /** What a gc-serve daemon is started with (the CLI fills it from flags; tests build it directly). */
+import { availableParallelism } from 'node:os';
 import type { DeviceProfile } from '../devices/profile';
 import type { SizePolicy } from '../image/types';
 import type { CreatePool } from './repository';
@@ -11,7 +12,7 @@ export interface ServeOptions {
   readonly host?: string;
   /** Default 8080; 0 picks a free port. */
   readonly port?: number;
-  /** Worker threads per model; default 1. */
+  /** Worker threads per model; default {@link defaultWorkers} (2 on a non-spinning CPU profile, else 1). */
   readonly workers?: number;
   /** Requests that may wait for a worker, per model; beyond it 503. Default 16. */
   readonly queueSize?: number;
@@ -60,7 +61,6 @@ export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'create
 export const SERVE_DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
-  workers: 1,
   queueSize: 16,
   timeoutMs: 30_000,
   maxBodyMb: 20,
@@ -73,9 +73,21 @@ export const SERVE_DEFAULTS = {
   testCrashHook: false,
 } as const;
 
+/**
+ * Workers per model when not given. On a CPU profile whose pool threads sleep instead of spinning
+ * (devices/cpu.json), two workers let one request's decode and encode overlap another's inference
+ * while each worker keeps every core for a lone request (repository.ts `profileForWorkers`); on
+ * GPUs, and with spinning threads, one.
+ */
+export function defaultWorkers(profile: DeviceProfile, cores = availableParallelism()): number {
+  const cpuFirst = profile.executionProviders[0]?.name === 'cpu';
+  return cpuFirst && profile.threads.spinning === false && cores >= 2 ? 2 : 1;
+}
+
 export function resolveServeOptions(o: ServeOptions): ResolvedServeOptions {
   return {
     ...SERVE_DEFAULTS,
+    workers: defaultWorkers(o.profile),
     log: (line: string) => process.stderr.write(`gc-serve: ${line}\n`),
     ...stripUndefined(o),
   } as ResolvedServeOptions;
