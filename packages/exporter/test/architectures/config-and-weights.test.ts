@@ -1,8 +1,9 @@
 /** Config validation, weight checks, supernet key tables and the architecture registry. */
-import { architectureNames, getArchitecture, GcError, GraphBuilder, loadStateDict, type StateDict } from '@gc-edge/exporter';
+import { architectureNames, getArchitecture, GraphBuilder, loadStateDict, type StateDict } from '@gc-edge/exporter';
 import { join } from 'path';
 import type { SubnetSpec } from '../../src/subnet/spec';
 import { RESNET_FIXTURES } from './resnet-fixtures';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const mobile = getArchitecture('mobile_resnet_9blocks');
 const legacy = getArchitecture('legacy_mobile_resnet_9blocks');
@@ -21,26 +22,17 @@ function spec(architecture: string, config: number[] | null, height = 64): Subne
   };
 }
 
-function thrown(f: () => unknown): GcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GcError) return e;
-    throw e;
-  }
-  throw new Error('expected a GcError');
-}
 
 describe('config validation', () => {
   it.each([mobile, legacy])('$name refuses a config with the wrong number of entries, listing the accepted counts', (arch) => {
-    const e = thrown(() => arch.checkConfig([16, 16, 16, 16, 16, 16, 16], 16, spec(arch.name, null)));
+    const e = gcErrorOf(() => arch.checkConfig([16, 16, 16, 16, 16, 16, 16], 16, spec(arch.name, null)));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toMatch(/has 7 entries, expected 8 or 6/);
   });
 
   it('names the layer and both widths when an entry is wider than the supernet', () => {
     // entry 4 sets blocks 3-5 (inner width 4 * 24 = 96) in an ngf 16 supernet (64)
-    const e = thrown(() => mobile.checkConfig([16, 16, 16, 16, 24, 16, 16, 16], 16, spec(mobile.name, null)));
+    const e = gcErrorOf(() => mobile.checkConfig([16, 16, 16, 16, 24, 16, 16, 16], 16, spec(mobile.name, null)));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toBe(
       'block3.sep1.pointwise (model.13.conv_block.1.conv.2): config entry 4 (24) asks 96 channels but the supernet has 64 (ngf 16)',
@@ -48,25 +40,25 @@ describe('config validation', () => {
   });
 
   it('maps 6-entry configs to the upsampling layers from entry 4 on', () => {
-    const e = thrown(() => mobile.checkConfig([16, 16, 16, 16, 17, 16], 16, spec(mobile.name, null)));
+    const e = gcErrorOf(() => mobile.checkConfig([16, 16, 16, 16, 17, 16], 16, spec(mobile.name, null)));
     expect(e.message).toMatch(/^up1\.conv_transpose \(model\.19\): config entry 4 \(17\) asks 34 channels but the supernet has 32/);
   });
 
   it('checks the legacy variant only where its blocks read the entry', () => {
     // legacy 8-entry: entry 5 is read by block 6 only
-    const e = thrown(() => legacy.checkConfig([8, 8, 8, 8, 8, 32, 8, 8], 16, spec(legacy.name, null)));
+    const e = gcErrorOf(() => legacy.checkConfig([8, 8, 8, 8, 8, 32, 8, 8], 16, spec(legacy.name, null)));
     expect(e.message).toMatch(/^block6\.sep1\.pointwise .*config entry 5 \(32\) asks 128 channels but the supernet has 64/);
   });
 
   it.each([0, -8, 2.5])('refuses a non-positive or non-integer entry (%p)', (bad) => {
-    const e = thrown(() => mobile.checkConfig([16, bad, 16, 16, 16, 16], 16, spec(mobile.name, null)));
+    const e = gcErrorOf(() => mobile.checkConfig([16, bad, 16, 16, 16, 16], 16, spec(mobile.name, null)));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toMatch(new RegExp(`config entry 1 is ${bad}; every entry must be a positive integer`));
   });
 
   it('requires a config for the mobile variants and refuses one for the full generator', () => {
-    expect(thrown(() => mobile.checkConfig(null, 16, spec(mobile.name, null))).code).toBe('E_CONFIG');
-    const e = thrown(() => teacher.checkConfig([8, 8, 8, 8, 8, 8], 8, spec(teacher.name, null)));
+    expect(gcErrorOf(() => mobile.checkConfig(null, 16, spec(mobile.name, null))).code).toBe('E_CONFIG');
+    const e = gcErrorOf(() => teacher.checkConfig([8, 8, 8, 8, 8, 8], 8, spec(teacher.name, null)));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toMatch(/takes no config/);
   });
@@ -93,7 +85,7 @@ describe('supernet key tables', () => {
   });
 
   it('cannot infer ngf without the stem conv', () => {
-    const e = thrown(() => mobile.inferNgf(new Map()));
+    const e = gcErrorOf(() => mobile.inferNgf(new Map()));
     expect(e.code).toBe('E_WEIGHTS_KEYS');
     expect(e.message).toMatch(/^model\.1\.weight: missing/);
   });
@@ -107,7 +99,7 @@ describe('weights given to build', () => {
   it('names a missing key', () => {
     const weights = new Map(full);
     weights.delete('model.14.conv_block.6.conv.0.bias');
-    const e = thrown(() => build(weights));
+    const e = gcErrorOf(() => build(weights));
     expect(e.code).toBe('E_WEIGHTS_KEYS');
     expect(e.message).toMatch(/^model\.14\.conv_block\.6\.conv\.0\.bias: missing/);
   });
@@ -115,7 +107,7 @@ describe('weights given to build', () => {
   it('names a key whose shape is not the supernet one, with both shapes', () => {
     const weights = new Map(full);
     weights.set('model.22.weight', { shape: [32, 8, 3, 3], data: new Float32Array(32 * 8 * 9) });
-    const e = thrown(() => build(weights));
+    const e = gcErrorOf(() => build(weights));
     expect(e.code).toBe('E_WEIGHTS_SHAPE');
     expect(e.message).toMatch(/^model\.22\.weight: the weights have \[32, 8, 3, 3\], the .* expects \[32, 16, 3, 3\]/);
   });
@@ -127,7 +119,7 @@ describe('input', () => {
   });
 
   it.each([[250], [4]])('refuses a height of %p (not a multiple of 4 of at least 8)', (height) => {
-    const e = thrown(() => teacher.resolveInput(spec(teacher.name, null), { height }));
+    const e = gcErrorOf(() => teacher.resolveInput(spec(teacher.name, null), { height }));
     expect(e.code).toBe('E_SUBNET_JSON');
     expect(e.message).toMatch(/"input\.height" is \d+; resnet_9blocks needs a multiple of 4, at least 8/);
   });
@@ -135,7 +127,7 @@ describe('input', () => {
 
 describe('architecture registry', () => {
   it('refuses an unknown name, listing the known ones', () => {
-    const e = thrown(() => getArchitecture('mobile_resnet_6blocks', 'x/subnet.json'));
+    const e = gcErrorOf(() => getArchitecture('mobile_resnet_6blocks', 'x/subnet.json'));
     expect(e.code).toBe('E_SUBNET_JSON');
     expect(e.message).toContain('x/subnet.json: unknown architecture "mobile_resnet_6blocks"; should be one of: ');
     for (const name of ['mobile_resnet_9blocks', 'legacy_mobile_resnet_9blocks', 'resnet_9blocks']) expect(e.message).toContain(name);

@@ -1,5 +1,6 @@
 /** runReference over whole graphs: value plumbing and the errors that name what went wrong. */
-import { GcError, GraphBuilder, ops, runReference, type Graph } from '@gc-edge/exporter';
+import { GraphBuilder, ops, runReference, type Graph } from '@gc-edge/exporter';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
 function graphOf(build: (g: GraphBuilder, x: string) => string, shape: (number | string)[] = [1, 2, 3, 3]): Graph {
   const g = new GraphBuilder('t', 13);
@@ -9,15 +10,6 @@ function graphOf(build: (g: GraphBuilder, x: string) => string, shape: (number |
   return g.finish();
 }
 
-function errorOf(f: () => unknown): GcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GcError) return e;
-    throw e;
-  }
-  throw new Error('expected a GcError');
-}
 
 const x = { dims: [1, 2, 3, 3], data: Float64Array.from({ length: 18 }, (_, i) => i - 9) };
 
@@ -30,19 +22,19 @@ describe('runReference', () => {
 
   it('names the node and lists the known ops when an op has no reference implementation', () => {
     const graph = graphOf((g, v) => g.node('Softplus', 'head.softplus', [v]));
-    const e = errorOf(() => runReference(graph, { input: x }));
+    const e = gcErrorOf(() => runReference(graph, { input: x }));
     expect(e.code).toBe('E_GRAPH');
     expect(e.message).toMatch(/^head\.softplus: op Softplus has no reference implementation \(known: .*Conv.*\)$/);
   });
 
   it('names the node whose attributes it cannot run', () => {
     const linear = graphOf((g, v) => g.node('Resize', 'up.linear', [v, '', ops.constFloats(g, 's', [1, 1, 2, 2])], { mode: { type: 'string', value: 'linear' } }));
-    expect(errorOf(() => runReference(linear, { input: x })).message).toMatch(/^up\.linear \(Resize\): mode linear is not implemented/);
+    expect(gcErrorOf(() => runReference(linear, { input: x })).message).toMatch(/^up\.linear \(Resize\): mode linear is not implemented/);
   });
 
   it('refuses inputs whose dims differ from the declared fixed ones, and accepts any size for symbolic dims', () => {
     const fixed = graphOf((g, v) => ops.relu(g, 'relu', v));
-    const e = errorOf(() => runReference(fixed, { input: { dims: [1, 2, 4, 4], data: new Float64Array(32) } }));
+    const e = gcErrorOf(() => runReference(fixed, { input: { dims: [1, 2, 4, 4], data: new Float64Array(32) } }));
     expect(e.message).toMatch(/input 'input' is \[1, 2, 4, 4\], the graph declares \[1, 2, 3, 3\]/);
     const symbolic = graphOf((g, v) => ops.relu(g, 'relu', v), ['batch', 2, 'height', 'width']);
     expect(runReference(symbolic, { input: { dims: [1, 2, 4, 4], data: new Float64Array(32) } })['output']!.dims).toEqual([1, 2, 4, 4]);
@@ -50,6 +42,6 @@ describe('runReference', () => {
 
   it('refuses a missing graph input by name', () => {
     const graph = graphOf((g, v) => ops.relu(g, 'relu', v));
-    expect(errorOf(() => runReference(graph, {})).message).toMatch(/input 'input' was not given/);
+    expect(gcErrorOf(() => runReference(graph, {})).message).toMatch(/input 'input' was not given/);
   });
 });

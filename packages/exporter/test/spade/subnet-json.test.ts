@@ -2,11 +2,11 @@
 import * as path from 'node:path';
 import { mobileSpade } from '../../src/architectures/mobile-spade';
 import { roundHalfEven } from '../../src/architectures/spade/options';
-import { GcError } from '../../src/errors';
 import { buildModel } from '../../src/export';
 import { randomStateDict } from '../../src/random-init';
 import { loadSubnetSpec, parseSubnetSpec } from '../../src/subnet/parse';
 import { REPO } from './helpers';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const FIXTURE_FIELDS = {
   architecture: 'mobile_spade',
@@ -22,15 +22,6 @@ function parse(fields: Record<string, unknown>): ReturnType<typeof parseSubnetSp
   return parseSubnetSpec({ ...FIXTURE_FIELDS, ...fields }, 'subnet.json', { weightsOptional: true });
 }
 
-function thrown(f: () => unknown): GcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GcError) return e;
-    throw e;
-  }
-  throw new Error('expected a GcError');
-}
 
 describe('mobile_spade subnet.json', () => {
   it('derives the input from cropSize, aspectRatio and numUpsamplingLayers (fixture: 36x64x128)', () => {
@@ -50,57 +41,57 @@ describe('mobile_spade subnet.json', () => {
   });
 
   it('refuses an input that is not the derived size, saying the valid one', () => {
-    const e = thrown(() => parse({ input: { batch: 1, channels: 36, height: 128, width: 128 } }));
+    const e = gcErrorOf(() => parse({ input: { batch: 1, channels: 36, height: 128, width: 128 } }));
     expect(e.code).toBe('E_SUBNET_JSON');
     expect(e.message).toContain('takes 36x64x128');
     expect(e.hint).toBe('set "input": {"channels": 36, "height": 64, "width": 128} or leave "input" out');
   });
 
   it('refuses input channels other than semanticChannels', () => {
-    expect(thrown(() => parse({ input: { channels: 3 } })).message).toContain('asks channels x height x width 3x?x?');
+    expect(gcErrorOf(() => parse({ input: { channels: 3 } })).message).toContain('asks channels x height x width 3x?x?');
   });
 
   it('refuses "most" with the reason and the valid choices', () => {
-    const e = thrown(() => parse({ numUpsamplingLayers: 'most' }));
+    const e = gcErrorOf(() => parse({ numUpsamplingLayers: 'most' }));
     expect(e.code).toBe('E_SUBNET_JSON');
     expect(e.message).toContain('"most" is not supported: upstream SubMobileSPADEGenerator raises NotImplementedError');
     expect(e.hint).toBe('use one of: "normal", "more"');
   });
 
   it('refuses an unknown numUpsamplingLayers by listing the valid ones', () => {
-    expect(thrown(() => parse({ numUpsamplingLayers: 'many' })).message).toContain('expected one of: "normal", "more"');
+    expect(gcErrorOf(() => parse({ numUpsamplingLayers: 'many' })).message).toContain('expected one of: "normal", "more"');
   });
 
   it('refuses a cropSize off the latent grid, suggesting the neighbours', () => {
-    const e = thrown(() => parse({ cropSize: 500 }));
+    const e = gcErrorOf(() => parse({ cropSize: 500 }));
     expect(e.message).toContain('"cropSize" 500 is not a multiple of 64');
     expect(e.hint).toBe('use "cropSize": 448 or 512');
   });
 
   it('requires semanticChannels and cropSize', () => {
     const { semanticChannels: _s, ...noSemantic } = FIXTURE_FIELDS;
-    expect(thrown(() => parseSubnetSpec(noSemantic, 'subnet.json', { weightsOptional: true })).message).toContain('"semanticChannels" is required');
+    expect(gcErrorOf(() => parseSubnetSpec(noSemantic, 'subnet.json', { weightsOptional: true })).message).toContain('"semanticChannels" is required');
     const { cropSize: _c, ...noCrop } = FIXTURE_FIELDS;
-    expect(thrown(() => parseSubnetSpec(noCrop, 'subnet.json', { weightsOptional: true })).message).toContain('"cropSize" is required');
+    expect(gcErrorOf(() => parseSubnetSpec(noCrop, 'subnet.json', { weightsOptional: true })).message).toContain('"cropSize" is required');
   });
 
   it('lists its own fields among the known ones for an unknown field', () => {
-    const e = thrown(() => parse({ labelNc: 35 }));
+    const e = gcErrorOf(() => parse({ labelNc: 35 }));
     expect(e.hint).toContain('semanticChannels, cropSize, aspectRatio, numUpsamplingLayers');
   });
 
   it('names the layer and both widths when a config entry is wider than the supernet', () => {
-    const e = thrown(() => mobileSpade.checkConfig([8, 8, 9, 8, 8, 8, 8, 8], 8, parse({})));
+    const e = gcErrorOf(() => mobileSpade.checkConfig([8, 8, 9, 8, 8, 8, 8, 8], 8, parse({})));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toBe('subnet.json: G_middle_0.conv_0: config asks 144 channels (entry 2 = 9) but the supernet has 128 (ngf 8)');
-    expect(thrown(() => mobileSpade.checkConfig([8, 8, 8, 8, 8, 8, 8, 12], 8, parse({}))).message).toContain('up_3.conv_0: config asks 12 channels');
+    expect(gcErrorOf(() => mobileSpade.checkConfig([8, 8, 8, 8, 8, 8, 8, 12], 8, parse({}))).message).toContain('up_3.conv_0: config asks 12 channels');
   });
 
   it('infers ngf from fc.weight and refuses weights built for other semantic channels', () => {
     const spec = parse({});
     const weights = randomStateDict(mobileSpade.supernetShapes({ ...spec, extras: { ...spec.extras, semanticChannels: 37 } }, 8), 1);
     expect(mobileSpade.inferNgf(weights)).toBe(8);
-    const e = thrown(() => buildModel(spec, weights, 8));
+    const e = gcErrorOf(() => buildModel(spec, weights, 8));
     expect(e.code).toBe('E_WEIGHTS_SHAPE');
     expect(e.message).toContain('fc.weight has shape [128, 37, 3, 3]');
   });

@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { loadStateDict, type StateDict } from '@gc-edge/exporter';
-import { gcErrorOf } from './expect-error';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const SHARED = join(__dirname, '../../../../../shared');
 const RESNET = join(SHARED, 'fixtures/gan-compression/resnet');

@@ -1,5 +1,5 @@
 import { readStateDict } from '@gc-edge/exporter';
-import { gcErrorOf } from './expect-error';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 import { PickleWriter } from './pickle-writer';
 
 describe('format sniffing', () => {

@@ -1,5 +1,5 @@
 import { readStateDict } from '@gc-edge/exporter';
-import { gcErrorOf } from './expect-error';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 import { PickleWriter } from './pickle-writer';
 import { bothFormats, f32, legacyFile, stateDictPickle, type StorageSpec, type TensorSpec } from './torch-files';
 

@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { readStateDict } from '@gc-edge/exporter';
-import { gcErrorOf } from './expect-error';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 import { f32, stateDictPickle, zipFile, type StorageSpec, type TensorSpec } from './torch-files';
 
 function zipOf(storages: StorageSpec[], tensors: TensorSpec[], opts: Parameters<typeof stateDictPickle>[3] = {}, prefix?: string): Uint8Array {

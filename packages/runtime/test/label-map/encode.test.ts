@@ -1,17 +1,8 @@
-import { GcError } from '@gc-edge/exporter';
 import { encodeLabelMap, resizeIdMapNearest, type IdMap, type LabelMapOptions } from '../../src/label-map';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const idMap = (rows: number[][]): IdMap => ({ width: rows[0]!.length, height: rows.length, ids: Int32Array.from(rows.flat()) });
 
-function thrown(f: () => unknown): GcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GcError) return e;
-    throw e;
-  }
-  throw new Error('expected a GcError');
-}
 
 /** Channel c of a [1, C, H, W] tensor as rows. */
 function channel(t: { data: Float32Array; dims: readonly number[] }, c: number): number[][] {
@@ -49,25 +40,25 @@ describe('encodeLabelMap', () => {
   });
 
   it('refuses class ids outside the classes, naming the id, where it is and the valid range', () => {
-    const e = thrown(() => encodeLabelMap(idMap([[0, 1], [9, 4]]), undefined, base));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[0, 1], [9, 4]]), undefined, base));
     expect(e.code).toBe('E_LABEL_MAP');
     expect(e.message).toBe('label map has class ids outside 0..3: 9 (first at x 0, y 1), 4 (first at x 1, y 1)');
   });
 
   it('refuses the dontcare id without containDontcareLabel and says which option', () => {
-    const e = thrown(() => encodeLabelMap(idMap([[255]]), undefined, base));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[255]]), undefined, base));
     expect(e.message).toContain('255');
     expect(e.hint).toContain('containDontcareLabel');
   });
 
   it("refuses a channel count that is not the model's semanticChannels, with the arithmetic", () => {
-    const e = thrown(() => encodeLabelMap(idMap([[0]]), undefined, { labelChannels: 35, semanticChannels: 37 }));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { labelChannels: 35, semanticChannels: 37 }));
     expect(e.code).toBe('E_LABEL_MAP');
     expect(e.message).toContain('37 semantic channels but these options make 36 (35 classes + 1 instance edge)');
   });
 
   it('refuses a wrong size by default, naming both sizes', () => {
-    const e = thrown(() => encodeLabelMap(idMap([[0, 1, 2]]), undefined, { ...base, width: 2, height: 2 }));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[0, 1, 2]]), undefined, { ...base, width: 2, height: 2 }));
     expect(e.code).toBe('E_LABEL_MAP');
     expect(e.message).toBe('label map is 3x1 (width x height) but the model takes 2x2');
     expect(e.hint).toContain("'resize'");
@@ -79,15 +70,15 @@ describe('encodeLabelMap', () => {
   });
 
   it('refuses an instance map of another size than the label map', () => {
-    const e = thrown(() => encodeLabelMap(idMap([[0, 1]]), idMap([[0, 1, 2]]), base));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[0, 1]]), idMap([[0, 1, 2]]), base));
     expect(e.message).toContain('instance map is 3x1 but the label map is 2x1');
   });
 
   it('rejects unknown option values by listing the valid ones', () => {
-    const e = thrown(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, sizePolicy: 'stretch' as never }));
+    const e = gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, sizePolicy: 'stretch' as never }));
     expect(e.code).toBe('E_ARGS');
     expect(e.message).toContain('Should be one of: refuse, resize');
-    expect(thrown(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain('upstream, forward');
+    expect(gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain('upstream, forward');
   });
 });
 

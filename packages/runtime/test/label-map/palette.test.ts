@@ -1,15 +1,6 @@
-import { GcError } from '@gc-edge/exporter';
 import { CITYSCAPES_PALETTE, parsePalette } from '../../src/label-map';
+import { gcErrorOf } from '../../../../test/support/gc-error';
 
-function thrown(f: () => unknown): GcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GcError) return e;
-    throw e;
-  }
-  throw new Error('expected a GcError');
-}
 
 describe('palettes', () => {
   it('parses an entries list with [r, g, b] or #rrggbb colours', () => {
@@ -22,10 +13,10 @@ describe('palettes', () => {
   });
 
   it('rejects bad colours, ids and unknown fields, naming the entry', () => {
-    expect(thrown(() => parsePalette([{ id: 0, color: [256, 0, 0] }], 'p.json')).message).toContain('p.json: entries[0].color is [256,0,0]');
-    expect(thrown(() => parsePalette([{ id: 1.5, color: [0, 0, 0] }], 'p.json')).message).toContain('entries[0].id is 1.5');
-    expect(thrown(() => parsePalette([{ id: 1, colour: [0, 0, 0] }], 'p.json')).message).toContain('unknown field "colour" (known: id, name, color)');
-    expect(thrown(() => parsePalette([], 'p.json')).code).toBe('E_LABEL_MAP');
+    expect(gcErrorOf(() => parsePalette([{ id: 0, color: [256, 0, 0] }], 'p.json')).message).toContain('p.json: entries[0].color is [256,0,0]');
+    expect(gcErrorOf(() => parsePalette([{ id: 1.5, color: [0, 0, 0] }], 'p.json')).message).toContain('entries[0].id is 1.5');
+    expect(gcErrorOf(() => parsePalette([{ id: 1, colour: [0, 0, 0] }], 'p.json')).message).toContain('unknown field "colour" (known: id, name, color)');
+    expect(gcErrorOf(() => parsePalette([], 'p.json')).code).toBe('E_LABEL_MAP');
   });
 
   it('Cityscapes: ids 0..33 once each, plus the license plate at -1 in car colour', () => {
