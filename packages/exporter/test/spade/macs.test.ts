@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import { mobileSpade } from '../../src/architectures/mobile-spade';
-import { buildModel } from '../../src/export';
+import { buildModel, exportSubnet } from '../../src/export';
+import { countMacs, readModelForCounting } from '../../src/macs';
 import { loadSubnetSpec } from '../../src/subnet/parse';
 import type { StateDict } from '../../src/tensor';
 import { REPO } from './helpers';
@@ -20,4 +21,14 @@ it('the shipped GauGAN Cityscapes example counts 31.7G MACs and 20.4M parameters
   expect(metadata['macs_convention']).toBe('paper');
   expect((Number(metadata['macs']) / 1e9).toFixed(1)).toBe('31.7');
   expect((Number(metadata['params']) / 1e6).toFixed(1)).toBe('20.4');
+});
+
+it('counts the same figures from the exported file, as gc-bench macs reads it', () => {
+  const spec = loadSubnetSpec(path.join(REPO, 'examples/gaugan-cityscapes/subnet.json'), { weightsOptional: true });
+  const { bytes, summary } = exportSubnet(spec, { randomInit: { seed: 0 } });
+  const counted = countMacs(readModelForCounting(bytes, 'gaugan-cityscapes.onnx'), { convention: 'paper' });
+  expect((counted.macs / 1e9).toFixed(1)).toBe('31.7');
+  expect((counted.params / 1e6).toFixed(1)).toBe('20.4');
+  expect(counted.macs).toBe(summary.macs);
+  expect(counted.params).toBe(summary.params);
 });
