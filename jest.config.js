@@ -12,4 +12,5 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  setupFiles: ['<rootDir>/test/support/quiet-ort.ts'],
 };

@@ -32,3 +32,5 @@ export { gcEdgeVersion } from './version';
 export { runCli } from './cli/run-cli';
 export type { CliDefinition } from './cli/run-cli';
 export { maxAbsDiff } from './max-abs-diff';
+export { ortLogLevel, ORT_LOG_ENV, ORT_LOG_LEVELS } from './ort-log';
+export type { OrtLogLevel, OrtLogSeverity } from './ort-log';

@@ -4,6 +4,7 @@
  */
 import { GcError } from './errors';
 import { maxAbsDiff } from './max-abs-diff';
+import { ortLogLevel } from './ort-log';
 import type { Model } from './onnx/graph';
 import { seededRandom } from './random-init';
 import { runReference } from './reference';
@@ -105,11 +106,14 @@ export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Pr
 
   // Loaded lazily: a plain export never pays for onnxruntime's native module.
   const ort = await import('onnxruntime-node');
+  const log = ortLogLevel();
+  ort.env.logLevel = log.level;
   let actual: Float32Array;
   try {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      logSeverityLevel: log.severity,
     });
     const out = await session.run({ [input.name]: new ort.Tensor('float32', data, shape) });
     actual = out[model.graph.outputs[0]!.name]!.data as Float32Array;

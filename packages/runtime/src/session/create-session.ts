@@ -18,7 +18,8 @@ import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
-import { type FallbackResult, createWithFallback, ortLogLevel } from './providers';
+import { ortLogLevel } from '@gc-edge/exporter';
+import { type FallbackResult, createWithFallback } from './providers';
 import { warmupShapes, zeroFeeds } from './warmup-shape';
 import type {
   CreateSessionOptions,
