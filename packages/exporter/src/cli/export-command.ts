@@ -55,11 +55,11 @@ export function defaultOutputPath(subnet: string): string {
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
-  command: '$0 <subnet>',
+  command: '$0 [subnet]',
   describe: 'Slice a GAN Compression supernet for a channel config and write a pruned ONNX graph',
   builder: (y: Argv) =>
     y
-      .positional('subnet', { type: 'string', demandOption: true, describe: 'subnet.json: architecture, config, weights, ngf, input' })
+      .positional('subnet', { type: 'string', describe: 'subnet.json: architecture, config, weights, ngf, input' })
       .option('output', {
         alias: 'o',
         type: 'string',
@@ -89,13 +89,14 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .example('$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes') as Argv<ExportArgs>,
   handler: async (args) => {
     const started = process.hrtime.bigint();
-    const randomInit = parseSeed(args['random-init']);
+    const { subnet, seedText } = subnetAndSeed(args.subnet, args['random-init']);
+    const randomInit = parseSeed(seedText);
     const opset = parseOpset(args.opset);
     const progress = !args.quiet && !args.json && process.stderr.isTTY;
     const onStage = progress ? (s: string) => process.stderr.write(`\r\x1b[2K  ${s}...`) : undefined;
-    const spec = loadSubnetSpec(args.subnet, { weightsOptional: randomInit !== undefined });
-    const output = args.output ?? defaultOutputPath(args.subnet);
-    refuseOverwritingInputs(output, [args.subnet, ...(spec.weights && randomInit === undefined ? [spec.weights] : [])]);
+    const spec = loadSubnetSpec(subnet, { weightsOptional: randomInit !== undefined });
+    const output = args.output ?? defaultOutputPath(subnet);
+    refuseOverwritingInputs(output, [subnet, ...(spec.weights && randomInit === undefined ? [spec.weights] : [])]);
     const result = exportSubnet(spec, {
       opset,
       dynamic: args.dynamic,
@@ -130,6 +131,16 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     }
   },
 };
+
+/**
+ * `gc-export --random-init subnet.json` (the flag before the file) reads the file name as the seed:
+ * a seed that is not a number, with no subnet.json named, is that file.
+ */
+export function subnetAndSeed(subnet: string | undefined, seedText: string | undefined): { subnet: string; seedText: string | undefined } {
+  if (subnet !== undefined && subnet !== '') return { subnet, seedText };
+  if (seedText !== undefined && seedText !== '' && !/^\d+$/.test(seedText)) return { subnet: seedText, seedText: '' };
+  throw new GcError('E_ARGS', 'name the subnet.json to export', { hint: 'e.g. gc-export examples/cyclegan-horse2zebra/subnet.json' });
+}
 
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;

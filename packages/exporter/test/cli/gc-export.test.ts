@@ -97,6 +97,17 @@ describe('gc-export CLI', () => {
     expect(bad.stderr).toMatch(/^error\[E_ARGS\]: --random-init 'seven': the seed must be a non-negative integer/);
   });
 
+  it('reads --random-init before the subnet.json as the flag alone, and asks for a subnet.json when none is named', () => {
+    const dir = tempDir();
+    const file = writeSubnet(dir, { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } });
+    const r = gcExport(['--random-init', file, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).weights).toBe('random-init seed 0');
+    const none = gcExport(['--random-init', '3']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^error\[E_ARGS\]: name the subnet.json to export/);
+  });
+
   it('refuses an unknown field by listing the known ones, and writes nothing', () => {
     const dir = tempDir();
     const r = gcExport([writeSubnet(dir, subnet({ chanels: 3 }))]);
