@@ -2,8 +2,7 @@
  * Reading the model file every gc-bench command starts from: one function, so `macs` and `latency`
  * fail the same way (E_ARGS, the path, the system's reason, and a hint that fits the reason).
  */
-import * as fs from 'node:fs';
-import { GcError } from '@gc-edge/exporter';
+import { GcError, readRegularFile } from '@gc-edge/exporter';
 
 const EXPORT_HINT = 'export one with `npx gc-export <subnet.json> -o model.onnx` (or --random-init for a what-if model)';
 
@@ -23,19 +22,12 @@ function hintFor(code: string | undefined, file: string): string {
 
 /** The bytes of an .onnx file; E_ARGS naming the file, why it cannot be read, and what to do. */
 export function readModelFile(file: string): Buffer {
-  let code: string | undefined;
-  let cause: unknown;
   try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) code = 'EISDIR';
-    else if (!st.isFile()) {
-      throw new GcError('E_ARGS', `${file}: cannot read the model (not a regular file)`, { hint: hintFor(undefined, file) });
-    } else return fs.readFileSync(file);
+    return readRegularFile(file);
   } catch (e) {
-    if (e instanceof GcError) throw e;
-    code = (e as NodeJS.ErrnoException).code;
-    cause = e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unknown error');
+    throw new GcError('E_ARGS', `${file}: cannot read the model (${why})`, { hint: hintFor(code, file), cause: e });
   }
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unknown error');
-  throw new GcError('E_ARGS', `${file}: cannot read the model (${why})`, { hint: hintFor(code, file), ...(cause ? { cause } : {}) });
 }

@@ -3,7 +3,6 @@
  * weights file; the CLI, the daemon's tests and the benchmarks all call this.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getArchitecture } from './architectures/registry';
 import { GcError } from './errors';
@@ -11,7 +10,7 @@ import { countMacs } from './macs';
 import { encodeModel } from './onnx/codec';
 import { DEFAULT_OPSET, checkOpset } from './ops/opset';
 import { GraphBuilder, type Dim, type Model } from './onnx/graph';
-import { requireRegularFile } from './files';
+import { readRegularFile } from './files';
 import { randomStateDict } from './random-init';
 import { formatConfig } from './subnet/config';
 import type { SubnetSpec } from './subnet/spec';
@@ -68,8 +67,7 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weig
   options.onStage?.(`reading ${spec.weights}`);
   let bytes: Buffer;
   try {
-    requireRegularFile(spec.weights);
-    bytes = fs.readFileSync(spec.weights);
+    bytes = readRegularFile(spec.weights);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new GcError('E_WEIGHTS_IO', `${spec.weights}: cannot read the weights (${code}), named by ${spec.source}`, {

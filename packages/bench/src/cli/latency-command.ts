@@ -2,7 +2,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { checkConvention, GcError } from '@gc-edge/exporter';
 import { parseShapeArgs } from '../latency/inputs';
-import { last, parseNumberArg, type NumberRule } from './numeric-args';
+import { lastValue } from '@gc-edge/exporter';
+import { parseNumberArg, type NumberRule } from './numeric-args';
 import { progressBar } from '../latency/progress';
 import { DEFAULT_CV_THRESHOLD, runLatency } from '../latency/run-latency';
 import { writeFileAtomicSync } from '@gc-edge/exporter';
@@ -57,7 +58,7 @@ export function latencyNumbers(args: LatencyArgs) {
 const num = (describe: string, dflt?: number) => ({
   type: 'string' as const,
   requiresArg: true,
-  coerce: last,
+  coerce: lastValue,
   describe,
   ...(dflt !== undefined ? { default: dflt as unknown as string } : {}),
 });

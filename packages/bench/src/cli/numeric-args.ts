@@ -14,9 +14,6 @@ export interface NumberRule {
   readonly hint?: string;
 }
 
-/** A repeated single-valued option takes its last value, as gc-export does. */
-export const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
-
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Parses `raw` (what followed `--flag`); undefined stays undefined (option not given). */

@@ -9,6 +9,7 @@ import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
 import { verifyModel, type VerifyResult } from '../verify';
 import { formatBytes, formatCount } from './format';
+import { lastValue } from './run-cli';
 
 export interface ExportArgs {
   subnet: string;
@@ -21,9 +22,6 @@ export interface ExportArgs {
   quiet: boolean;
   debug: boolean;
 }
-
-/** A repeated single-valued option takes its last value (-o a -o b writes b), as most command lines do. */
-const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
 
 /** `--random-init` alone means seed 0; otherwise the seed must be a non-negative integer. */
 export function parseSeed(value: string | undefined): number | undefined {
@@ -64,20 +62,20 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         alias: 'o',
         type: 'string',
         requiresArg: true,
-        coerce: last,
+        coerce: lastValue,
         describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]',
       })
       .option('opset', {
         type: 'string',
         requiresArg: true,
-        coerce: last,
+        coerce: lastValue,
         default: String(DEFAULT_OPSET),
         describe: `ONNX opset (${MIN_OPSET}-${MAX_OPSET}; 13 = JetPack-era TensorRT)`,
       })
       .option('dynamic', { type: 'boolean', default: false, describe: 'symbolic batch/height/width dimensions' })
       .option('random-init', {
         type: 'string',
-        coerce: last,
+        coerce: lastValue,
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
       })
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })

@@ -15,6 +15,9 @@ export interface CliDefinition {
   readonly demandCommand?: string;
 }
 
+/** A repeated single-valued option takes its last value (-o a -o b means b), as most command lines do. */
+export const lastValue = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
 export async function runCli(argv: string[], cli: CliDefinition): Promise<number> {
   const debug = argv.includes('--debug');
   try {

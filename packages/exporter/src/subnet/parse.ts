@@ -1,9 +1,8 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GcError } from '../errors';
 import { getArchitecture } from '../architectures/registry';
-import { requireRegularFile } from '../files';
+import { readRegularFile } from '../files';
 import { parseConfig } from './config';
 import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';
@@ -22,8 +21,7 @@ export interface ParseOptions {
 export function loadSubnetSpec(file: string, options: ParseOptions = {}): SubnetSpec {
   let text: string;
   try {
-    requireRegularFile(file);
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a UTF-8 BOM is not an error
+    text = readRegularFile(file).toString('utf8').replace(/^\uFEFF/, ''); // a UTF-8 BOM is not an error
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${code ?? (e as Error).message})`, {

@@ -1,5 +1,5 @@
 /** Entry points: sniff a weights file's format and read it into a float32 state_dict. */
-import { readFileSync } from 'fs';
+import { readRegularFile } from '../files';
 import { GcError } from '../errors';
 import type { StateDict } from '../tensor';
 import { looksLikeSafetensors, readSafetensors } from './safetensors';
@@ -38,7 +38,7 @@ export function readStateDict(bytes: Uint8Array, where: string): StateDict {
 export function loadStateDict(path: string): StateDict {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new GcError('E_WEIGHTS_IO', `${path}: cannot read weights file (${err.code ?? err.message})`, {

@@ -1,6 +1,6 @@
 /** `gc-serve <model.onnx | models-dir>`: the command definition; the daemon is serve/daemon.ts. */
 import type { Argv, CommandModule } from 'yargs';
-import { GcError } from '@gc-edge/exporter';
+import { GcError, lastValue } from '@gc-edge/exporter';
 import { detectDevice } from '../devices/detect';
 import { loadDeviceProfile } from '../devices/load';
 import type { SizePolicy } from '../image/types';
@@ -30,12 +30,10 @@ export interface ServeArgs {
   debug: boolean;
 }
 
-/** A repeated single-valued option takes its last value (`--port 8080 ... --port 0`), as in gc-export. */
-const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
 
 /** A numeric flag: taken as text so that a bad value can be quoted back (`--port 'abc'`). */
 const num = (fallback: number | undefined, describe: string) =>
-  ({ type: 'string', requiresArg: true, coerce: last, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
+  ({ type: 'string', requiresArg: true, coerce: lastValue, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
 
 /** Test-only crash hook: honoured only together with NODE_ENV=test (see serve/README.md). */
 export const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
@@ -46,8 +44,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   builder: (y: Argv) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'a .onnx file, or a folder of them; a model is named after its file (without .onnx)' })
-      .option('device', { alias: 'd', type: 'string', requiresArg: true, coerce: last, default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
-      .option('host', { type: 'string', requiresArg: true, coerce: last, default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
+      .option('device', { alias: 'd', type: 'string', requiresArg: true, coerce: lastValue, default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
+      .option('host', { type: 'string', requiresArg: true, coerce: lastValue, default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
       .option('port', { alias: 'p', ...num(SERVE_DEFAULTS.port, 'TCP port (0 = any free port)') })
       .option('workers', { alias: 'w', ...num(undefined, 'inference worker threads per model [default: 2 on the cpu profile, else 1]') })
       .option('queue-size', num(SERVE_DEFAULTS.queueSize, 'requests that may wait per model; beyond it 503 + Retry-After'))

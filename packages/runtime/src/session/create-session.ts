@@ -9,16 +9,14 @@
  * first. A session never keeps profiling while it serves: onnxruntime buffers every event of every
  * run in memory until endProfiling, which would grow without bound.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { GcError } from '@gc-edge/exporter';
+import { GcError, ortLogLevel, readRegularFile } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
-import { ortLogLevel } from '@gc-edge/exporter';
 import { type FallbackResult, createWithFallback } from './providers';
 import { warmupShapes, zeroFeeds } from './warmup-shape';
 import type {
@@ -36,7 +34,7 @@ let profileCounter = 0;
 
 function readModel(file: string, name: string): Uint8Array {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new GcError('E_SESSION', `${name}: cannot read the model (${code})`, {
