@@ -6,9 +6,12 @@
 //  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs.
 // The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
-//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--model m.onnx]
+// The client is node:http with a keep-alive agent (as curl, requests or a browser keep their
+// connection); --client fetch uses Node's fetch instead, which costs ~0.6 ms more per request here.
+//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--client http|fetch] [--model m.onnx]
 'use strict';
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { median } = require('./lib/stats');
@@ -24,6 +27,8 @@ const requests = Number(arg('requests', 48));
 const clients = Number(arg('clients', 4));
 const workers = arg('workers') === undefined ? undefined : Number(arg('workers')); // default: the daemon's
 const device = arg('device', 'cpu');
+const client = arg('client', 'http');
+if (!['http', 'fetch'].includes(client)) throw new Error(`--client ${client}: should be http or fetch`);
 const png = fs.readFileSync(path.join(shared, 'fixtures', 'gan-compression', 'images', 'in-horse2zebra-0.png'));
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -53,10 +58,35 @@ async function main() {
   const { tensor } = await runtime.preprocessImage(png, { width, height });
   const feeds = { [input.name]: tensor };
 
+  let timings; // Server-Timing stages of each latency-phase request, when collecting
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const { port } = new URL(url);
+  const post = () =>
+    client === 'fetch'
+      ? fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } }).then(async (r) => ({
+          status: r.status,
+          timing: r.headers.get('server-timing'),
+          body: Buffer.from(await r.arrayBuffer()),
+        }))
+      : new Promise((resolve, reject) => {
+          const req = http.request(
+            { host: '127.0.0.1', port, path: `/v1/models/${name}/generate`, method: 'POST', agent, headers: { 'content-type': 'image/png', 'content-length': png.length } },
+            (res) => {
+              const parts = [];
+              res.on('data', (d) => parts.push(d));
+              res.on('end', () => resolve({ status: res.statusCode, timing: res.headers['server-timing'], body: Buffer.concat(parts) }));
+              res.on('error', reject);
+            },
+          );
+          req.on('error', reject);
+          req.end(png);
+        });
   const generate = async () => {
-    const r = await fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
-    if (r.status !== 200) throw new Error(`generate answered ${r.status}: ${await r.text()}`);
-    await r.arrayBuffer();
+    const r = await post();
+    if (r.status !== 200) throw new Error(`generate answered ${r.status}: ${r.body.toString().slice(0, 300)}`);
+    if (timings) {
+      for (const m of (r.timing ?? '').matchAll(/(\w+);dur=([\d.]+)/g)) (timings[m[1]] ??= []).push(Number(m[2]));
+    }
   };
   const bareRun = () => bare.run(feeds);
 
@@ -67,6 +97,7 @@ async function main() {
 
   // 1. Latency, alternating so machine noise hits both alike.
   const times = { serve: [], bare: [] };
+  timings = {};
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['serve', 'bare'] : ['bare', 'serve'];
     for (const which of order) {
@@ -77,7 +108,8 @@ async function main() {
   }
   const mServe = median(times.serve);
   const mBare = median(times.bare);
-  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const stages = timings;
+  timings = undefined;
 
   // 2. Throughput: bare sequential, then the daemon with concurrent clients, then bare again.
   const bareThroughput = async () => {
@@ -97,21 +129,23 @@ async function main() {
   const bare2 = await bareThroughput();
   const bareRps = (bare1 + bare2) / 2;
 
-  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs`);
+  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs, client ${client}`);
   console.log(`latency (${rounds} alternating rounds after 5 warm-up each)`);
   console.log(`  generate (PNG in, PNG out over HTTP)  median ${mServe.toFixed(2)} ms  (min ${Math.min(...times.serve).toFixed(2)})`);
   console.log(`  bare session.run                      median ${mBare.toFixed(2)} ms  (min ${Math.min(...times.bare).toFixed(2)})`);
   console.log(`  ratio generate / bare = ${(mServe / mBare).toFixed(3)}; overhead ${(mServe - mBare).toFixed(2)} ms = ${((100 * (mServe - mBare)) / mBare).toFixed(1)}% of the model's latency`);
-  for (const s of ['preprocess', 'queue', 'inference', 'postprocess']) {
-    const re = new RegExp(`gc_serve_stage_duration_seconds_(sum|count)\\{model="${name}",stage="${s}"\\} (\\S+)`, 'g');
-    const found = Object.fromEntries([...metrics.matchAll(re)].map((m) => [m[1], Number(m[2])]));
-    if (found.count) console.log(`    stage ${s.padEnd(11)} mean ${((1000 * found.sum) / found.count).toFixed(2)} ms`);
+  let staged = 0;
+  for (const [s, values] of Object.entries(stages)) {
+    staged += median(values);
+    console.log(`    stage ${s.padEnd(11)} median ${median(values).toFixed(2)} ms (Server-Timing)`);
   }
+  console.log(`    outside the stages (HTTP both ways, routing, hand-offs) ~${(mServe - staged).toFixed(2)} ms`);
   console.log(`throughput (${requests} requests)`);
   console.log(`  gc-serve, ${clients} concurrent clients   ${serveRps.toFixed(2)} req/s`);
   console.log(`  bare sequential session.run       ${bareRps.toFixed(2)} runs/s  (before ${bare1.toFixed(2)}, after ${bare2.toFixed(2)})`);
   console.log(`  ratio gc-serve / bare = ${(serveRps / bareRps).toFixed(3)}`);
 
+  agent.destroy();
   await bare.release();
   await server.close();
   fs.rmSync(dir, { recursive: true, force: true });

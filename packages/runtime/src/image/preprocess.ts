@@ -1,10 +1,11 @@
 /**
  * Encoded PNG/JPEG/WebP -> `[1, 3, H, W]` float32 in [-1, 1]: header checks first (format, pixel
- * limit, size policy), then one sharp pipeline (EXIF orientation, alpha dropped, sRGB 3 channels,
+ * limit, size policy; a plain PNG's header is read here, png-header.ts, anything else by sharp), then one sharp pipeline (EXIF orientation, alpha dropped, sRGB 3 channels,
  * resize/crop) to raw RGB bytes, then the NCHW conversion. Decisions are documented in `types.ts`.
  */
 import sharp from 'sharp';
 import { GcError } from '@gc-edge/exporter';
+import { readPngHeader as pngHeader } from './png-header';
 import { rgbToTensor } from './tensor';
 import type { ImageFormat, PreprocessOptions, PreprocessedImage, SizePolicy, SourceImageInfo } from './types';
 
@@ -37,6 +38,41 @@ function checkTarget(options: PreprocessOptions): { width?: number; height?: num
   return width === undefined ? { policy } : { width, height: height!, policy };
 }
 
+/** The header facts preprocessing needs, from png-header.ts or sharp. */
+interface HeaderFacts {
+  readonly format: string | undefined;
+  readonly width: number;
+  readonly height: number;
+  readonly orientation: number;
+  readonly channels: number;
+  readonly hasAlpha: boolean;
+}
+
+/** A PNG without EXIF, from its chunk headers (no sharp call); undefined for anything else. */
+function readPngHeader(input: Uint8Array): HeaderFacts | undefined {
+  const png = pngHeader(input);
+  return png && { format: 'png', orientation: 1, ...png };
+}
+
+/** sharp's header read (no decode); E_IMAGE when it cannot make out a format. */
+async function sharpMetadata(input: Uint8Array): Promise<HeaderFacts> {
+  let meta: sharp.Metadata;
+  try {
+    // Reads the header only; the pixel limit is checked by the caller, with the image's size in the message.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new GcError('E_IMAGE', `image: cannot decode (${why(e)})`, { hint: 'send PNG, JPEG or WebP bytes', cause: e });
+  }
+  return {
+    format: meta.format as string | undefined,
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    orientation: meta.orientation ?? 1,
+    channels: meta.channels ?? 0,
+    hasAlpha: meta.hasAlpha ?? false,
+  };
+}
+
 /**
  * Decodes `input` and converts it to the model's input tensor. Throws `E_IMAGE` for an empty,
  * undecodable, truncated or unsupported image and for a size mismatch under `refuse`;
@@ -48,25 +84,18 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
   if (!(input instanceof Uint8Array) || input.length === 0) {
     throw new GcError('E_IMAGE', 'image: the body is empty', { hint: 'send PNG, JPEG or WebP bytes' });
   }
-  let meta: sharp.Metadata;
-  try {
-    // Reads the header only; the pixel limit is checked below, with the image's size in the message.
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch (e) {
-    throw new GcError('E_IMAGE', `image: cannot decode (${why(e)})`, { hint: 'send PNG, JPEG or WebP bytes', cause: e });
-  }
-  const format = meta.format as string | undefined;
+  const meta = readPngHeader(input) ?? (await sharpMetadata(input));
+  const format = meta.format;
   if (!format || !ACCEPTED.includes(format as ImageFormat)) {
     throw new GcError('E_IMAGE', `image: unsupported format "${format ?? 'unknown'}". Should be one of: ${ACCEPTED.join(', ')}`);
   }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
+  const { width, height } = meta;
   if (width * height > maxPixels) {
     throw new GcError('E_IMAGE_TOO_LARGE', `image: ${width}x${height} is ${width * height} pixels, over the limit of ${maxPixels}`, {
       hint: 'downscale the image before sending it',
     });
   }
-  const orientation = meta.orientation ?? 1;
+  const orientation = meta.orientation;
   const swap = orientation >= 5 && orientation <= 8;
   const upright = swap ? { width: height, height: width } : { width, height };
   const source: SourceImageInfo = {
@@ -74,8 +103,8 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
     width,
     height,
     orientation,
-    channels: meta.channels ?? 0,
-    hasAlpha: meta.hasAlpha ?? false,
+    channels: meta.channels,
+    hasAlpha: meta.hasAlpha,
   };
 
   // sharp's own limit is a backstop for what the header check cannot see.
