@@ -3,12 +3,13 @@
 //  1. Latency: a 256x256 PNG through POST /v1/models/{name}/generate (HTTP + decode + preprocess +
 //     worker inference + encode) alternating with a bare session.run on the main thread; ratio of
 //     medians, and the overhead as a share of the bare model latency (issue 5 asks <= 15%).
-//  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs.
+//  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs,
+//     in alternating blocks; ratio of the median rates.
 // The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
 // The client is node:http with a keep-alive agent (as curl, requests or a browser keep their
 // connection); --client fetch uses Node's fetch instead, which costs ~0.6 ms more per request here.
-//   node scripts/bench-serve.js [--rounds 40] [--requests 48] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--client http|fetch] [--model m.onnx]
+//   node scripts/bench-serve.js [--rounds 40] [--requests 16] [--blocks 8] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--client http|fetch] [--model m.onnx]
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -23,7 +24,8 @@ function arg(name, fallback) {
 const root = path.join(__dirname, '..');
 const shared = path.join(root, '..', 'shared');
 const rounds = Number(arg('rounds', 40));
-const requests = Number(arg('requests', 48));
+const requests = Number(arg('requests', 16));
+const blocks = Number(arg('blocks', 8));
 const clients = Number(arg('clients', 4));
 const workers = arg('workers') === undefined ? undefined : Number(arg('workers')); // default: the daemon's
 const device = arg('device', 'cpu');
@@ -111,23 +113,29 @@ async function main() {
   const stages = timings;
   timings = undefined;
 
-  // 2. Throughput: bare sequential, then the daemon with concurrent clients, then bare again.
-  const bareThroughput = async () => {
+  // 2. Throughput, in alternating blocks: `requests` sequential bare runs, then `requests` requests
+  // from `clients` concurrent clients (the order flips each block); ratio of the median rates.
+  const bareBlock = async () => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < requests; i++) await bareRun();
     return (requests * 1000) / ms(t0);
   };
-  const bare1 = await bareThroughput();
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next++ < requests) await generate();
-    }),
-  );
-  const serveRps = (requests * 1000) / ms(t0);
-  const bare2 = await bareThroughput();
-  const bareRps = (bare1 + bare2) / 2;
+  const serveBlock = async () => {
+    let next = 0;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next++ < requests) await generate();
+      }),
+    );
+    return (requests * 1000) / ms(t0);
+  };
+  const rates = { serve: [], bare: [] };
+  for (let b = 0; b < blocks; b++) {
+    for (const which of b % 2 === 0 ? ['bare', 'serve'] : ['serve', 'bare']) rates[which].push(await (which === 'serve' ? serveBlock() : bareBlock()));
+  }
+  const serveRps = median(rates.serve);
+  const bareRps = median(rates.bare);
 
   console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs, client ${client}`);
   console.log(`latency (${rounds} alternating rounds after 5 warm-up each)`);
@@ -140,9 +148,10 @@ async function main() {
     console.log(`    stage ${s.padEnd(11)} median ${median(values).toFixed(2)} ms (Server-Timing)`);
   }
   console.log(`    outside the stages (HTTP both ways, routing, hand-offs) ~${(mServe - staged).toFixed(2)} ms`);
-  console.log(`throughput (${requests} requests)`);
-  console.log(`  gc-serve, ${clients} concurrent clients   ${serveRps.toFixed(2)} req/s`);
-  console.log(`  bare sequential session.run       ${bareRps.toFixed(2)} runs/s  (before ${bare1.toFixed(2)}, after ${bare2.toFixed(2)})`);
+  const range = (xs) => `${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)}`;
+  console.log(`throughput (${blocks} alternating blocks of ${requests} requests)`);
+  console.log(`  gc-serve, ${clients} concurrent clients   median ${serveRps.toFixed(2)} req/s  (${range(rates.serve)})`);
+  console.log(`  bare sequential session.run       median ${bareRps.toFixed(2)} runs/s (${range(rates.bare)})`);
   console.log(`  ratio gc-serve / bare = ${(serveRps / bareRps).toFixed(3)}`);
 
   agent.destroy();
