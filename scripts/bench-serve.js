@@ -142,6 +142,10 @@ async function main() {
   console.log(`  generate (PNG in, PNG out over HTTP)  median ${mServe.toFixed(2)} ms  (min ${Math.min(...times.serve).toFixed(2)})`);
   console.log(`  bare session.run                      median ${mBare.toFixed(2)} ms  (min ${Math.min(...times.bare).toFixed(2)})`);
   console.log(`  ratio generate / bare = ${(mServe / mBare).toFixed(3)}; overhead ${(mServe - mBare).toFixed(2)} ms = ${((100 * (mServe - mBare)) / mBare).toFixed(1)}% of the model's latency`);
+  // Each round's two runs are back to back: their difference cancels the machine's slow drifts.
+  const paired = times.serve.map((t, i) => t - times.bare[i]);
+  const pairedShare = times.serve.map((t, i) => (t - times.bare[i]) / times.bare[i]);
+  console.log(`  paired (each round's generate - its bare run): median overhead ${median(paired).toFixed(2)} ms = ${(100 * median(pairedShare)).toFixed(1)}%`);
   let staged = 0;
   for (const [s, values] of Object.entries(stages)) {
     staged += median(values);

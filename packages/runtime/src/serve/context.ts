@@ -1,6 +1,6 @@
 /** What every route group gets: the models, the metrics, the image codec and the daemon's state. */
 import type { FloatTensor } from '../session/types';
-import type { EncodedImage, ImageFormat, PreprocessOptions, PreprocessedImage } from '../image/types';
+import type { EncodedImage, ImageFormat, PreprocessOptions, PreprocessedImage, RgbImage } from '../image/types';
 import type { ServeMetrics } from './metrics';
 import type { ResolvedServeOptions } from './options';
 import type { ModelRepository } from './repository';
@@ -10,6 +10,8 @@ export interface ImageCodec {
   decode(bytes: Buffer, options: PreprocessOptions): Promise<PreprocessedImage>;
   /** Encodes a [1, 3, H, W] output as `format`. */
   encode(tensor: FloatTensor, format: ImageFormat): Promise<EncodedImage>;
+  /** Encodes interleaved RGB bytes (an answer the worker converted) as `format`. */
+  encodeRgb(rgb: RgbImage, format: ImageFormat): Promise<EncodedImage>;
 }
 
 export interface DaemonState {

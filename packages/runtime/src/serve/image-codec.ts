@@ -1,5 +1,5 @@
 /** The daemon's image codec: the runtime's sharp pipeline (../image), PNG at the given zlib level. */
-import { encodeOutput } from '../image/postprocess';
+import { encodeOutput, encodeRgb } from '../image/postprocess';
 import { preprocessImage } from '../image/preprocess';
 import type { ImageCodec } from './context';
 
@@ -7,5 +7,6 @@ export function defaultImageCodec(pngCompressionLevel?: number): ImageCodec {
   return {
     decode: (bytes, options) => preprocessImage(bytes, options),
     encode: (tensor, format) => encodeOutput(tensor, pngCompressionLevel === undefined ? { format } : { format, pngCompressionLevel }),
+    encodeRgb: (rgb, format) => encodeRgb(rgb, pngCompressionLevel === undefined ? { format } : { format, pngCompressionLevel }),
   };
 }

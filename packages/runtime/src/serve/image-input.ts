@@ -4,7 +4,10 @@
  * that fits an image of any size to a symbolic-size model (the answer is cropped back).
  */
 import { GcError } from '@gc-edge/exporter';
+import type { Region } from '../image/crop';
 import type { FloatTensor, ModelInfo } from '../session/types';
+
+export { type Region, cropTensor } from '../image/crop';
 
 export interface ImageInput {
   readonly name: string;
@@ -34,14 +37,6 @@ export function imageInputOf(model: string, info: ModelInfo): ImageInput {
   return { name: input.name, height: fixed(input.shape[2]), width: fixed(input.shape[3]), output: output.name };
 }
 
-/** Where the image sits inside a padded input (and so inside the output to crop back). */
-export interface Region {
-  readonly top: number;
-  readonly left: number;
-  readonly height: number;
-  readonly width: number;
-}
-
 /**
  * Pads a [N, C, h, w] tensor to [N, C, height, width] around the centre, mirroring the image at its
  * borders (as the generators' own reflection pads do); returns the padded tensor and where the image
@@ -66,20 +61,6 @@ export function padTensor(t: FloatTensor, height: number, width: number): { tens
     }
   }
   return { tensor: { data: out, dims: [n, c, height, width] }, region };
-}
-
-/** The `region` of a [N, C, H, W] tensor (the output of a padded input, cropped back to the image). */
-export function cropTensor(t: FloatTensor, region: Region): FloatTensor {
-  const [n = 1, c = 1, h = 1, w = 1] = t.dims;
-  if (region.top === 0 && region.left === 0 && region.height === h && region.width === w) return t;
-  const out = new Float32Array(n * c * region.height * region.width);
-  for (let plane = 0; plane < n * c; plane++) {
-    for (let y = 0; y < region.height; y++) {
-      const from = plane * h * w + (region.top + y) * w + region.left;
-      out.set(t.data.subarray(from, from + region.width), (plane * region.height + y) * region.width);
-    }
-  }
-  return { data: out, dims: [n, c, region.height, region.width] };
 }
 
 /** Index i (any integer) reflected into [0, n) without repeating the edge: ... 2 1 | 0 1 2 | 1 0 ... */

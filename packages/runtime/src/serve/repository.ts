@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelInfo, TensorMap } from '../session/types';
+import type { Answer, AnswerSpec } from '../worker/answer';
 import type { InferencePool, PoolOptions, RunResult, WorkerReady } from '../worker/types';
 import { batchKey, concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
 import type { ServeMetrics } from './metrics';
@@ -24,8 +25,15 @@ export function isValidModelName(name: string): boolean {
 /** One request's work for the scheduler. */
 export interface InferenceJob {
   readonly feeds: TensorMap;
+  /** The image the worker makes of this request's output (worker/answer.ts); none: floats back. */
+  readonly answer?: AnswerSpec;
   /** Test-only (ServeOptions.testCrashHook): crash the worker that runs this request. */
   readonly crash?: boolean;
+}
+
+/** One request's share of a run: its outputs (none when its answer was made) and its answer. */
+export interface JobResult extends Omit<RunResult, 'answers'> {
+  readonly answer?: Answer;
 }
 
 export type CreatePool = (path: string, profile: DeviceProfile, options: PoolOptions) => Promise<InferencePool>;
@@ -57,7 +65,7 @@ export type ModelState = 'loading' | 'ready' | 'failed';
 export class ModelSlot {
   state: ModelState = 'loading';
   pool: InferencePool | undefined;
-  scheduler: Scheduler<InferenceJob, RunResult> | undefined;
+  scheduler: Scheduler<InferenceJob, JobResult> | undefined;
   /** Why the last load or reload failed (kept for /v2/models/{name}). */
   lastError: GcError | undefined;
   loadMs: number | undefined;
@@ -79,7 +87,7 @@ export class ModelSlot {
   }
 
   /** The model and its queue, or E_NOT_READY saying why (loading, or the load error). */
-  requireReady(): { model: WorkerReady; scheduler: Scheduler<InferenceJob, RunResult> } {
+  requireReady(): { model: WorkerReady; scheduler: Scheduler<InferenceJob, JobResult> } {
     if (this.state === 'ready' && this.pool && this.scheduler) return { model: this.pool.model, scheduler: this.scheduler };
     const why = this.state === 'failed' ? `failed to load: ${this.lastError?.message ?? 'unknown error'}` : 'still loading';
     throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
@@ -166,7 +174,7 @@ export class ModelSlot {
     this.pool = pool;
     const { metrics } = this.opts;
     const batchable = this.opts.maxBatch > 1 && hasDynamicBatch(pool.model.info.inputs, pool.model.info.outputs);
-    this.scheduler = new Scheduler<InferenceJob, RunResult>({
+    this.scheduler = new Scheduler<InferenceJob, JobResult>({
       label: `model '${this.name}'`,
       capacity: this.opts.queueSize,
       concurrency: Math.max(1, pool.size),
@@ -181,11 +189,16 @@ export class ModelSlot {
         metrics.batchSize.observe({ model: this.name }, list.length);
         try {
           const { feeds, sizes } = concatFeeds(list.map((j) => j.feeds));
+          const specs = list.map((j) => j.answer);
+          const answers = specs.some((s) => s !== undefined) ? { sizes, specs } : undefined;
           // Test hook: the pool's next run (this one, dispatched synchronously below) crashes its worker.
           if (list.some((j) => j.crash)) pool.simulateCrash();
           // Every request of the batch past its deadline: the pool retires the worker and starts another.
-          const result = await pool.run(feeds, { signal });
-          return splitOutputs(result.outputs, sizes).map((outputs) => ({ ...result, outputs }));
+          const { answers: made, ...result } = await pool.run(feeds, answers ? { signal, answers } : { signal });
+          return splitOutputs(result.outputs, sizes).map((outputs, i) => {
+            const answer = made?.[i];
+            return answer ? { ...result, outputs, answer } : { ...result, outputs };
+          });
         } finally {
           metrics.inFlight.dec({ model: this.name });
         }

@@ -5,11 +5,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GcError } from '@gc-edge/exporter';
 import type { TensorMap } from '../session/types';
+import type { Answer, AnswerSpec } from '../worker/answer';
 import type { ServeContext } from './context';
 import type { ModelSlot } from './repository';
 
 export interface ModelRun {
+  /** Empty when `answer` was made instead. */
   readonly outputs: TensorMap;
+  /** The image the worker made of the output, when asked (worker/answer.ts). */
+  readonly answer?: Answer;
   readonly queueMs: number;
   readonly inferenceMs: number;
   readonly batchSize: number;
@@ -20,17 +24,19 @@ export async function runModel(
   slot: ModelSlot,
   feeds: TensorMap,
   deadlineAt: number,
-  crash = false,
+  options: { readonly crash?: boolean; readonly answer?: AnswerSpec } = {},
 ): Promise<ModelRun> {
+  const { crash = false, answer } = options;
   const { scheduler } = slot.requireReady();
   // The per-model input cap, here where every route passes: no route can feed past it.
   slot.checkInputSize(feeds);
-  const s = await scheduler.submit(crash ? { feeds, crash } : { feeds }, deadlineAt);
+  const s = await scheduler.submit({ feeds, ...(crash ? { crash } : {}), ...(answer ? { answer } : {}) }, deadlineAt);
   const queueMs = s.queuedMs + s.output.queueMs;
   const inferenceMs = s.output.inferenceMs;
   ctx.metrics.observeStage(slot.name, 'queue', queueMs / 1000);
   ctx.metrics.observeStage(slot.name, 'inference', inferenceMs / 1000);
-  return { outputs: s.output.outputs, queueMs, inferenceMs, batchSize: s.batchSize };
+  const run = { outputs: s.output.outputs, queueMs, inferenceMs, batchSize: s.batchSize };
+  return s.output.answer ? { ...run, answer: s.output.answer } : run;
 }
 
 /** `Server-Timing` header value (browsers' devtools and curl -v show it). */

@@ -10,6 +10,7 @@ import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import { acquireTraceDir, releaseTraceDir } from '../session/trace-files';
 import type { ModelSource, TensorMap } from '../session/types';
+import type { AnswerRequest } from './answer';
 import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, fromWire, prepareTransfer } from './protocol';
 import { workerScriptPath } from './script-path';
 import type { InferenceWorker, InferenceWorkerEvents, RunResult, WorkerOptions, WorkerReady } from './types';
@@ -18,6 +19,7 @@ let nextWorkerId = 1;
 
 interface Request {
   readonly feeds: TensorMap;
+  readonly answers: AnswerRequest | undefined;
   readonly resolve: (r: RunResult) => void;
   readonly reject: (e: Error) => void;
   readonly queuedAt: number;
@@ -98,12 +100,12 @@ class Thread extends EventEmitter implements InferenceWorker {
     return this.queue.length + (this.current ? 1 : 0);
   }
 
-  run(feeds: TensorMap): Promise<RunResult> {
+  run(feeds: TensorMap, answers?: AnswerRequest): Promise<RunResult> {
     if (this.closing || this.exited) {
       return Promise.reject(new GcError('E_WORKER_CLOSED', `worker ${this.id}: closed; it takes no more requests`));
     }
     return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ feeds, resolve, reject, queuedAt: performance.now(), queueMs: 0 });
+      this.queue.push({ feeds, answers, resolve, reject, queuedAt: performance.now(), queueMs: 0 });
       this.pump();
     });
   }
@@ -142,7 +144,8 @@ class Thread extends EventEmitter implements InferenceWorker {
     const { tensors, transfer } = prepareTransfer(req.feeds);
     const crash = this.crashNextRun;
     this.crashNextRun = false;
-    this.send(crash ? { type: 'run', id, feeds: tensors, crash } : { type: 'run', id, feeds: tensors }, transfer);
+    const run = req.answers ? { type: 'run' as const, id, feeds: tensors, answers: req.answers } : { type: 'run' as const, id, feeds: tensors };
+    this.send(crash ? { ...run, crash } : run, transfer);
   }
 
   private onMessage(m: FromWorker): void {
@@ -162,7 +165,10 @@ class Thread extends EventEmitter implements InferenceWorker {
         const cur = this.current;
         if (!cur || cur.id !== m.id) return;
         this.current = undefined;
-        if (m.type === 'result') cur.req.resolve({ outputs: m.outputs, queueMs: cur.req.queueMs, inferenceMs: m.inferenceMs, startedAt: m.startedAt, workerId: this.id });
+        if (m.type === 'result') {
+          const result = { outputs: m.outputs, queueMs: cur.req.queueMs, inferenceMs: m.inferenceMs, startedAt: m.startedAt, workerId: this.id };
+          cur.req.resolve(m.answers ? { ...result, answers: m.answers } : result);
+        }
         else cur.req.reject(fromWire(m.error));
         this.pump();
         return;

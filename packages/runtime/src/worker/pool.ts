@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelSource, TensorMap } from '../session/types';
+import type { AnswerRequest } from './answer';
 import { startWorker } from './inference-worker';
 import type {
   InferencePool,
@@ -21,6 +22,7 @@ import type {
 
 interface Queued {
   readonly feeds: TensorMap;
+  readonly answers: AnswerRequest | undefined;
   readonly resolve: (r: RunResult) => void;
   readonly reject: (e: Error) => void;
   readonly queuedAt: number;
@@ -108,10 +110,10 @@ class Pool extends EventEmitter implements InferencePool {
         new GcError('E_WORKER_CRASHED', 'inference pool: no worker left (replacing a crashed one failed)', { hint: 'reload the model' }),
       );
     }
-    const { signal } = options;
+    const { signal, answers } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<RunResult>((resolve, reject) => {
-      const q: Queued = { feeds, resolve, reject, queuedAt: performance.now(), settled: false };
+      const q: Queued = { feeds, answers, resolve, reject, queuedAt: performance.now(), settled: false };
       if (signal) {
         const onAbort = (): void => this.abort(q, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -178,7 +180,7 @@ class Pool extends EventEmitter implements InferencePool {
         w.simulateCrash('next-run');
       }
       q.worker = w;
-      w.run(q.feeds).then(
+      w.run(q.feeds, q.answers).then(
         (r) => {
           settle(q, () => q.resolve({ ...r, queueMs: queueMs + r.queueMs }));
           this.pump();

@@ -5,6 +5,7 @@
 import { GcError, type GcErrorCode } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import type { CreateSessionOptions, ModelSource, TensorMap } from '../session/types';
+import type { Answer, AnswerRequest } from './answer';
 import type { WorkerReady } from './types';
 
 /** `workerData` of a worker thread. */
@@ -16,7 +17,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { readonly type: 'run'; readonly id: number; readonly feeds: TensorMap; readonly crash?: boolean }
+  | { readonly type: 'run'; readonly id: number; readonly feeds: TensorMap; readonly answers?: AnswerRequest; readonly crash?: boolean }
   | { readonly type: 'crash' }
   | { readonly type: 'close' };
 
@@ -29,7 +30,15 @@ export interface WireError {
 export type FromWorker =
   | { readonly type: 'ready'; readonly ready: WorkerReady }
   | { readonly type: 'load-error'; readonly error: WireError }
-  | { readonly type: 'result'; readonly id: number; readonly outputs: TensorMap; readonly inferenceMs: number; readonly startedAt: number }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      /** Empty when every request of the run was answered (answer.ts): the floats stay in the worker. */
+      readonly outputs: TensorMap;
+      readonly answers?: readonly (Answer | undefined)[];
+      readonly inferenceMs: number;
+      readonly startedAt: number;
+    }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError };
 
 /** Exit code of a worker told to crash (`simulateCrash`). */
@@ -49,6 +58,12 @@ export function toWire(e: unknown): WireError {
 
 export function fromWire(w: WireError): GcError {
   return w.hint ? new GcError(w.code, w.message, { hint: w.hint }) : new GcError(w.code, w.message);
+}
+
+/** The buffer to transfer for `bytes`: its own when it covers it whole, else a copy's. */
+export function transferable(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole ? bytes : bytes.slice();
 }
 
 /**

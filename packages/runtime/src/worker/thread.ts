@@ -9,7 +9,8 @@ import { createSession } from '../session/create-session';
 import type { GcSession, Placement, TensorMap } from '../session/types';
 import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
 import type { WorkerReady } from './types';
-import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, toWire } from './protocol';
+import { type AnswerRequest, allAnswered, makeAnswers } from './answer';
+import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, toWire, transferable } from './protocol';
 
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   try {
@@ -78,19 +79,27 @@ async function main(): Promise<void> {
         break;
       case 'run':
         if (msg.crash) process.exit(CRASH_EXIT_CODE);
-        void handleRun(session, msg.id, msg.feeds);
+        void handleRun(session, msg.id, msg.feeds, msg.answers);
         break;
     }
   });
 }
 
-async function handleRun(session: GcSession, id: number, feeds: TensorMap): Promise<void> {
+async function handleRun(session: GcSession, id: number, feeds: TensorMap, answers: AnswerRequest | undefined): Promise<void> {
   try {
     const t0 = performance.now();
     const outputs = await session.run(feeds);
     const inferenceMs = performance.now() - t0;
-    const { tensors, transfer } = prepareTransfer(outputs);
-    post({ type: 'result', id, outputs: tensors, inferenceMs, startedAt: performance.timeOrigin + t0 }, transfer);
+    const startedAt = performance.timeOrigin + t0;
+    if (!answers) {
+      const { tensors, transfer } = prepareTransfer(outputs);
+      post({ type: 'result', id, outputs: tensors, inferenceMs, startedAt }, transfer);
+      return;
+    }
+    const made = makeAnswers(outputs, answers).map((a) => (a && a.kind !== 'error' ? { ...a, data: transferable(a.data) } : a));
+    const { tensors, transfer } = prepareTransfer(allAnswered(answers) ? {} : outputs);
+    for (const a of made) if (a && a.kind !== 'error') transfer.push(a.data.buffer as ArrayBuffer);
+    post({ type: 'result', id, outputs: tensors, answers: made, inferenceMs, startedAt }, transfer);
   } catch (e) {
     post({ type: 'error', id, error: toWire(e) });
   }

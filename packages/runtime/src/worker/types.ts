@@ -1,7 +1,8 @@
 /**
  * Public surface of off-thread inference. onnxruntime-node's session creation and `run()` block the
  * calling thread, so a served session lives in a `worker_threads` Worker: the main thread only posts
- * Float32Array buffers (moved with a transfer list, not copied) and awaits results.
+ * Float32Array buffers (moved with a transfer list, not copied) and awaits results — the output
+ * tensors, or the answers' images the worker made of them (`answer.ts`).
  *
  * - {@link InferenceWorker}: one worker thread holding one session.
  * - {@link InferencePool}: N workers on one model, FIFO dispatch, crash replacement and hot reload.
@@ -13,6 +14,7 @@
  * copied instead. Outputs arrive as fresh arrays owned by the caller.
  */
 import type { DeviceProfile } from '../devices/profile';
+import type { Answer, AnswerRequest } from './answer';
 import type { CreateSessionOptions, ModelSource, Placement, SessionDescription, TensorMap } from '../session/types';
 
 export interface WorkerOptions extends CreateSessionOptions {
@@ -42,7 +44,10 @@ export interface WorkerReady extends SessionDescription {
 
 /** One inference's result and where its time went. */
 export interface RunResult {
+  /** Every output, or none when every request of the run had its answer made (`answers`). */
   readonly outputs: TensorMap;
+  /** The answers asked with {@link PoolRunOptions.answers}, one per request of the run. */
+  readonly answers?: readonly (Answer | undefined)[];
   /** Waiting for a free worker (pool only; 0 on a bare worker). */
   readonly queueMs: number;
   /** `session.run` inside the worker. */
@@ -65,6 +70,11 @@ export interface PoolRunOptions {
    * the run is left to finish on its worker as if not aborted, its result dropped.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Images the worker makes of the output itself (answer.ts): cropped, converted to bytes and
+   * PNG-encoded in the worker, so the caller receives the answer's bytes instead of the floats.
+   */
+  readonly answers?: AnswerRequest;
 }
 
 /** Why a worker died; its in-flight request was rejected with `E_WORKER_CRASHED`. */
@@ -91,7 +101,7 @@ export interface InferenceWorker {
   readonly busy: boolean;
   /** Requests accepted but not finished (in flight + queued). */
   readonly pending: number;
-  run(feeds: TensorMap): Promise<RunResult>;
+  run(feeds: TensorMap, answers?: AnswerRequest): Promise<RunResult>;
   /** Lets queued/in-flight requests finish, then ends the thread. Idempotent. */
   close(): Promise<void>;
   /**

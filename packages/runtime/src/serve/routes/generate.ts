@@ -2,7 +2,8 @@
  * POST /v1/models/{name}/generate: an encoded image in (PNG/JPEG/WebP body; a label map PNG for
  * GauGAN models, see ../model-input.ts), the generated image out, encoded per `Accept` (PNG by
  * default). Stages: preprocess (decode, resize/crop or label-map encoding, to tensor), queue,
- * inference, postprocess (to pixels, encode), each timed into the metrics and the `Server-Timing` header.
+ * inference, postprocess (crop, to pixels and PNG in the worker that ran the model, worker/answer.ts;
+ * JPEG/WebP then encoded here), each timed into the metrics and the `Server-Timing` header.
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/exporter';
@@ -11,8 +12,10 @@ import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
 import { cropTensor } from '../image-input';
 import { asInputShapeError } from '../input-rules';
-import { generateBody, modelInputOf } from '../model-input';
-import { deadlineOf, runModel, serverTiming } from '../run-model';
+import { type PreparedInput, generateBody, modelInputOf } from '../model-input';
+import { type ModelRun, deadlineOf, runModel, serverTiming } from '../run-model';
+import type { AnswerSpec } from '../../worker/answer';
+import { fromWire } from '../../worker/protocol';
 
 interface NameParams {
   name: string;
@@ -34,17 +37,21 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
+    const [, , height = 0, width = 0] = prepared.tensor.dims;
     const dims = `[${prepared.tensor.dims.join(',')}]`;
-    const run = await runModel(ctx, slot, { [input.input]: prepared.tensor }, deadlineAt, crash).catch((e: unknown) => {
+    // The worker makes the answer's image itself (PNG entire; RGB bytes for JPEG/WebP, encoded here).
+    const answer: AnswerSpec = {
+      output: input.output,
+      ...(prepared.crop ? { crop: { region: prepared.crop, from: [height, width] as const } } : {}),
+      ...(format === 'png' ? { pngLevel: ctx.options.pngLevel } : {}),
+    };
+    const run = await runModel(ctx, slot, { [input.input]: prepared.tensor }, deadlineAt, { crash, answer }).catch((e: unknown) => {
       throw asInputShapeError(e, slot.name, `an input of shape ${dims}`);
     });
-    const output = run.outputs[input.output];
-    if (!output) throw new GcError('E_INTERNAL', `model '${slot.name}' returned no '${input.output}'`);
 
     const t1 = performance.now();
-    const answer = prepared.crop && sameSize(output.dims, prepared.tensor.dims) ? cropTensor(output, prepared.crop) : output;
-    const encoded = await ctx.images.encode(answer, format);
-    const postprocessMs = performance.now() - t1;
+    const encoded = await encodeAnswer(ctx, slot.name, run, input.output, prepared, format);
+    const postprocessMs = (run.answer?.kind === 'error' ? 0 : (run.answer?.ms ?? 0)) + performance.now() - t1;
     ctx.metrics.observeStage(slot.name, 'postprocess', postprocessMs / 1000);
 
     return reply
@@ -56,6 +63,28 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
       )
       .send(encoded.data);
   });
+}
+
+/**
+ * The answer's bytes: the worker's PNG as it is, its RGB bytes encoded here (JPEG/WebP), or, when
+ * the pool made no answer (a pool that does not), the output tensor encoded here.
+ */
+async function encodeAnswer(
+  ctx: ServeContext,
+  model: string,
+  run: ModelRun,
+  outputName: string,
+  prepared: PreparedInput,
+  format: ImageFormat,
+): Promise<{ data: Buffer; mime: string }> {
+  const made = run.answer;
+  if (made?.kind === 'error') throw fromWire(made.error);
+  if (made?.kind === 'png') return { data: Buffer.from(made.data.buffer, made.data.byteOffset, made.data.byteLength), mime: IMAGE_MIME.png };
+  if (made?.kind === 'rgb') return ctx.images.encodeRgb({ data: made.data, width: made.width, height: made.height }, format);
+  const output = run.outputs[outputName];
+  if (!output) throw new GcError('E_INTERNAL', `model '${model}' returned no '${outputName}'`);
+  const answer = prepared.crop && sameSize(output.dims, prepared.tensor.dims) ? cropTensor(output, prepared.crop) : output;
+  return ctx.images.encode(answer, format);
 }
 
 /** Whether two [N, C, H, W] shapes have the same height and width. */

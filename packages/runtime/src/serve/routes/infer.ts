@@ -41,7 +41,7 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
     const shapes = Object.entries(request.feeds).map(([name, t]) => `'${name}' [${t.dims.join(',')}]`).join(', ');
-    const run = await runModel(ctx, slot, request.feeds, deadlineAt, crash).catch((e: unknown) => {
+    const run = await runModel(ctx, slot, request.feeds, deadlineAt, { crash }).catch((e: unknown) => {
       throw asInputShapeError(e, slot.name, shapes);
     });
 
