@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createPool } from '../../src/worker/pool';
 import type { CreatePool } from '../../src/serve/repository';
-import { HORSE_PNG, type Running, scaleModel, startServer, writeModel } from './helpers';
+import { HORSE_PNG, type Running, metricValue, scaleModel, startServer, writeModel } from './helpers';
 
 /** The real pool, with the answers request dropped: the route then encodes the floats itself. */
 const floatsOnly: CreatePool = async (path, profile, options) => {
@@ -74,5 +74,56 @@ describe('generate: answers made in the worker', () => {
     const meta = await sharp(a.bytes).metadata();
     expect([meta.width, meta.height]).toEqual(what.startsWith('a 50x37') ? [50, 37] : [256, 256]);
     expect(a.timing).toMatch(/postprocess;dur=\d/);
+  });
+});
+
+describe('generate: answers of a dynamic batch', () => {
+  let dir: string;
+  let batching: Running;
+  let single: Running;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gc-answers-batch-'));
+    const target = writeModel(dir, 'scale', scaleModel(0.8, { architecture: 'mobile_resnet_9blocks' }));
+    batching = await startServer({ target, workers: 1, maxBatch: 4, maxDelayMs: 300 });
+    single = await startServer({ target, workers: 1 });
+  });
+
+  afterAll(async () => {
+    await Promise.all([batching.stop(), single.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const png16 = (seed: number): Promise<Buffer> =>
+    sharp(Buffer.from(Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31 + seed * 97) % 256)), { raw: { width: 16, height: 16, channels: 3 } })
+      .png()
+      .toBuffer();
+
+  it('each generate of a batch gets its own image, and an infer batched with them its floats', async () => {
+    const bodies = await Promise.all([1, 2, 3].map(png16));
+    const values = Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.cos(i) * 0.9);
+    const post = (url: string, body: Buffer, accept: string): Promise<Response> =>
+      fetch(`${url}/v1/models/scale/generate`, { method: 'POST', body, headers: { 'content-type': 'image/png', accept } });
+    const [g1, g2, g3, inferred] = await Promise.all([
+      post(batching.url, bodies[0]!, 'image/png'),
+      post(batching.url, bodies[1]!, 'image/jpeg'),
+      post(batching.url, bodies[2]!, 'image/png'),
+      fetch(`${batching.url}/v2/models/scale/infer`, {
+        method: 'POST',
+        body: JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 16, 16], data: values }] }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    ]);
+    const metrics = await (await fetch(`${batching.url}/metrics`)).text();
+    expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'scale' })).toBeLessThan(4); // some were batched
+    for (const [i, r] of [g1!, g2!, g3!].entries()) {
+      expect(r.status).toBe(200);
+      const alone = await post(single.url, bodies[i]!, i === 1 ? 'image/jpeg' : 'image/png');
+      expect(Buffer.from(await r.arrayBuffer()).equals(Buffer.from(await alone.arrayBuffer()))).toBe(true);
+    }
+    expect(inferred.status).toBe(200);
+    const out = ((await inferred.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data;
+    expect(out).toHaveLength(values.length);
+    out.forEach((v, i) => expect(v).toBeCloseTo(Math.fround(values[i]!) * 0.8, 6));
   });
 });
