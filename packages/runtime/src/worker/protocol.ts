@@ -60,10 +60,14 @@ export function fromWire(w: WireError): GcError {
   return w.hint ? new GcError(w.code, w.message, { hint: w.hint }) : new GcError(w.code, w.message);
 }
 
-/** The buffer to transfer for `bytes`: its own when it covers it whole, else a copy's. */
+/**
+ * `bytes` as an array whose buffer can be transferred: itself when it covers its buffer whole, else
+ * a copy (a small Buffer is a view into Node's shared allocation pool, which must not move; note
+ * that Buffer#slice would give another view, not a copy).
+ */
 export function transferable(bytes: Uint8Array): Uint8Array {
   const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole ? bytes : bytes.slice();
+  return whole ? bytes : new Uint8Array(bytes);
 }
 
 /**

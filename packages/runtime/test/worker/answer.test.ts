@@ -5,6 +5,7 @@ import { tensorToRgb } from '../../src/image/tensor';
 import type { FloatTensor } from '../../src/session/types';
 import { allAnswered, makeAnswers } from '../../src/worker/answer';
 import { startWorker } from '../../src/worker/inference-worker';
+import { transferable } from '../../src/worker/protocol';
 import type { InferenceWorker } from '../../src/worker/types';
 import { CPU_ONLY, tanhModel } from '../support/session-fixtures';
 
@@ -68,6 +69,19 @@ describe('makeAnswers', () => {
     expect(allAnswered(undefined)).toBe(false);
     expect(allAnswered({ sizes: [1, 1], specs: [{ output: 'o' }, undefined] })).toBe(false);
     expect(allAnswered({ sizes: [1, 1], specs: [{ output: 'o' }, { output: 'o' }] })).toBe(true);
+  });
+});
+
+describe('transferable', () => {
+  it("copies a view (a small PNG sits in Node's shared Buffer pool) and keeps a whole buffer as it is", () => {
+    const small = Buffer.from('tiny png bytes');
+    expect(small.byteLength).toBeLessThan(small.buffer.byteLength); // pooled
+    const copy = transferable(small);
+    expect(copy.buffer).not.toBe(small.buffer);
+    expect([copy.byteOffset, copy.byteLength, copy.buffer.byteLength]).toEqual([0, small.length, small.length]);
+    expect(Buffer.from(copy).equals(small)).toBe(true);
+    const whole = new Uint8Array(64);
+    expect(transferable(whole)).toBe(whole);
   });
 });
 
