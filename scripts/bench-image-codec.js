@@ -9,12 +9,9 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { arg } = require('./lib/args');
 const { median } = require('./lib/stats');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 const root = path.join(__dirname, '..');
 const rounds = Number(arg('rounds', 200));
 const level = Number(arg('png-level', 0));

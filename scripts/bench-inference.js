@@ -8,12 +8,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const ort = require('onnxruntime-node');
+const { arg } = require('./lib/args');
 const { median } = require('./lib/stats');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 const shared = path.join(__dirname, '..', '..', 'shared', 'bench', 'cyclegan-compressed');
 const rounds = Number(arg('rounds', 40));
 const subnet = arg('subnet', path.join(shared, 'subnet.json'));

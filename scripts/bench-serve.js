@@ -15,12 +15,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { arg } = require('./lib/args');
 const { median } = require('./lib/stats');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 const root = path.join(__dirname, '..');
 const shared = path.join(root, '..', 'shared');
 const rounds = Number(arg('rounds', 40));

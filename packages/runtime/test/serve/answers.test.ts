@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createPool } from '../../src/worker/pool';
+import type { ServeOptions } from '../../src/serve/options';
 import type { CreatePool } from '../../src/serve/repository';
 import { HORSE_PNG, type Running, metricValue, scaleModel, startServer, writeModel } from './helpers';
 
@@ -35,23 +36,29 @@ const counting: CreatePool = async (path, profile, options) => {
   return pool;
 };
 
-describe('generate: answers made in the worker', () => {
-  let dir: string;
-  let inWorker: Running;
-  let onMain: Running;
+/** y = 0.8 x, any batch and size; as a resnet, sizes are padded to multiples of 4, at least 8. */
+let dir: string;
+let target: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gc-answers-'));
+  target = writeModel(dir, 'scale', scaleModel(0.8, { architecture: 'mobile_resnet_9blocks' }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Two daemons on the model, started before and stopped after the block's tests. */
+function servers(a: Partial<ServeOptions>, b: Partial<ServeOptions>): { readonly a: Running; readonly b: Running } {
+  const both: { a: Running; b: Running } = {} as never;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gc-answers-'));
-    // Symbolic height/width: a 50x37 image is padded to the model's multiple of 4 and cropped back.
-    const target = writeModel(dir, 'scale', scaleModel(0.8, { architecture: 'mobile_resnet_9blocks' }));
-    inWorker = await startServer({ target, workers: 1, createPool: counting });
-    onMain = await startServer({ target, workers: 1, createPool: floatsOnly });
+    both.a = await startServer({ target, workers: 1, ...a });
+    both.b = await startServer({ target, workers: 1, ...b });
   });
+  afterAll(() => Promise.all([both.a.stop(), both.b.stop()]));
+  return both;
+}
 
-  afterAll(async () => {
-    await Promise.all([inWorker.stop(), onMain.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe('generate: answers made in the worker', () => {
+  // a: the worker makes answers (counted); b: the route encodes the floats itself.
+  const srv = servers({ createPool: counting }, { createPool: floatsOnly });
 
   const generate = async (url: string, body: Buffer, accept: string): Promise<{ status: number; type: string | null; bytes: Buffer; timing: string | null }> => {
     const r = await fetch(`${url}/v1/models/scale/generate`, { method: 'POST', body, headers: { 'content-type': 'image/png', accept } });
@@ -66,7 +73,7 @@ describe('generate: answers made in the worker', () => {
   ])('%s for %s: the same bytes either way', async (accept, what) => {
     const body = what.startsWith('a 50x37') ? await sharp(HORSE_PNG).extract({ left: 3, top: 5, width: 50, height: 37 }).png().toBuffer() : HORSE_PNG;
     const before = answeredRuns;
-    const [a, b] = [await generate(inWorker.url, body, accept), await generate(onMain.url, body, accept)];
+    const [a, b] = [await generate(srv.a.url, body, accept), await generate(srv.b.url, body, accept)];
     expect(answeredRuns).toBe(before + 1);
     expect([a.status, a.type]).toEqual([200, accept]);
     expect([b.status, b.type]).toEqual([200, accept]);
@@ -78,21 +85,8 @@ describe('generate: answers made in the worker', () => {
 });
 
 describe('generate: answers of a dynamic batch', () => {
-  let dir: string;
-  let batching: Running;
-  let single: Running;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gc-answers-batch-'));
-    const target = writeModel(dir, 'scale', scaleModel(0.8, { architecture: 'mobile_resnet_9blocks' }));
-    batching = await startServer({ target, workers: 1, maxBatch: 4, maxDelayMs: 300 });
-    single = await startServer({ target, workers: 1 });
-  });
-
-  afterAll(async () => {
-    await Promise.all([batching.stop(), single.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // a: batches up to 4 requests arriving within 300 ms; b: one request per run.
+  const srv = servers({ maxBatch: 4, maxDelayMs: 300 }, {});
 
   const png16 = (seed: number): Promise<Buffer> =>
     sharp(Buffer.from(Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31 + seed * 97) % 256)), { raw: { width: 16, height: 16, channels: 3 } })
@@ -105,20 +99,20 @@ describe('generate: answers of a dynamic batch', () => {
     const post = (url: string, body: Buffer, accept: string): Promise<Response> =>
       fetch(`${url}/v1/models/scale/generate`, { method: 'POST', body, headers: { 'content-type': 'image/png', accept } });
     const [g1, g2, g3, inferred] = await Promise.all([
-      post(batching.url, bodies[0]!, 'image/png'),
-      post(batching.url, bodies[1]!, 'image/jpeg'),
-      post(batching.url, bodies[2]!, 'image/png'),
-      fetch(`${batching.url}/v2/models/scale/infer`, {
+      post(srv.a.url, bodies[0]!, 'image/png'),
+      post(srv.a.url, bodies[1]!, 'image/jpeg'),
+      post(srv.a.url, bodies[2]!, 'image/png'),
+      fetch(`${srv.a.url}/v2/models/scale/infer`, {
         method: 'POST',
         body: JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 16, 16], data: values }] }),
         headers: { 'content-type': 'application/json' },
       }),
     ]);
-    const metrics = await (await fetch(`${batching.url}/metrics`)).text();
+    const metrics = await (await fetch(`${srv.a.url}/metrics`)).text();
     expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'scale' })).toBeLessThan(4); // some were batched
     for (const [i, r] of [g1!, g2!, g3!].entries()) {
       expect(r.status).toBe(200);
-      const alone = await post(single.url, bodies[i]!, i === 1 ? 'image/jpeg' : 'image/png');
+      const alone = await post(srv.b.url, bodies[i]!, i === 1 ? 'image/jpeg' : 'image/png');
       expect(Buffer.from(await r.arrayBuffer()).equals(Buffer.from(await alone.arrayBuffer()))).toBe(true);
     }
     expect(inferred.status).toBe(200);
