@@ -47,13 +47,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Two daemons on the model, started before and stopped after the block's tests. */
 function servers(a: Partial<ServeOptions>, b: Partial<ServeOptions>): { readonly a: Running; readonly b: Running } {
-  const both: { a: Running; b: Running } = {} as never;
+  const both: { a?: Running; b?: Running } = {};
   beforeAll(async () => {
     both.a = await startServer({ target, workers: 1, ...a });
     both.b = await startServer({ target, workers: 1, ...b });
   });
-  afterAll(() => Promise.all([both.a.stop(), both.b.stop()]));
-  return both;
+  afterAll(() => Promise.all([both.a?.stop(), both.b?.stop()]));
+  return {
+    get a(): Running {
+      return both.a!;
+    },
+    get b(): Running {
+      return both.b!;
+    },
+  };
 }
 
 describe('generate: answers made in the worker', () => {
