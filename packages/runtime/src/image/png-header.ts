@@ -6,6 +6,7 @@
  * anything it does not vouch for (not a PNG, a damaged header, EXIF present) returns undefined and
  * the caller asks sharp. The values equal sharp's metadata (tested on every colour type).
  */
+import { hasPngSignature, walkPngChunks } from './png-chunks';
 
 export interface PngHeader {
   readonly width: number;
@@ -14,7 +15,6 @@ export interface PngHeader {
   readonly hasAlpha: boolean;
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Colour type -> channels as stored (palette: RGB). */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 /** Text-chunk keywords that may hold EXIF or XMP (and so an orientation): sharp is asked then. */
@@ -23,39 +23,29 @@ const MAY_HOLD_EXIF = /^(raw profile type|xml:com\.adobe\.xmp)/i;
 const LETTERS = /^[A-Za-z]{4}$/;
 
 export function readPngHeader(bytes: Uint8Array): PngHeader | undefined {
-  if (bytes.length < 8 + 25 || SIGNATURE.some((b, i) => bytes[i] !== b)) return undefined;
+  if (!hasPngSignature(bytes)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 8;
-  let ihdr: { width: number; height: number; colourType: number } | undefined;
-  let transparency = false;
-  // Walk the chunk headers (not their data) to IEND; a chunk running past the end means a damaged
-  // file, which sharp then reports in its own words.
-  while (at + 8 <= bytes.length) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
-    const end = at + 12 + length;
-    if (!LETTERS.test(type) || end > bytes.length) return undefined;
-    if (at === 8) {
-      if (type !== 'IHDR' || length !== 13) return undefined;
-      const colourType = bytes[at + 17]!;
-      if (CHANNELS[colourType] === undefined) return undefined;
-      ihdr = { width: view.getUint32(at + 8), height: view.getUint32(at + 12), colourType };
-    } else if (type === 'eXIf') {
-      return undefined;
-    } else if ((type === 'tEXt' || type === 'zTXt' || type === 'iTXt') && MAY_HOLD_EXIF.test(keyword(bytes, at + 8, length))) {
-      return undefined;
-    } else if (type === 'tRNS') {
-      transparency = true;
-    } else if (type === 'IEND') {
-      break;
-    }
-    at = end;
-  }
-  if (!ihdr || ihdr.width === 0 || ihdr.height === 0) return undefined;
-  const stored = CHANNELS[ihdr.colourType]!;
-  const alpha = ihdr.colourType === 4 || ihdr.colourType === 6 || transparency;
-  const channels = stored + (transparency && ihdr.colourType !== 4 && ihdr.colourType !== 6 ? 1 : 0);
-  return { width: ihdr.width, height: ihdr.height, channels, hasAlpha: alpha };
+  const seen: { ihdr?: { width: number; height: number; colourType: number }; transparency?: boolean; doubtful?: boolean } = {};
+  // Every chunk header to IEND; one running past the end means a damaged file, which sharp then
+  // reports in its own words.
+  const cut = walkPngChunks(bytes, ({ type, data, length }) => {
+    if (!LETTERS.test(type)) seen.doubtful = true;
+    else if (seen.ihdr === undefined) {
+      const colourType = bytes[data + 9]!;
+      if (type !== 'IHDR' || length !== 13 || CHANNELS[colourType] === undefined) seen.doubtful = true;
+      else seen.ihdr = { width: view.getUint32(data), height: view.getUint32(data + 4), colourType };
+    } else if (type === 'eXIf') seen.doubtful = true;
+    else if ((type === 'tEXt' || type === 'zTXt' || type === 'iTXt') && MAY_HOLD_EXIF.test(keyword(bytes, data, length))) seen.doubtful = true;
+    else if (type === 'tRNS') seen.transparency = true;
+    return !seen.doubtful;
+  });
+  if (cut || seen.doubtful || !seen.ihdr) return undefined;
+  const { width, height, colourType } = seen.ihdr;
+  const transparency = seen.transparency === true;
+  if (width === 0 || height === 0) return undefined;
+  const hasAlpha = colourType === 4 || colourType === 6 || transparency;
+  const channels = CHANNELS[colourType]! + (transparency && colourType !== 4 && colourType !== 6 ? 1 : 0);
+  return { width, height, channels, hasAlpha };
 }
 
 /** A text chunk's keyword: its data up to the first NUL (at most 79 bytes). */

@@ -4,11 +4,11 @@
  * to carry class ids at all.
  */
 import { GcError } from '@gc-edge/exporter';
+import { hasPngSignature, walkPngChunks } from '../image/png-chunks';
 
 export type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';
 
 const COLOR_TYPES: Readonly<Record<number, PngColorType>> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey-alpha', 6: 'rgba' };
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export interface PngInfo {
   readonly width: number;
@@ -31,7 +31,7 @@ function sniff(b: Uint8Array): string {
 }
 
 export function readPngInfo(bytes: Uint8Array, where: string): PngInfo {
-  if (bytes.length < SIGNATURE.length || SIGNATURE.some((v, i) => bytes[i] !== v)) {
+  if (!hasPngSignature(bytes)) {
     throw new GcError('E_LABEL_MAP', `${where}: not a PNG (${sniff(bytes)})`, {
       hint: 'label maps must be lossless PNG: JPEG/WebP compression changes the class ids at region borders',
     });
@@ -41,31 +41,26 @@ export function readPngInfo(bytes: Uint8Array, where: string): PngInfo {
     new GcError('E_LABEL_MAP', `${where}: truncated PNG (${what} runs past the end of ${bytes.length} bytes)`, {
       hint: 'the file is damaged; re-save it',
     });
-  let offset = SIGNATURE.length;
-  let ihdr: Omit<PngInfo, 'palette'> | null = null;
-  let palette: number[] | null = null;
-  while (offset + 8 <= bytes.length) {
-    const length = view.getUint32(offset);
-    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    const data = offset + 8;
-    if (data + length + 4 > bytes.length) throw truncated(`chunk ${type}`);
+  const found: { ihdr?: Omit<PngInfo, 'palette'>; palette?: number[] } = {};
+  // The header chunks, up to the image data.
+  const cut = walkPngChunks(bytes, ({ type, data, length }) => {
     if (type === 'IHDR') {
       if (length < 13) throw new GcError('E_LABEL_MAP', `${where}: PNG IHDR chunk is ${length} bytes, expected 13`);
       const colorCode = bytes[data + 9]!;
       const colorType = COLOR_TYPES[colorCode];
       if (!colorType) throw new GcError('E_LABEL_MAP', `${where}: PNG colour type ${colorCode} is invalid`);
-      ihdr = { width: view.getUint32(data), height: view.getUint32(data + 4), bitDepth: bytes[data + 8]!, colorType };
+      found.ihdr = { width: view.getUint32(data), height: view.getUint32(data + 4), bitDepth: bytes[data + 8]!, colorType };
     } else if (type === 'PLTE') {
-      palette = [];
+      const palette: number[] = (found.palette = []);
       for (let i = 0; i + 2 < length; i += 3) palette.push((bytes[data + i]! << 16) | (bytes[data + i + 1]! << 8) | bytes[data + i + 2]!);
-    } else if (type === 'IDAT' || type === 'IEND') {
-      break;
     }
-    offset = data + length + 4;
-  }
+    return type !== 'IDAT';
+  });
+  if (cut) throw truncated(`chunk ${cut.type}`);
+  const { ihdr, palette } = found;
   if (!ihdr) throw truncated('the IHDR header');
   if (ihdr.colorType === 'palette' && !palette) {
     throw new GcError('E_LABEL_MAP', `${where}: palette PNG without a PLTE chunk`, { hint: 'the file is damaged; re-save it' });
   }
-  return { ...ihdr, palette: ihdr.colorType === 'palette' ? palette : null };
+  return { ...ihdr, palette: ihdr.colorType === 'palette' ? palette! : null };
 }
