@@ -59,7 +59,7 @@ async function main() {
 
   let timings; // Server-Timing stages of each latency-phase request, when collecting
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const { port } = new URL(url);
+  const { hostname: host, port } = new URL(url);
   const post = () =>
     client === 'fetch'
       ? fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } }).then(async (r) => ({
@@ -69,7 +69,7 @@ async function main() {
         }))
       : new Promise((resolve, reject) => {
           const req = http.request(
-            { host: '127.0.0.1', port, path: `/v1/models/${name}/generate`, method: 'POST', agent, headers: { 'content-type': 'image/png', 'content-length': png.length } },
+            { host, port, path: `/v1/models/${name}/generate`, method: 'POST', agent, headers: { 'content-type': 'image/png', 'content-length': png.length } },
             (res) => {
               const parts = [];
               res.on('data', (d) => parts.push(d));

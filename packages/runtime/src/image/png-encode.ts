@@ -12,9 +12,10 @@
  */
 import { crc32, deflateSync } from 'node:zlib';
 import { GcError } from '@gc-edge/exporter';
+import { PNG_SIGNATURE } from './png-chunks';
 import type { RgbImage } from './types';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const SIGNATURE = Buffer.from(PNG_SIGNATURE);
 /** Chunk = length (4) + type (4) + data + CRC (4). */
 const CHUNK_FRAME = 12;
 /** PNG's largest dimension (2^31 - 1). */

@@ -1,10 +1,9 @@
 /**
  * What preprocessing needs of a PNG before decoding it, read from its chunk headers: size, channels,
  * alpha, and whether it may carry EXIF (an `eXIf` chunk, or EXIF/XMP in a text chunk as ImageMagick
- * and Adobe write it), which may hold an orientation. It saves the
- * separate sharp metadata call (a thread hop, ~0.3 ms of a 256x256 request) for the common PNG;
- * anything it does not vouch for (not a PNG, a damaged header, EXIF present) returns undefined and
- * the caller asks sharp. The values equal sharp's metadata (tested on every colour type).
+ * and Adobe write it), which may hold an orientation. It saves the separate sharp metadata call (a
+ * thread hop, ~0.3 ms of a 256x256 request) for the common PNG; anything it does not vouch for (not
+ * a PNG, a damaged header, EXIF present) returns undefined and the caller asks sharp. The values equal sharp's metadata (tested on every colour type).
  */
 import { hasPngSignature, walkPngChunks } from './png-chunks';
 

@@ -1,11 +1,12 @@
 /**
  * Encoded PNG/JPEG/WebP -> `[1, 3, H, W]` float32 in [-1, 1]: header checks first (format, pixel
- * limit, size policy; a plain PNG's header is read here, png-header.ts, anything else by sharp), then one sharp pipeline (EXIF orientation, alpha dropped, sRGB 3 channels,
- * resize/crop) to raw RGB bytes, then the NCHW conversion. Decisions are documented in `types.ts`.
+ * limit, size policy; a plain PNG's header is read in JS, png-header.ts, anything else by sharp),
+ * then one sharp pipeline (EXIF orientation, alpha dropped, sRGB 3 channels, resize/crop) to raw
+ * RGB bytes, then the NCHW conversion. Decisions are documented in `types.ts`.
  */
 import sharp from 'sharp';
 import { GcError } from '@gc-edge/exporter';
-import { readPngHeader as pngHeader } from './png-header';
+import { readPngHeader } from './png-header';
 import { rgbToTensor } from './tensor';
 import type { ImageFormat, PreprocessOptions, PreprocessedImage, SizePolicy, SourceImageInfo } from './types';
 
@@ -49,8 +50,8 @@ interface HeaderFacts {
 }
 
 /** A PNG without EXIF, from its chunk headers (no sharp call); undefined for anything else. */
-function readPngHeader(input: Uint8Array): HeaderFacts | undefined {
-  const png = pngHeader(input);
+function plainPngFacts(input: Uint8Array): HeaderFacts | undefined {
+  const png = readPngHeader(input);
   return png && { format: 'png', orientation: 1, ...png };
 }
 
@@ -84,7 +85,7 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
   if (!(input instanceof Uint8Array) || input.length === 0) {
     throw new GcError('E_IMAGE', 'image: the body is empty', { hint: 'send PNG, JPEG or WebP bytes' });
   }
-  const meta = readPngHeader(input) ?? (await sharpMetadata(input));
+  const meta = plainPngFacts(input) ?? (await sharpMetadata(input));
   const format = meta.format;
   if (!format || !ACCEPTED.includes(format as ImageFormat)) {
     throw new GcError('E_IMAGE', `image: unsupported format "${format ?? 'unknown'}". Should be one of: ${ACCEPTED.join(', ')}`);

@@ -1,5 +1,4 @@
 /** What every route group gets: the models, the metrics, the image codec and the daemon's state. */
-import type { FloatTensor } from '../session/types';
 import type { EncodedImage, ImageFormat, PreprocessOptions, PreprocessedImage, RgbImage } from '../image/types';
 import type { ServeMetrics } from './metrics';
 import type { ResolvedServeOptions } from './options';
@@ -8,9 +7,7 @@ import type { ModelRepository } from './repository';
 /** The image pipeline as the daemon uses it (adapter over ../image in image-codec.ts). */
 export interface ImageCodec {
   decode(bytes: Buffer, options: PreprocessOptions): Promise<PreprocessedImage>;
-  /** Encodes a [1, 3, H, W] output as `format`. */
-  encode(tensor: FloatTensor, format: ImageFormat): Promise<EncodedImage>;
-  /** Encodes interleaved RGB bytes (an answer the worker converted) as `format`. */
+  /** Encodes interleaved RGB bytes (an answer's pixels, made by worker/answer.ts) as `format`. */
   encodeRgb(rgb: RgbImage, format: ImageFormat): Promise<EncodedImage>;
 }
 

@@ -1,12 +1,11 @@
 /** The daemon's image codec: the runtime's sharp pipeline (../image), PNG at the given zlib level. */
-import { encodeOutput, encodeRgb } from '../image/postprocess';
+import { encodeRgb } from '../image/postprocess';
 import { preprocessImage } from '../image/preprocess';
 import type { ImageCodec } from './context';
 
 export function defaultImageCodec(pngCompressionLevel?: number): ImageCodec {
   return {
     decode: (bytes, options) => preprocessImage(bytes, options),
-    encode: (tensor, format) => encodeOutput(tensor, pngCompressionLevel === undefined ? { format } : { format, pngCompressionLevel }),
     encodeRgb: (rgb, format) => encodeRgb(rgb, pngCompressionLevel === undefined ? { format } : { format, pngCompressionLevel }),
   };
 }

@@ -13,16 +13,11 @@ import type { ModelSource, TensorMap } from '../session/types';
 import type { AnswerRequest } from './answer';
 import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, fromWire, prepareTransfer } from './protocol';
 import { workerScriptPath } from './script-path';
-import type { InferenceWorker, InferenceWorkerEvents, RunResult, WorkerOptions, WorkerReady } from './types';
+import type { InferenceWorker, InferenceWorkerEvents, PendingRun, RunResult, WorkerOptions, WorkerReady } from './types';
 
 let nextWorkerId = 1;
 
-interface Request {
-  readonly feeds: TensorMap;
-  readonly answers: AnswerRequest | undefined;
-  readonly resolve: (r: RunResult) => void;
-  readonly reject: (e: Error) => void;
-  readonly queuedAt: number;
+interface Request extends PendingRun {
   queueMs: number;
 }
 
@@ -144,8 +139,7 @@ class Thread extends EventEmitter implements InferenceWorker {
     const { tensors, transfer } = prepareTransfer(req.feeds);
     const crash = this.crashNextRun;
     this.crashNextRun = false;
-    const run = req.answers ? { type: 'run' as const, id, feeds: tensors, answers: req.answers } : { type: 'run' as const, id, feeds: tensors };
-    this.send(crash ? { ...run, crash } : run, transfer);
+    this.send({ type: 'run', id, feeds: tensors, ...(req.answers ? { answers: req.answers } : {}), ...(crash ? { crash } : {}) }, transfer);
   }
 
   private onMessage(m: FromWorker): void {
@@ -166,10 +160,9 @@ class Thread extends EventEmitter implements InferenceWorker {
         if (!cur || cur.id !== m.id) return;
         this.current = undefined;
         if (m.type === 'result') {
-          const result = { outputs: m.outputs, queueMs: cur.req.queueMs, inferenceMs: m.inferenceMs, startedAt: m.startedAt, workerId: this.id };
-          cur.req.resolve(m.answers ? { ...result, answers: m.answers } : result);
-        }
-        else cur.req.reject(fromWire(m.error));
+          const { outputs, answers, inferenceMs, startedAt } = m;
+          cur.req.resolve({ outputs, ...(answers ? { answers } : {}), queueMs: cur.req.queueMs, inferenceMs, startedAt, workerId: this.id });
+        } else cur.req.reject(fromWire(m.error));
         this.pump();
         return;
       }

@@ -7,12 +7,12 @@ import { EventEmitter } from 'node:events';
 import { GcError } from '@gc-edge/exporter';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelSource, TensorMap } from '../session/types';
-import type { AnswerRequest } from './answer';
 import { startWorker } from './inference-worker';
 import type {
   InferencePool,
   InferencePoolEvents,
   InferenceWorker,
+  PendingRun,
   PoolOptions,
   PoolRunOptions,
   RunResult,
@@ -20,12 +20,7 @@ import type {
   WorkerReady,
 } from './types';
 
-interface Queued {
-  readonly feeds: TensorMap;
-  readonly answers: AnswerRequest | undefined;
-  readonly resolve: (r: RunResult) => void;
-  readonly reject: (e: Error) => void;
-  readonly queuedAt: number;
+interface Queued extends PendingRun {
   /** The worker running it, once dispatched. */
   worker?: InferenceWorker;
   settled: boolean;

@@ -58,6 +58,16 @@ export interface RunResult {
   readonly workerId: number;
 }
 
+/** A run waiting for (or on) a thread: what a worker's and the pool's queues hold. */
+export interface PendingRun {
+  readonly feeds: TensorMap;
+  readonly answers: AnswerRequest | undefined;
+  readonly resolve: (r: RunResult) => void;
+  readonly reject: (e: Error) => void;
+  /** performance.now() when it was queued. */
+  readonly queuedAt: number;
+}
+
 /** Per-request options of {@link InferencePool.run}. */
 export interface PoolRunOptions {
   /**

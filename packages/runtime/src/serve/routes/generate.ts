@@ -10,11 +10,10 @@ import { GcError } from '@gc-edge/exporter';
 import type { ServeContext } from '../context';
 import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
-import { cropTensor } from '../image-input';
 import { asInputShapeError } from '../input-rules';
-import { type PreparedInput, generateBody, modelInputOf } from '../model-input';
+import { generateBody, modelInputOf } from '../model-input';
 import { type ModelRun, deadlineOf, runModel, serverTiming } from '../run-model';
-import type { AnswerSpec } from '../../worker/answer';
+import { type AnswerSpec, makeAnswers } from '../../worker/answer';
 import { fromWire } from '../../worker/protocol';
 
 interface NameParams {
@@ -50,7 +49,7 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     });
 
     const t1 = performance.now();
-    const encoded = await encodeAnswer(ctx, slot.name, run, input.output, prepared, format);
+    const encoded = await encodeAnswer(ctx, run, answer, format);
     const postprocessMs = (run.answer?.kind === 'error' ? 0 : (run.answer?.ms ?? 0)) + performance.now() - t1;
     ctx.metrics.observeStage(slot.name, 'postprocess', postprocessMs / 1000);
 
@@ -66,30 +65,15 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
 }
 
 /**
- * The answer's bytes: the worker's PNG as it is, its RGB bytes encoded here (JPEG/WebP), or, when
- * the pool made no answer (a pool that does not), the output tensor encoded here.
+ * The answer's bytes: the worker's PNG as it is, or its RGB bytes encoded here (JPEG/WebP). A pool
+ * that made no answer (any InferencePool may not) returned the floats: the answer is made here from
+ * them, with the worker's own code.
  */
-async function encodeAnswer(
-  ctx: ServeContext,
-  model: string,
-  run: ModelRun,
-  outputName: string,
-  prepared: PreparedInput,
-  format: ImageFormat,
-): Promise<{ data: Buffer; mime: string }> {
-  const made = run.answer;
-  if (made?.kind === 'error') throw fromWire(made.error);
-  if (made?.kind === 'png') return { data: Buffer.from(made.data.buffer, made.data.byteOffset, made.data.byteLength), mime: IMAGE_MIME.png };
-  if (made?.kind === 'rgb') return ctx.images.encodeRgb({ data: made.data, width: made.width, height: made.height }, format);
-  const output = run.outputs[outputName];
-  if (!output) throw new GcError('E_INTERNAL', `model '${model}' returned no '${outputName}'`);
-  const answer = prepared.crop && sameSize(output.dims, prepared.tensor.dims) ? cropTensor(output, prepared.crop) : output;
-  return ctx.images.encode(answer, format);
-}
-
-/** Whether two [N, C, H, W] shapes have the same height and width. */
-function sameSize(a: readonly number[], b: readonly number[]): boolean {
-  return a[2] === b[2] && a[3] === b[3];
+async function encodeAnswer(ctx: ServeContext, run: ModelRun, spec: AnswerSpec, format: ImageFormat): Promise<{ data: Buffer; mime: string }> {
+  const made = run.answer ?? makeAnswers(run.outputs, { sizes: [1], specs: [spec] })[0]!;
+  if (made.kind === 'error') throw fromWire(made.error);
+  if (made.kind === 'png') return { data: Buffer.from(made.data.buffer, made.data.byteOffset, made.data.byteLength), mime: IMAGE_MIME.png };
+  return ctx.images.encodeRgb({ data: made.data, width: made.width, height: made.height }, format);
 }
 
 /**
