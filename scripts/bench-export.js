@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Export speed and memory of the whole `gc-export` process (startup included) on the CycleGAN
-// horse2zebra subnet, against the PyTorch path's published figures in ../shared/README.md
+// horse2zebra subnet, against the PyTorch path's published figures in test/fixtures/README.md
 // (import torch, load the .pth, transfer_weight, torch.onnx.export: ~3.6 s, ~480 MiB).
 //   node scripts/bench-export.js [subnet.json] [--runs 15]
 'use strict';
@@ -14,7 +14,7 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 15;
 const subnet = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ??
-  path.join(__dirname, '..', '..', 'shared', 'bench', 'cyclegan-compressed', 'subnet.json');
+  require('./lib/fixtures').benchSubnet;
 const TORCH = { seconds: 3.6, rssMiB: 480 };
 
 const root = path.join(__dirname, '..');

@@ -15,7 +15,7 @@ const { median } = require('./lib/stats');
 const root = path.join(__dirname, '..');
 const rounds = Number(arg('rounds', 200));
 const level = Number(arg('png-level', 0));
-const image = arg('image', path.join(root, '..', 'shared', 'fixtures', 'gan-compression', 'images', 'in-horse2zebra-0.png'));
+const image = arg('image', path.join(require('./lib/fixtures').images, 'in-horse2zebra-0.png'));
 
 async function main() {
   const runtime = require(path.join(root, 'packages', 'runtime', 'dist'));

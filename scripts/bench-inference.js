@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CPU inference latency of the gc-export model against the same subnet exported by torch.onnx.export
-// (../shared/bench/cyclegan-compressed/baseline-torch-export.onnx), on onnxruntime-node with 2 threads
+// (test/fixtures/bench/cyclegan-compressed/baseline-torch-export.onnx), on onnxruntime-node with 2 threads
 // and graphOptimizationLevel 'all'. Both sessions live in this process and runs alternate, so machine
 // noise hits both alike; the figure is the ratio of medians (< 1 means gc-export's model is faster).
 //   node scripts/bench-inference.js [--rounds 40] [--subnet path/to/subnet.json] [--baseline model.onnx]
@@ -11,10 +11,10 @@ const ort = require('onnxruntime-node');
 const { arg } = require('./lib/args');
 const { median } = require('./lib/stats');
 
-const shared = path.join(__dirname, '..', '..', 'shared', 'bench', 'cyclegan-compressed');
+const fixtures = require('./lib/fixtures');
 const rounds = Number(arg('rounds', 40));
-const subnet = arg('subnet', path.join(shared, 'subnet.json'));
-const baseline = arg('baseline', path.join(shared, 'baseline-torch-export.onnx'));
+const subnet = arg('subnet', fixtures.benchSubnet);
+const baseline = arg('baseline', fixtures.baselineOnnx);
 
 async function main() {
   const exporter = require(path.join(__dirname, '..', 'packages', 'exporter', 'dist'));

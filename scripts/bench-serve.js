@@ -5,7 +5,7 @@
 //     medians, and the overhead as a share of the bare model latency (issue 5 asks <= 15%).
 //  2. Throughput: 4 concurrent clients on the daemon vs the same number of sequential bare runs,
 //     in alternating blocks; ratio of the median rates.
-// The model is the compressed CycleGAN of ../shared/bench/cyclegan-compressed exported by gc-export
+// The model is the compressed CycleGAN of examples/cyclegan-horse2zebra exported by gc-export
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
 // The client is node:http with a keep-alive agent (as curl, requests or a browser keep their
 // connection); --client fetch uses Node's fetch instead, which costs ~0.6 ms more per request here.
@@ -19,7 +19,7 @@ const { arg } = require('./lib/args');
 const { median } = require('./lib/stats');
 
 const root = path.join(__dirname, '..');
-const shared = path.join(root, '..', 'shared');
+const fixtures = require('./lib/fixtures');
 const rounds = Number(arg('rounds', 40));
 const requests = Number(arg('requests', 16));
 const blocks = Number(arg('blocks', 8));
@@ -28,7 +28,7 @@ const workers = arg('workers') === undefined ? undefined : Number(arg('workers')
 const device = arg('device', 'cpu');
 const client = arg('client', 'http');
 if (!['http', 'fetch'].includes(client)) throw new Error(`--client ${client}: should be http or fetch`);
-const png = fs.readFileSync(path.join(shared, 'fixtures', 'gan-compression', 'images', 'in-horse2zebra-0.png'));
+const png = fs.readFileSync(path.join(fixtures.images, 'in-horse2zebra-0.png'));
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
@@ -39,7 +39,7 @@ async function main() {
   let model = arg('model');
   if (!model) {
     model = path.join(dir, 'cyclegan.onnx');
-    fs.writeFileSync(model, exporter.exportSubnet(exporter.loadSubnetSpec(path.join(shared, 'bench', 'cyclegan-compressed', 'subnet.json'))).bytes);
+    fs.writeFileSync(model, exporter.exportSubnet(exporter.loadSubnetSpec(fixtures.benchSubnet)).bytes);
   }
   const name = path.basename(model, '.onnx');
   const loaded = runtime.loadDeviceProfile(device);

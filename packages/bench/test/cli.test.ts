@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { LATENCY_REPORT_SCHEMA, main, readReport, runLatency, type LatencyReport } from '@gc-edge/bench';
 import { countCores } from '../src/latency/threads';
 import { formatMacs } from '../src/report/format';
-import { evaluateInPage, inspectCharts, launchChromium } from './browser';
+import { evaluateInPage, inspectCharts, withChromium } from './browser';
 import { tinyMacs, writeTinyModel } from './tiny-model';
 
 /** Runs gc-bench in-process, capturing stdout and stderr. */
@@ -160,16 +160,13 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('renders the HTML report offline in headless Chromium with its charts drawn', async () => {
-    const { browser, close } = await launchChromium();
-    try {
+    await withChromium(async (browser) => {
       const check = await inspectCharts(browser, path.join(dir, 'compressed.html'));
       expect(check.errors).toEqual([]);
       expect(check.requests).toEqual([]);
       expect(check.ids).toEqual(['chart-latency-distribution', 'chart-latency-percentiles', 'chart-fps', 'chart-pipeline']);
       for (const id of check.ids) expect(check.painted[id]).toBeGreaterThan(500);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('compares models across devices with the speed-up over the original on the same device', async () => {
@@ -189,15 +186,12 @@ describe('gc-bench latency and compare on this CPU', () => {
     expect(rows[1]).toContain(`| ${speedup}x |`);
     expect(rows[1]).toContain(`| ${(tinyMacs(16) / tinyMacs(4)).toFixed(1)}x |`);
 
-    const { browser, close } = await launchChromium();
-    try {
+    await withChromium(async (browser) => {
       const check = await inspectCharts(browser, html);
       expect(check.errors).toEqual([]);
       expect(check.types).toEqual({ 'chart-fps-per-device': 'bar', 'chart-macs-vs-fps': 'scatter' });
       for (const id of check.ids) expect(check.painted[id]).toBeGreaterThan(500);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('compares per-image MACs, gives every report its own bar, and labels the scatter points', async () => {
@@ -221,8 +215,7 @@ describe('gc-bench latency and compare on this CPU', () => {
     expect(b2row).toContain(`| ${formatMacs(tinyMacs(4))} | paper |`);
     expect(b2row.endsWith(reduction)).toBe(true);
 
-    const { browser, close } = await launchChromium();
-    try {
+    await withChromium(async (browser) => {
       const seen = await evaluateInPage<{
         bars: number;
         labels: string[][];
@@ -255,9 +248,7 @@ describe('gc-bench latency and compare on this CPU', () => {
       expect(seen.scatter.min).toBeLessThan(seen.scatter.dataMin);
       expect([...seen.scatter.labels].sort()).toEqual(['compressed', 'compressed', 'compressed-dyn', 'original']);
       expect(seen.scatter.tooltip).toMatch(/^(original|compressed|compressed-dyn)( #2)? on cpu \(.+\): [\d.]+[KMG] MACs\/image, [\d.]+ FPS$/);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('still reads reports written before macsPerImage, placement nodes and thread notes existed', async () => {

@@ -13,8 +13,9 @@ import {
   type StateDict,
 } from '@gc-edge/exporter';
 import type { SubnetSpec } from '../../src/subnet/spec';
+import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
-export const RESNET_FIXTURES = join(__dirname, '../../../../../shared/fixtures/gan-compression/resnet');
+export { RESNET_FIXTURES };
 
 export interface GoldenCase {
   readonly architecture: string;

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
-export const SHARED = path.resolve(REPO, '..', 'shared');
-export const RESNET = path.join(SHARED, 'fixtures', 'gan-compression', 'resnet');
+export const RESNET = RESNET_FIXTURES;
 const CLI = path.join(REPO, 'packages', 'exporter', 'bin', 'gc-export.js');
 const BUILT = path.join(REPO, 'packages', 'exporter', 'dist', 'cli', 'main.js');
 

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { countMacs, readModelForCounting } from '../../src';
 import { exportSubnet } from '../../src/export';
 import { loadSubnetSpec } from '../../src/subnet/parse';
+import { BASELINE_TORCH_EXPORT } from '../../../../test/support/fixtures';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const BASELINE = path.resolve(ROOT, '../shared/bench/cyclegan-compressed/baseline-torch-export.onnx');
+const BASELINE = BASELINE_TORCH_EXPORT;
 
 /** Rounds like the paper's tables: G with 2 decimals (or 1 above 10G), M with 3 (or 1 above 10M). */
 const giga = (n: number) => (n >= 1e10 ? (n / 1e9).toFixed(1) : (n / 1e9).toFixed(2));

@@ -1,5 +1,5 @@
 /**
- * Golden: every case of ../shared/fixtures/gan-compression/spade/cases.json (outputs of upstream's
+ * Golden: every case of test/fixtures/gan-compression/spade/cases.json (outputs of upstream's
  * SubMobileSPADEGenerator under PyTorch) through the mobile_spade graph, with the supernet read from
  * the .pth and from a safetensors copy, evaluated by the float64 reference interpreter and by
  * onnxruntime-node on the encoded model. Tolerance from cases.json.

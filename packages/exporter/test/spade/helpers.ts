@@ -8,9 +8,10 @@ import { GraphBuilder, type Graph, type Model } from '../../src/onnx/graph';
 import { encodeModel } from '../../src/onnx/codec';
 import type { SubnetSpec } from '../../src/subnet/spec';
 import type { StateDict } from '../../src/tensor';
+import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 
 export const REPO = path.resolve(__dirname, '../../../..');
-export const SPADE_FIXTURES = path.resolve(REPO, '..', 'shared', 'fixtures', 'gan-compression', 'spade');
+export { SPADE_FIXTURES };
 
 export interface SpadeCase {
   readonly architecture: string;

@@ -1,9 +1,9 @@
 import { join } from 'path';
 import { loadStateDict, type StateDict } from '@gc-edge/exporter';
 import { gcErrorOf } from '../../../../test/support/gc-error';
+import { HORSE2ZEBRA_SUPERNET, RESNET_FIXTURES, SPADE_FIXTURES } from '../../../../test/support/fixtures';
 
-const SHARED = join(__dirname, '../../../../../shared');
-const RESNET = join(SHARED, 'fixtures/gan-compression/resnet');
+const RESNET = RESNET_FIXTURES;
 
 function bytesOf(t: { data: Float32Array }): Buffer {
   return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -40,7 +40,7 @@ describe.each(['supernet', 'teacher'])('the resnet %s fixture', (stem) => {
 
 describe('other fixtures', () => {
   it('loads the spade supernet, int64 num_batches_tracked scalars included', () => {
-    const sd = loadStateDict(join(SHARED, 'fixtures/gan-compression/spade/supernet.pth'));
+    const sd = loadStateDict(join(SPADE_FIXTURES, 'supernet.pth'));
     const tracked = [...sd.entries()].filter(([k]) => k.endsWith('num_batches_tracked'));
     expect(tracked.length).toBeGreaterThan(0);
     for (const [, t] of tracked) {
@@ -52,7 +52,7 @@ describe('other fixtures', () => {
   });
 
   it('loads the ngf-32 benchmark supernet', () => {
-    const sd = loadStateDict(join(SHARED, 'bench/cyclegan-compressed/supernet-ngf32.pth'));
+    const sd = loadStateDict(HORSE2ZEBRA_SUPERNET);
     expect(sd.get('model.1.weight')!.shape).toEqual([32, 3, 7, 7]);
   });
 

@@ -9,8 +9,9 @@ import { join } from 'path';
 import fc from 'fast-check';
 import { GcError, readStateDict } from '@gc-edge/exporter';
 import { bothFormats, f32, type StorageSpec, type TensorSpec } from './torch-files';
+import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
-const RESNET = join(__dirname, '../../../../../shared/fixtures/gan-compression/resnet');
+const RESNET = RESNET_FIXTURES;
 
 /** Reads `bytes`; a GcError is a pass, a state_dict must be self-consistent, anything else fails. */
 function readsOrRefusesCleanly(bytes: Uint8Array): void {

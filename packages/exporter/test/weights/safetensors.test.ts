@@ -1,8 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { GcError, readStateDict } from '@gc-edge/exporter';
+import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
-const RESNET = join(__dirname, '../../../../../shared/fixtures/gan-compression/resnet');
+const RESNET = RESNET_FIXTURES;
 
 /** Builds a safetensors file from a header object and a data area. */
 function safetensors(header: Record<string, unknown>, data: Uint8Array): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * Public surface of the image pipeline (sharp): encoded image in -> NCHW float32 in [-1, 1] out,
  * and generator output -> encoded image. The reference convention (upstream GAN Compression,
- * `../shared/fixtures/gan-compression/images`): RGB uint8 -> x/127.5 - 1 -> model ->
+ * `test/fixtures/gan-compression/images`): RGB uint8 -> x/127.5 - 1 -> model ->
  * uint8((y + 1) / 2 * 255), clipped to [0, 255] and truncated.
  *
  * Decisions, matching upstream's PIL loader (`Image.open(p).convert('RGB')`):

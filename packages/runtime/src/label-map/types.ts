@@ -17,8 +17,8 @@ import type { FloatTensor } from '../session/types';
  * How the instance-edge channel is drawn:
  * - `upstream`: upstream's `get_edges` — both pixels on either side of an id change are 1
  *   (horizontally and vertically). The default: what released GauGAN models were trained on.
- * - `forward`: only the pixel to the right of / below an id change is 1. This is how the shared
- *   fixture `../shared/fixtures/gan-compression/spade/input.npy` was built from its `labels.npy`.
+ * - `forward`: only the pixel to the right of / below an id change is 1. This is how the vendored
+ *   fixture `test/fixtures/gan-compression/spade/input.npy` was built from its `labels.npy`.
  */
 export type EdgeRule = 'upstream' | 'forward';
 export const EDGE_RULES: readonly EdgeRule[] = ['upstream', 'forward'];

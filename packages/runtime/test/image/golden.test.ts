@@ -1,5 +1,5 @@
 /**
- * The upstream golden images (`../shared/fixtures/gan-compression/images`): each input PNG through
+ * The upstream golden images (`test/fixtures/gan-compression/images`): each input PNG through
  * our pipeline (decode -> x/127.5-1 -> exported subnet on onnxruntime -> uint8 -> PNG) must match
  * the expected PNG within the manifest's tolerance. The model is exported from the supernet the
  * manifest names, with the lead's export pipeline.
@@ -14,8 +14,9 @@ import { encodeOutput } from '../../src/image/postprocess';
 import { preprocessImage } from '../../src/image/preprocess';
 import { tensorToRgb } from '../../src/image/tensor';
 import { CPU_ONLY } from '../support/session-fixtures';
+import { IMAGE_FIXTURES } from '../../../../test/support/fixtures';
 
-const DIR = path.resolve(__dirname, '../../../../../shared/fixtures/gan-compression/images');
+const DIR = IMAGE_FIXTURES;
 const MANIFEST = path.join(DIR, 'cases.json');
 
 interface Manifest {

@@ -11,9 +11,10 @@ import { exportSubnet, parseNpy, parseSubnetSpec, runReference } from '@gc-edge/
 import { encodeOutput } from '../../src/image/postprocess';
 import { decodeLabelPng, prepareLabelMap } from '../../src/label-map';
 import { encodePng } from './png-writer';
+import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 
 const REPO = path.resolve(__dirname, '../../../..');
-const SPADE = path.resolve(REPO, '..', 'shared', 'fixtures', 'gan-compression', 'spade');
+const SPADE = SPADE_FIXTURES;
 const EXAMPLE = path.join(REPO, 'examples', 'gaugan-cityscapes');
 const { labelLayout } = require(path.join(REPO, 'scripts', 'make-gaugan-label-map.js')) as {
   labelLayout: () => { width: number; height: number; ids: Uint8Array };

@@ -1,5 +1,5 @@
 /**
- * The shared GauGAN fixture: `input.npy` (one-hot + edge channel) was built from `labels.npy`; the
+ * The vendored GauGAN fixture: `input.npy` (one-hot + edge channel) was built from `labels.npy`; the
  * label-map pipeline must rebuild it bit for bit, from the ids directly and through a PNG.
  *
  * Its edge channel marks only the pixel right of / below an id change (1714 pixels), where upstream's
@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import { parseNpy } from '@gc-edge/exporter';
 import { encodeLabelMap, instanceEdges, prepareLabelMap, type IdMap } from '../../src/label-map';
 import { encodePng } from './png-writer';
+import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 
-const SPADE = path.resolve(__dirname, '../../../../../shared/fixtures/gan-compression/spade');
+const SPADE = SPADE_FIXTURES;
 const cases = JSON.parse(fs.readFileSync(path.join(SPADE, 'cases.json'), 'utf8')) as {
   cases: { labelChannels: number; containDontcareLabel: boolean; semanticChannels: number }[];
 };

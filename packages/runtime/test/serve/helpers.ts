@@ -12,10 +12,10 @@ import { createPool } from '../../src/worker/pool';
 import { type GcServer, createServer } from '../../src/serve/server';
 import type { ServeOptions } from '../../src/serve/options';
 import type { CreatePool } from '../../src/serve/repository';
+import { BASELINE_TORCH_EXPORT, IMAGE_FIXTURES } from '../../../../test/support/fixtures';
 
-export const SHARED = join(__dirname, '../../../../../shared');
-export const BASELINE_ONNX = join(SHARED, 'bench/cyclegan-compressed/baseline-torch-export.onnx');
-export const IMAGES = join(SHARED, 'fixtures/gan-compression/images');
+export const BASELINE_ONNX = BASELINE_TORCH_EXPORT;
+export const IMAGES = IMAGE_FIXTURES;
 /** A real 256x256 photo. */
 export const HORSE_PNG = readFileSync(join(IMAGES, 'in-horse2zebra-0.png'));
 

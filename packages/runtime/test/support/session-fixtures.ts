@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GraphBuilder, attr, encodeModel, type Dim } from '@gc-edge/exporter';
 import type { DeviceProfile, ExecutionProviderSpec } from '../../src/devices/profile';
+import { BASELINE_TORCH_EXPORT } from '../../../../test/support/fixtures';
 
 export function profile(providers: readonly ExecutionProviderSpec[], id = 'test-profile'): DeviceProfile {
   return {
@@ -104,4 +105,4 @@ export function tanhReference(scale: number, input: Float32Array): Float32Array 
 
 export { maxAbsDiff } from '@gc-edge/exporter';
 
-export const BASELINE_CYCLEGAN = path.resolve(__dirname, '../../../../../shared/bench/cyclegan-compressed/baseline-torch-export.onnx');
+export const BASELINE_CYCLEGAN = BASELINE_TORCH_EXPORT;
