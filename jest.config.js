@@ -7,7 +7,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@gc-edge/(exporter|runtime|bench)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@gc-edge/(core|exporter|runtime|bench)$': '<rootDir>/packages/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
   testTimeout: 60000,

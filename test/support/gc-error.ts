@@ -1,5 +1,5 @@
 /** Test helper: runs `fn` and returns the GcError it throws (fails the test on anything else). */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 
 export function gcErrorOf(fn: () => unknown): GcError {
   try {

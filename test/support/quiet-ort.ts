@@ -5,6 +5,6 @@
  * it gc-edge's own rule (fatal unless GC_EDGE_ORT_LOG_LEVEL says otherwise).
  */
 import { env } from 'onnxruntime-node';
-import { ortLogLevel } from '@gc-edge/exporter';
+import { ortLogLevel } from '@gc-edge/core';
 
 env.logLevel = ortLogLevel().level;

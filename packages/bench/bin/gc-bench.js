@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('@gc-edge/exporter/bin/launch.js')('gc-bench', require('node:path').join(__dirname, '..'));
+require('@gc-edge/core/bin/launch.js')('gc-bench', require('node:path').join(__dirname, '..'));

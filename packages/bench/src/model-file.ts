@@ -2,7 +2,7 @@
  * Reading the model file every gc-bench command starts from: one function, so `macs` and `latency`
  * fail the same way (E_ARGS, the path, the system's reason, and a hint that fits the reason).
  */
-import { GcError, readRegularFile } from '@gc-edge/exporter';
+import { GcError, readRegularFile } from '@gc-edge/core';
 
 const EXPORT_HINT = 'export one with `npx gc-export <subnet.json> -o model.onnx` (or --random-init for a what-if model)';
 

@@ -1,7 +1,7 @@
 /** Tiny generator-shaped ONNX models (clamp, conv, instance norm, relu, conv, tanh) for bench tests. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { attr, encodeModel, GraphBuilder } from '@gc-edge/exporter';
+import { attr, encodeModel, GraphBuilder } from '@gc-edge/core';
 
 export function writeTinyModel(
   dir: string,

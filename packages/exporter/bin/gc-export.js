@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('./launch.js')('gc-export', require('node:path').join(__dirname, '..'));
+require('@gc-edge/core/bin/launch.js')('gc-export', require('node:path').join(__dirname, '..'));

@@ -5,17 +5,21 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { getArchitecture } from './architectures/registry';
-import { GcError } from './errors';
-import { countMacs } from './macs';
-import { encodeModel } from './onnx/codec';
+import {
+  countMacs,
+  type Dim,
+  encodeModel,
+  gcEdgeVersion,
+  GcError,
+  GraphBuilder,
+  type Model,
+  readRegularFile,
+  type StateDict,
+} from '@gc-edge/core';
 import { DEFAULT_OPSET, checkOpset } from './ops/opset';
-import { GraphBuilder, type Dim, type Model } from './onnx/graph';
-import { readRegularFile } from './files';
 import { randomStateDict } from './random-init';
 import { formatConfig } from './subnet/config';
 import type { SubnetSpec } from './subnet/spec';
-import type { StateDict } from './tensor';
-import { gcEdgeVersion } from './version';
 import { checkStateDict } from './weights/check';
 import { readStateDict } from './weights/read';
 

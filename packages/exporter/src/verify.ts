@@ -2,11 +2,7 @@
  * --verify: run the exported bytes on onnxruntime-node (CPU, all graph optimisations) and the same
  * graph through the float64 reference interpreter on a seeded input; report the max abs error.
  */
-import { GcError } from './errors';
-import { maxAbsDiff } from './max-abs-diff';
-import { ortLogLevel } from './ort-log';
-import type { Model } from './onnx/graph';
-import { seededRandom } from './random-init';
+import { GcError, maxAbsDiff, type Model, ortLogLevel, seededRandom } from '@gc-edge/core';
 import { runReference } from './reference';
 
 export const VERIFY_TOLERANCE = 1e-4;

@@ -7,7 +7,7 @@
  */
 import { getArchitecture } from '../src/architectures/registry';
 import { buildModel, exportSubnet, resolveWeights } from '../src/export';
-import type { Graph } from '../src/onnx/graph';
+import type { Graph } from '@gc-edge/core';
 import { isDeadBias, randomStateDict } from '../src/random-init';
 import { runReference } from '../src/reference';
 import { parseSubnetSpec } from '../src/subnet/parse';

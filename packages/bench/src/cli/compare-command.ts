@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { buildComparison } from '../compare/build';
 import { comparisonHtml, comparisonMarkdown } from '../compare/render';
-import { writeFileAtomicSync } from '@gc-edge/exporter';
+import { writeFileAtomicSync } from '@gc-edge/core';
 import { readReport } from '../report/report-schema';
 
 export interface CompareArgs {

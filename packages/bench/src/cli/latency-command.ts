@@ -1,12 +1,10 @@
 /** `gc-bench latency <model.onnx> --device <profile>`: latency and FPS on this machine. */
 import type { Argv, CommandModule } from 'yargs';
-import { checkConvention, GcError } from '@gc-edge/exporter';
+import { checkConvention, GcError, lastValue, writeFileAtomicSync } from '@gc-edge/core';
 import { parseShapeArgs } from '../latency/inputs';
-import { lastValue } from '@gc-edge/exporter';
 import { parseNumberArg, type NumberRule } from './numeric-args';
 import { progressBar } from '../latency/progress';
 import { DEFAULT_CV_THRESHOLD, runLatency } from '../latency/run-latency';
-import { writeFileAtomicSync } from '@gc-edge/exporter';
 import { latencyHtml } from '../report/latency-html';
 import { latencyMarkdown } from '../report/latency-markdown';
 import { latencyText } from '../report/latency-text';

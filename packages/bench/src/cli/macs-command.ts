@@ -1,6 +1,6 @@
 /** `gc-bench macs <model.onnx>`: MACs and parameters from the ONNX graph alone. */
 import type { Argv, CommandModule } from 'yargs';
-import { checkConvention, MAC_CONVENTIONS } from '@gc-edge/exporter';
+import { checkConvention, MAC_CONVENTIONS } from '@gc-edge/core';
 import { parseShapeArgs } from '../latency/inputs';
 import { countModelFile, macsJson, macsText } from '../macs/count-file';
 

@@ -1,6 +1,5 @@
 /** gc-bench entry point (bin/gc-bench.js runs `main`). */
-import { runCli } from '@gc-edge/exporter';
-import { benchVersion } from '../version';
+import { gcEdgeVersion, runCli } from '@gc-edge/core';
 import { compareCommand } from './compare-command';
 import { devicesCommand } from './devices-command';
 import { latencyCommand } from './latency-command';
@@ -9,7 +8,7 @@ import { macsCommand } from './macs-command';
 export function main(argv: string[]): Promise<number> {
   return runCli(argv, {
     name: 'gc-bench',
-    version: benchVersion(),
+    version: gcEdgeVersion(),
     commands: [macsCommand, latencyCommand, compareCommand, devicesCommand],
     demandCommand: 'name a command: macs, latency, compare or devices',
   });

@@ -3,7 +3,7 @@
  * (`--min-iterations 'ten': expected an integer >= 1`), never `NaN`. The options are declared as
  * strings in yargs (a `number` option turns `ten` into NaN before we see it).
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 
 export interface NumberRule {
   /** Whole numbers only. */

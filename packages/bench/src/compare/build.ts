@@ -5,7 +5,7 @@
  * `resnet_9blocks` (the full CycleGAN/pix2pix generator, no config).
  */
 import * as path from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { perImageMacs } from '../report/latency-sections';
 import type { LatencyReport } from '../report/types';
 

@@ -5,7 +5,7 @@
  * bytes), encode (PNG).
  */
 import * as fs from 'node:fs';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { encodeRgb, preprocessImage, rgbToTensor, tensorToRgb, type FloatTensor, type GcSession } from '@gc-edge/runtime';
 import type { EndToEndResult, PipelineStage } from '../report/types';
 import { PIPELINE_STAGES } from '../report/types';

@@ -2,7 +2,7 @@
  * Input shapes for a benchmark run (the model's declared shapes, `--shape` overrides, `--batch`)
  * and deterministic input data (a seeded generator, values in [-1, 1] like a normalised image).
  */
-import { GcError, resolveInputShapes, seededRandom, type ShapeOverrides, type ValueInfo } from '@gc-edge/exporter';
+import { GcError, resolveInputShapes, seededRandom, type ShapeOverrides, type ValueInfo } from '@gc-edge/core';
 
 /** Folds `--batch` into the shape overrides: the first dimension of every input not overridden. */
 export function withBatch(inputs: readonly ValueInfo[], shapes: ShapeOverrides, batch: number | undefined): ShapeOverrides {

@@ -7,16 +7,16 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import {
   countMacs,
+  gcEdgeVersion,
   GcError,
   isGcError,
-  readModelForCounting,
   type MacConvention,
+  readModelForCounting,
   type ShapeOverrides,
-} from '@gc-edge/exporter';
+} from '@gc-edge/core';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
 import { readModelFile } from '../model-file';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from '../report/types';
-import { benchVersion } from '../version';
 import { measureEndToEnd } from './end-to-end';
 import { inputShapes, seededInput, withBatch } from './inputs';
 import { measure } from './measure';
@@ -161,7 +161,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
     return {
       schema: LATENCY_REPORT_SCHEMA,
       createdAt: new Date().toISOString(),
-      tool: { name: 'gc-bench', version: benchVersion() },
+      tool: { name: 'gc-bench', version: gcEdgeVersion() },
       model: {
         path: o.model,
         name: path.basename(o.model).replace(/\.onnx$/i, ''),

@@ -1,5 +1,5 @@
 /** `gc-bench macs` as functions: count a model file, and print the result. */
-import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/exporter';
+import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/core';
 import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
 

@@ -1,6 +1,6 @@
 /** JSON Schema of LatencyReport files, and the validator `compare` runs on every file it reads. */
 import * as fs from 'node:fs';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { validateJson, type JsonSchema } from '@gc-edge/runtime';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from './types';
 

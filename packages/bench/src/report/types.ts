@@ -3,7 +3,7 @@
  * Bump the version in LATENCY_REPORT_SCHEMA on any incompatible change; `report-schema.ts` holds the
  * JSON Schema the files are validated against.
  */
-import type { MacConvention } from '@gc-edge/exporter';
+import type { MacConvention } from '@gc-edge/core';
 import type { ReferenceFigure } from '@gc-edge/runtime';
 import type { CpuInfo, OsInfo } from '../latency/system-info';
 import type { LatencyStats } from '../latency/stats';

@@ -4,8 +4,7 @@
  * `supernetShapes`, synthesise weights for --random-init from the same table, wrap the body with the
  * `input`/`output` declarations, metadata and serialisation.
  */
-import type { GraphBuilder } from '../onnx/graph';
-import type { StateDict } from '../tensor';
+import type { GraphBuilder, StateDict } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../subnet/spec';
 
 export interface Architecture {

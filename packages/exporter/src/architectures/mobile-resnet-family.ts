@@ -8,11 +8,9 @@
  *   block i, inner width: 4*c[blockEntry(i)]  (the variants differ only here)
  *   up1: 2*c[u]              up2: c[u+1]            head: output channels
  */
-import { GcError } from '../errors';
-import type { GraphBuilder } from '../onnx/graph';
+import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { add, instanceNorm, relu } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
-import type { StateDict } from '../tensor';
 import type { Architecture } from './architecture';
 import { clampInput, downsample, head, reflectPad1, separableConv, stem, upsample } from './resnet-layers';
 import { inferStemNgf, KEY, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';

@@ -8,11 +8,9 @@
  * Every SPADE norm sees the label map nearest-resized to its stage (one Resize per stage, shared).
  * Channel arithmetic: spade/layout.ts. Blocks: spade/spade-block.ts. Fields and sizes: spade/options.ts.
  */
-import { GcError } from '../errors';
-import type { GraphBuilder } from '../onnx/graph';
+import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { conv, leakyRelu, resizeNearest, tanh } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
-import type { StateDict } from '../tensor';
 import type { Architecture } from './architecture';
 import { checkSpadeConfig, FC_MUL, KERNEL, SPADE_CONFIG_LENGTH, spadeLayout, spadeSupernetShapes } from './spade/layout';
 import { SPADE_FIELDS, spadeGrid, spadeInput, spadeOptions, type UpsamplingMode } from './spade/options';

@@ -1,5 +1,5 @@
 /** subnet.json `architecture` -> Architecture. Add a family by adding it to ARCHITECTURES. */
-import { GcError } from '../errors';
+import { GcError } from '@gc-edge/core';
 import type { Architecture } from './architecture';
 import { legacyMobileResnet } from './legacy-mobile-resnet';
 import { mobileResnet } from './mobile-resnet';

@@ -1,7 +1,6 @@
 /** What the three ResNet-family architectures share outside the graph: input defaults, ngf, key names. */
-import { GcError } from '../errors';
+import { GcError, shapeString, type StateDict } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../subnet/spec';
-import { shapeString, type StateDict } from '../tensor';
 
 export const RESNET_BLOCKS = 9;
 /** Index of the first residual block in upstream's `self.model` Sequential (pad, conv, norm, relu, 2 x (conv, norm, relu)). */

@@ -3,9 +3,8 @@
  * their sub-generators): clamp, 7x7 stem, stride-2 down/up sampling, separable conv, 7x7 head.
  * Every InstanceNorm is PyTorch's default InstanceNorm2d: eps 1e-5, no affine, no running stats.
  */
-import type { GraphBuilder } from '../onnx/graph';
+import type { GraphBuilder, Tensor } from '@gc-edge/core';
 import { clip, conv, convTranspose, instanceNorm, pad, relu, tanh } from '../ops';
-import type { Tensor } from '../tensor';
 
 export interface ConvParams {
   readonly weight: Tensor;

@@ -3,11 +3,9 @@
  * uncompressed baseline. No config: every layer has its full width (ngf, 2ngf, 4ngf); each block is
  * pad, conv 3x3, norm, relu, pad, conv 3x3, norm, + skip.
  */
-import { GcError } from '../errors';
-import type { GraphBuilder } from '../onnx/graph';
+import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { add, conv, instanceNorm, relu } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
-import type { StateDict } from '../tensor';
 import type { Architecture } from './architecture';
 import { inferStemNgf, KEY, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
 import { clampInput, downsample, head, reflectPad1, stem, upsample, type ConvParams } from './resnet-layers';

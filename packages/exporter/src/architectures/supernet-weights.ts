@@ -2,8 +2,7 @@
  * Reading layers out of a supernet state_dict the way upstream export.py's `transfer_weight` does:
  * check the key and its full supernet shape, then keep the first k entries along each axis.
  */
-import { GcError } from '../errors';
-import { numel, shapeString, type StateDict, type Tensor } from '../tensor';
+import { GcError, numel, shapeString, type StateDict, type Tensor } from '@gc-edge/core';
 
 /** The leading block [0, sizes[0]) x [0, sizes[1]) x ... of `t` (a copy, C order). */
 export function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {

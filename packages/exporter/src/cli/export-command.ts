@@ -2,14 +2,12 @@
 import * as path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import * as fs from 'node:fs';
-import { removePendingTemps, resolveWriteTarget, writeFileAtomic } from '../atomic-write';
-import { GcError } from '../errors';
+import { GcError, lastValue, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
 import { exportSubnet, type ExportSummary } from '../export';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
 import { verifyModel, type VerifyResult } from '../verify';
 import { formatBytes, formatCount } from './format';
-import { lastValue } from './run-cli';
 
 export interface ExportArgs {
   subnet: string;

@@ -3,9 +3,7 @@
  * Without affine parameters (PyTorch BatchNorm2d(affine=False), SPADE's param-free norm) scale/bias are
  * shared ones/zeros constants. Opsets 11-17 all accept this 5-input, 1-output form.
  */
-import { GcError } from '../errors';
-import { attr, type GraphBuilder } from '../onnx/graph';
-import { shapeString, type Tensor } from '../tensor';
+import { attr, GcError, type GraphBuilder, shapeString, type Tensor } from '@gc-edge/core';
 import { constFloat } from './constants';
 
 export interface BatchNormStats {

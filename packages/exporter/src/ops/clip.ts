@@ -1,5 +1,5 @@
 /** Clip. From opset 11 on (all we emit: `g.opset`) min and max are scalar float inputs, not attributes. */
-import type { GraphBuilder } from '../onnx/graph';
+import type { GraphBuilder } from '@gc-edge/core';
 import { constFloat } from './constants';
 import { checkOpset } from './opset';
 

@@ -2,7 +2,7 @@
  * Shape constants shared across nodes (InstanceNormalization's ones/zeros, Pad's pads, Clip's bounds):
  * one initializer per distinct value per graph, so a 9-block generator doesn't carry 30 copies.
  */
-import type { GraphBuilder } from '../onnx/graph';
+import type { GraphBuilder } from '@gc-edge/core';
 
 const cache = new WeakMap<GraphBuilder, Map<string, string>>();
 

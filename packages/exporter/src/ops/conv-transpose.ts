@@ -2,9 +2,7 @@
  * ConvTranspose (2-D, NCHW). Weight [in, out/group, kH, kW] (PyTorch's ConvTranspose2d layout) and
  * optional bias [out]. The generators upsample with stride 2, pads 1, output_padding 1 (H -> 2H).
  */
-import { GcError } from '../errors';
-import { attr, type GraphBuilder } from '../onnx/graph';
-import { shapeString, type Tensor } from '../tensor';
+import { attr, GcError, type GraphBuilder, shapeString, type Tensor } from '@gc-edge/core';
 import { pads2d, type Pads2d } from './pad';
 
 export interface ConvTransposeOptions {

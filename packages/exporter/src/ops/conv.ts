@@ -2,9 +2,7 @@
  * Conv (2-D, NCHW). Weight [out, in/group, kH, kW] and optional bias [out] become initializers named
  * `<node>.weight` / `<node>.bias`. Depthwise convolution is `group = channels`.
  */
-import { GcError } from '../errors';
-import { attr, type GraphBuilder } from '../onnx/graph';
-import { shapeString, type Tensor } from '../tensor';
+import { attr, GcError, type GraphBuilder, shapeString, type Tensor } from '@gc-edge/core';
 import { onnxPads, pads2d, type Pads2d } from './pad';
 
 export interface ConvOptions {

@@ -4,7 +4,7 @@
  * inputs; they are shared ones/zeros shape constants, not parameters. One fused op is what
  * onnxruntime has a kernel for (a ReduceMean/Sub/Pow/... decomposition is slower and less exact).
  */
-import { attr, type GraphBuilder } from '../onnx/graph';
+import { attr, type GraphBuilder } from '@gc-edge/core';
 import { constFloat } from './constants';
 
 export const INSTANCE_NORM_EPS = 1e-5;

@@ -1,5 +1,5 @@
 /** The ONNX opsets gc-edge emits, and the check builders run when an op's form depends on it. */
-import { GcError } from '../errors';
+import { GcError } from '@gc-edge/core';
 
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 17;

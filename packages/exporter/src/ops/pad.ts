@@ -3,7 +3,7 @@
  * ([n0, c0, top, left, n1, c1, bottom, right]); `reflect` mirrors without repeating the edge, like
  * PyTorch's ReflectionPad2d (which needs each pad smaller than the padded size).
  */
-import { attr, type GraphBuilder } from '../onnx/graph';
+import { attr, type GraphBuilder } from '@gc-edge/core';
 import { constFloat, constInt64s } from './constants';
 import { checkOpset } from './opset';
 

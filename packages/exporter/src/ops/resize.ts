@@ -6,8 +6,7 @@
  * unused); from 13 on they may be omitted with ''. `sizes` is always the full 4-D output shape in
  * 11-17 (the `axes` attribute arrives in 18), so prefer `scales` for graphs with a symbolic batch.
  */
-import { GcError } from '../errors';
-import { attr, type GraphBuilder } from '../onnx/graph';
+import { attr, GcError, type GraphBuilder } from '@gc-edge/core';
 import { constFloats, constInt64s } from './constants';
 import { checkOpset } from './opset';
 

@@ -1,5 +1,5 @@
 /** Tanh. */
-import type { GraphBuilder } from '../onnx/graph';
+import type { GraphBuilder } from '@gc-edge/core';
 
 export function tanh(g: GraphBuilder, name: string, x: string): string {
   return g.node('Tanh', name, [x]);

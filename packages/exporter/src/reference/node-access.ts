@@ -1,6 +1,5 @@
 /** Attribute and input access for reference ops, with errors that name the node. */
-import { GcError } from '../errors';
-import type { GraphNode } from '../onnx/graph';
+import { GcError, type GraphNode } from '@gc-edge/core';
 import { dimsString, type RefTensor } from './tensor';
 
 export function refError(node: GraphNode, what: string): GcError {

@@ -3,8 +3,7 @@
  * tests compare onnxruntime against. Nodes run in graph order (builders emit them topologically);
  * intermediate values are dropped after their last use.
  */
-import { GcError } from '../errors';
-import type { Graph, InitializerData } from '../onnx/graph';
+import { GcError, type Graph, type InitializerData } from '@gc-edge/core';
 import { REFERENCE_OPS } from './registry';
 import { dimsString, size, type RefTensor } from './tensor';
 

@@ -1,5 +1,5 @@
 /** Values of the float64 reference interpreter: dims + float64 data in C order (int64 constants widened). */
-import type { GraphNode } from '../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 
 export interface RefTensor {
   readonly dims: readonly number[];

@@ -1,5 +1,5 @@
 /** Upstream's config string (`16_16_32_16_32_32_16_16`) or an array of ints -> channel widths. */
-import { GcError } from '../errors';
+import { GcError } from '@gc-edge/core';
 import { preview } from './preview';
 
 export function parseConfig(value: unknown, where: string): number[] {

@@ -1,8 +1,7 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
 import * as path from 'node:path';
-import { GcError } from '../errors';
+import { GcError, readRegularFile } from '@gc-edge/core';
 import { getArchitecture } from '../architectures/registry';
-import { readRegularFile } from '../files';
 import { parseConfig } from './config';
 import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';

@@ -1,6 +1,5 @@
 /** Checks a loaded state_dict against the keys and shapes an architecture's supernet has. */
-import { GcError } from '../errors';
-import { shapeString, type StateDict } from '../tensor';
+import { GcError, shapeString, type StateDict } from '@gc-edge/core';
 
 const LIST_AT_MOST = 5;
 

@@ -1,7 +1,5 @@
 /** Entry points: sniff a weights file's format and read it into a float32 state_dict. */
-import { readRegularFile } from '../files';
-import { GcError } from '../errors';
-import type { StateDict } from '../tensor';
+import { GcError, readRegularFile, type StateDict } from '@gc-edge/core';
 import { looksLikeSafetensors, readSafetensors } from './safetensors';
 import { isLegacyTorch, readTorchLegacy } from './torch/legacy';
 import { isZip, readTorchZip } from './torch/zip';

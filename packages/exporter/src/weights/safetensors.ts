@@ -3,8 +3,7 @@
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}`, then the data area
  * the offsets are relative to. Every field is checked against the file before anything is allocated.
  */
-import { GcError } from '../errors';
-import type { StateDict, Tensor } from '../tensor';
+import { GcError, type StateDict, type Tensor } from '@gc-edge/core';
 import { decodeContiguous, ITEM_SIZE, type DType } from './dtypes';
 
 const DTYPES: Readonly<Record<string, DType>> = {

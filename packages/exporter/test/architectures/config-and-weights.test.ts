@@ -1,5 +1,6 @@
 /** Config validation, weight checks, supernet key tables and the architecture registry. */
-import { architectureNames, getArchitecture, GraphBuilder, loadStateDict, type StateDict } from '@gc-edge/exporter';
+import { GraphBuilder, type StateDict } from '@gc-edge/core';
+import { architectureNames, getArchitecture, loadStateDict } from '@gc-edge/exporter';
 import { join } from 'path';
 import type { SubnetSpec } from '../../src/subnet/spec';
 import { RESNET_FIXTURES } from './resnet-fixtures';

@@ -2,16 +2,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as ort from 'onnxruntime-node';
-import {
-  encodeModel,
-  getArchitecture,
-  GraphBuilder,
-  loadStateDict,
-  parseNpy,
-  runReference,
-  type Graph,
-  type StateDict,
-} from '@gc-edge/exporter';
+import { encodeModel, GraphBuilder, parseNpy, type Graph, type StateDict } from '@gc-edge/core';
+import { getArchitecture, loadStateDict, runReference } from '@gc-edge/exporter';
 import type { SubnetSpec } from '../../src/subnet/spec';
 import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
@@ -90,4 +82,4 @@ export async function runOnnxruntime(graph: Graph, opset: number, dims: readonly
   }
 }
 
-export { maxAbsDiff } from '@gc-edge/exporter';
+export { maxAbsDiff } from '@gc-edge/core';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeModel } from '@gc-edge/exporter';
+import { decodeModel } from '@gc-edge/core';
 import { gcExport, RESNET, REPO, tempDir, writeSubnet } from './helpers';
 
 const supernet = path.join(RESNET, 'supernet.pth');

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countMacs, readModelForCounting } from '../../src';
+import { countMacs, readModelForCounting } from '@gc-edge/core';
 import { exportSubnet } from '../../src/export';
 import { loadSubnetSpec } from '../../src/subnet/parse';
 import { BASELINE_TORCH_EXPORT } from '../../../../test/support/fixtures';

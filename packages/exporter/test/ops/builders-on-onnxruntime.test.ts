@@ -2,7 +2,8 @@
  * Each op builder, at opsets 11, 13 and 17, produces a node onnxruntime accepts and computes what the
  * reference interpreter computes (exactly, for the ops that only move values).
  */
-import { GraphBuilder, ops, runReference, type Graph, type Tensor } from '@gc-edge/exporter';
+import { GraphBuilder, type Graph, type Tensor } from '@gc-edge/core';
+import { ops, runReference } from '@gc-edge/exporter';
 import { loadManifest, maxAbsDiff, runOnnxruntime } from '../architectures/resnet-fixtures';
 import { naiveNearest, seededValues } from '../reference/naive';
 

@@ -4,7 +4,8 @@
  * one) are what these guard.
  */
 import fc from 'fast-check';
-import { attr, REFERENCE_OPS, type AttributeValue, type GraphNode, type RefTensor } from '@gc-edge/exporter';
+import { attr, type AttributeValue, type GraphNode } from '@gc-edge/core';
+import { REFERENCE_OPS, type RefTensor } from '@gc-edge/exporter';
 import { naiveConv, naiveConvTranspose, naiveNearest, paddedIndices, seededValues } from './naive';
 
 /** Both sides are float64; they differ only by summation order. */

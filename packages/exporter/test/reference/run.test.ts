@@ -1,5 +1,6 @@
 /** runReference over whole graphs: value plumbing and the errors that name what went wrong. */
-import { GraphBuilder, ops, runReference, type Graph } from '@gc-edge/exporter';
+import { GraphBuilder, type Graph } from '@gc-edge/core';
+import { ops, runReference } from '@gc-edge/exporter';
 import { gcErrorOf } from '../../../../test/support/gc-error';
 
 function graphOf(build: (g: GraphBuilder, x: string) => string, shape: (number | string)[] = [1, 2, 3, 3]): Graph {

@@ -3,7 +3,7 @@
  * metadata -> bytes), in the variants the graph changes with: --dynamic and the oldest opset.
  */
 import * as path from 'node:path';
-import { decodeModel } from '../../src/onnx/codec';
+import { decodeModel } from '@gc-edge/core';
 import { exportSubnet } from '../../src/export';
 import { parseSubnetSpec } from '../../src/subnet/parse';
 import { loadFloatNpy, loadSpadeCases, maxAbsDiff, runOnnxRuntimeBytes, SPADE_FIXTURES } from './helpers';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runReference } from '../../src/reference';
-import type { StateDict } from '../../src/tensor';
+import type { StateDict } from '@gc-edge/core';
 import { loadStateDict } from '../../src/weights';
 import {
   buildSpadeGraph,

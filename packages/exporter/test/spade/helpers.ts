@@ -3,11 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { mobileSpade } from '../../src/architectures/mobile-spade';
-import { parseNpy } from '../../src/npy';
-import { GraphBuilder, type Graph, type Model } from '../../src/onnx/graph';
-import { encodeModel } from '../../src/onnx/codec';
+import { encodeModel, type Graph, GraphBuilder, type Model, parseNpy, type StateDict } from '@gc-edge/core';
 import type { SubnetSpec } from '../../src/subnet/spec';
-import type { StateDict } from '../../src/tensor';
 import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 
 export const REPO = path.resolve(__dirname, '../../../..');
@@ -97,7 +94,7 @@ export function runOnnxRuntime(graph: Graph, input: Float32Array, dims: readonly
   return runOnnxRuntimeBytes(encodeModel(modelOf(graph, opset)), input, dims);
 }
 
-export { maxAbsDiff } from '@gc-edge/exporter';
+export { maxAbsDiff } from '@gc-edge/core';
 
 /**
  * A minimal safetensors writer (header JSON + little-endian data): F32 for everything but

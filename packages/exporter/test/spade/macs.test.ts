@@ -6,9 +6,8 @@
 import * as path from 'node:path';
 import { mobileSpade } from '../../src/architectures/mobile-spade';
 import { buildModel, exportSubnet } from '../../src/export';
-import { countMacs, readModelForCounting } from '../../src/macs';
+import { countMacs, readModelForCounting, type StateDict } from '@gc-edge/core';
 import { loadSubnetSpec } from '../../src/subnet/parse';
-import type { StateDict } from '../../src/tensor';
 import { REPO } from './helpers';
 
 it('the shipped GauGAN Cityscapes example counts 31.7G MACs and 20.4M parameters, as published', () => {

@@ -1,5 +1,6 @@
 import { join } from 'path';
-import { loadStateDict, type StateDict } from '@gc-edge/exporter';
+import { type StateDict } from '@gc-edge/core';
+import { loadStateDict } from '@gc-edge/exporter';
 import { gcErrorOf } from '../../../../test/support/gc-error';
 import { HORSE2ZEBRA_SUPERNET, RESNET_FIXTURES, SPADE_FIXTURES } from '../../../../test/support/fixtures';
 

@@ -7,7 +7,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import fc from 'fast-check';
-import { GcError, readStateDict } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
+import { readStateDict } from '@gc-edge/exporter';
 import { bothFormats, f32, type StorageSpec, type TensorSpec } from './torch-files';
 import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 

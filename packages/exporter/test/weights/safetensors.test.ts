@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { GcError, readStateDict } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
+import { readStateDict } from '@gc-edge/exporter';
 import { RESNET_FIXTURES } from '../../../../test/support/fixtures';
 
 const RESNET = RESNET_FIXTURES;

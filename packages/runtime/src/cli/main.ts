@@ -1,5 +1,5 @@
 /** gc-serve entry point (bin/gc-serve.js runs `main`). */
-import { runCli } from '@gc-edge/exporter';
+import { runCli } from '@gc-edge/core';
 import { SERVER_VERSION } from '../serve/version';
 import { serveCommand } from './serve-command';
 

@@ -1,6 +1,6 @@
 /** `gc-serve <model.onnx | models-dir>`: the command definition; the daemon is serve/daemon.ts. */
 import type { Argv, CommandModule } from 'yargs';
-import { GcError, lastValue } from '@gc-edge/exporter';
+import { GcError, lastValue } from '@gc-edge/core';
 import { detectDevice } from '../devices/detect';
 import { loadDeviceProfile } from '../devices/load';
 import type { SizePolicy } from '../image/types';

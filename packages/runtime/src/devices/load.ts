@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { detectDevice } from './detect';
 import { DEVICES_ENV, devicesDir } from './dir';
 import { validateJson, type JsonSchema } from './json-schema';

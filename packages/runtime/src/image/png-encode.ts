@@ -11,7 +11,7 @@
  * against sharp's decoder); sharp still writes JPEG and WebP.
  */
 import { crc32, deflateSync } from 'node:zlib';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { PNG_SIGNATURE } from './png-chunks';
 import type { RgbImage } from './types';
 

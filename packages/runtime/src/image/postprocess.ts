@@ -3,7 +3,7 @@
  * -> PNG (default; `png-encode.ts`), JPEG or WebP (sharp).
  */
 import sharp from 'sharp';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { FloatTensor } from '../session/types';
 import { encodePng } from './png-encode';
 import { tensorToRgb } from './tensor';

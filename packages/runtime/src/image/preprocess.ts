@@ -5,7 +5,7 @@
  * RGB bytes, then the NCHW conversion. Decisions are documented in `types.ts`.
  */
 import sharp from 'sharp';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { readPngHeader } from './png-header';
 import { rgbToTensor } from './tensor';
 import type { ImageFormat, PreprocessOptions, PreprocessedImage, SizePolicy, SourceImageInfo } from './types';

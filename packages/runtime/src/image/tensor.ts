@@ -3,7 +3,7 @@
  * `uint8((y + 1) / 2 * 255)` clipped to [0, 255] and truncated, computed in float32 as upstream's
  * NumPy does (so values on a truncation boundary land where the reference puts them).
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { FloatTensor } from '../session/types';
 import type { RgbImage } from './types';
 

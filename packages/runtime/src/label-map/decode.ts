@@ -9,7 +9,7 @@
  * opaque (a transparent pixel has no class).
  */
 import sharp from 'sharp';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { CITYSCAPES_PALETTE } from './cityscapes-palette';
 import { packRgb, paletteLookup, rgbHex } from './palette';
 import { readPngInfo, type PngInfo } from './png-info';

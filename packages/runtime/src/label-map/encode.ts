@@ -2,7 +2,7 @@
  * Decoded id maps -> the model input: size policy, class-id checks, one-hot, instance edges.
  * Pure and synchronous (no image decoding): `prepareLabelMap` in index.ts adds the PNG side.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { instanceEdges } from './edges';
 import { resizeIdMapNearest } from './resize';
 import { EDGE_RULES, LABEL_SIZE_POLICIES, type IdMap, type LabelMapInput, type LabelMapOptions } from './types';

@@ -6,7 +6,7 @@
  * accepted for `color` too.
  */
 import * as fs from 'node:fs';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { LabelPalette, PaletteEntry } from './types';
 
 /** 0xRRGGBB */

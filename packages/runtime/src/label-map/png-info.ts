@@ -3,7 +3,7 @@
  * before decoding. The colour type decides how pixels become ids, and only a PNG is lossless enough
  * to carry class ids at all.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { hasPngSignature, walkPngChunks } from '../image/png-chunks';
 
 export type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';

@@ -3,7 +3,7 @@
  * health probes (`/v2/health/*`), so load balancers and systemd watchdogs need no secret.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 
 export const TOKEN_ENV = 'GC_SERVE_TOKEN';
 

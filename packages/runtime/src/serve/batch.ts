@@ -2,7 +2,7 @@
  * Dynamic batching helpers: several requests' feeds concatenated along dimension 0 for one run of a
  * model exported with a symbolic batch dimension, and the outputs split back per request.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
 
 /** True when every input and output has a symbolic (or -1) first dimension. */

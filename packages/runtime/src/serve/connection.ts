@@ -4,7 +4,7 @@
  * malformed HTTP, with our JSON error body); and what a failure to bind means (E_LISTEN).
  */
 import type { Socket } from 'node:net';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { statusForCode, toHttpError } from './http-status';
 import type { ServeMetrics } from './metrics';
 

@@ -4,7 +4,7 @@
  *   `shutdownTimeoutMs` give up and exit 1. A second signal exits at once (1).
  * - SIGHUP: reload every model from its file; a failed reload keeps the old version serving.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeOptions } from './options';
 import { type GcServer, createServer } from './server';
 import { SERVER_NAME, SERVER_VERSION } from './version';

@@ -2,7 +2,7 @@
  * The one table from GcError codes to HTTP statuses, and the JSON error body every failure gets:
  * `{"error": {"code", "message"}}` (+ `hint` when there is one).
  */
-import { GcError, type GcErrorCode } from '@gc-edge/exporter';
+import { GcError, type GcErrorCode } from '@gc-edge/core';
 
 const STATUS: Partial<Record<GcErrorCode, number>> = {
   E_BAD_REQUEST: 400,

@@ -3,7 +3,7 @@
  * width fixed, or symbolic = take the image's own size) and the output to encode; and the padding
  * that fits an image of any size to a symbolic-size model (the answer is cropped back).
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { Region } from '../image/crop';
 import type { FloatTensor, ModelInfo } from '../session/types';
 

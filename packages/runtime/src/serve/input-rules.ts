@@ -9,7 +9,7 @@
  * - onnxruntime's complaints about an input's dimensions, which are the client's mistake (400),
  *   not a server failure.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ModelInfo } from '../session/types';
 
 /** Height and width of a symbolic-size input: each a multiple of `multiple`, at least `min`. */

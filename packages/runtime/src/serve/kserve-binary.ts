@@ -5,7 +5,7 @@
  * the JSON and the rest is the inputs' raw data, in request order; likewise for the response when an
  * output is sent as binary. What Triton's `tritonclient.http` sends by default.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { V2InferResponse } from './kserve';
 
 /** The header that says how long the JSON part of a body is. */

@@ -13,7 +13,7 @@
  * height x width within the model's pixel cap (413).
  */
 import { endianness } from 'node:os';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
 import { type PixelCap, type SizeRule, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
 

@@ -11,7 +11,7 @@
  * Size: the model's fixed input size, resized (nearest neighbour) or refused per `--resize-policy`;
  * `crop` would cut classes out of the scene, so under it a label map of another size is refused.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { SizePolicy } from '../image/types';
 import { CITYSCAPES_PALETTE, DONTCARE_ID, prepareLabelMap } from '../label-map';
 import { readPngInfo } from '../label-map/png-info';

@@ -10,7 +10,7 @@
  * Also the body checks every generate request gets first, and the `generate` entry of
  * `GET /v2/models/{name}` that tells a client which body the route wants.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { formatFromContentType } from '../image/accept';
 import { IMAGE_MIME } from '../image/types';
 import type { FloatTensor, ModelInfo } from '../session/types';

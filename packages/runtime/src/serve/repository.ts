@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelInfo, TensorMap } from '../session/types';
 import type { Answer, AnswerSpec } from '../worker/answer';

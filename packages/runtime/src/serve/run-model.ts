@@ -3,7 +3,7 @@
  * the metrics. Shared by the generate (image) and infer (tensor) routes.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { TensorMap } from '../session/types';
 import type { Answer, AnswerSpec } from '../worker/answer';
 import type { ServeContext } from './context';

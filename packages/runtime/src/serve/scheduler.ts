@@ -14,7 +14,7 @@
  *   its batch is answered the batch's `signal` aborts, so `run` can give up on it (the daemon's pool
  *   retires that worker and starts another) instead of holding a worker for an answer nobody awaits.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 
 export interface SchedulerOptions<I, O> {
   readonly capacity: number;

@@ -6,7 +6,7 @@
  * the route groups. `listen()` binds first (live), `loadModels()` warms the models up (ready).
  */
 import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import type { DaemonState, ImageCodec, ServeContext } from './context';

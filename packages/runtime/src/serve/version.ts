@@ -1,6 +1,5 @@
 /** Name and version the daemon reports (GET /v2, startup line). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pkg = require('../../package.json') as { version: string };
+import { gcEdgeVersion } from '@gc-edge/core';
 
 export const SERVER_NAME = 'gc-serve';
-export const SERVER_VERSION: string = pkg.version;
+export const SERVER_VERSION: string = gcEdgeVersion();

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { GcError, ortLogLevel, readRegularFile } from '@gc-edge/exporter';
+import { GcError, ortLogLevel, readRegularFile } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel } from './model-info';
 import { parsePlacement } from './placement';

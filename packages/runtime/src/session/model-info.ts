@@ -2,7 +2,7 @@
  * What a loaded model is: its inputs/outputs as onnxruntime sees them, plus the ONNX
  * metadata_props gc-export writes (architecture, config, macs, params, ...).
  */
-import { decodeModel } from '@gc-edge/exporter';
+import { decodeModel } from '@gc-edge/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelInfo, TensorInfo } from './types';
 

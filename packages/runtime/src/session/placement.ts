@@ -2,7 +2,7 @@
  * Where nodes actually run, read from an onnxruntime profiling trace (Chrome trace JSON: one
  * `{cat: 'Node', name: '<node>_kernel_time', args: {op_name, provider}}` event per executed kernel).
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { shortProviderName } from './providers';
 import type { Placement } from './types';
 

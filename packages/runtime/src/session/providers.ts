@@ -5,7 +5,7 @@
  * and end on CPU, which onnxruntime always has.
  */
 import { env, InferenceSession } from 'onnxruntime-node';
-import { GcError, ortLogLevel } from '@gc-edge/exporter';
+import { GcError, ortLogLevel } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderName, ExecutionProviderSpec } from '../devices/profile';
 import { removeTraces } from './trace-files';
 import type { ProviderAttempt } from './types';

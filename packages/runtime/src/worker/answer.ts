@@ -5,7 +5,7 @@
  * no time on it (its event loop serves the other connections; scripts/bench-serve.js). Pure: the
  * worker thread calls it after `session.run`, tests call it directly.
  */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { type Region, cropTensor } from '../image/crop';
 import { encodePng } from '../image/png-encode';
 import { tensorToRgb } from '../image/tensor';

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import { acquireTraceDir, releaseTraceDir } from '../session/trace-files';
 import type { ModelSource, TensorMap } from '../session/types';

@@ -4,7 +4,7 @@
  * reload that swaps in new workers only once they are all ready.
  */
 import { EventEmitter } from 'node:events';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelSource, TensorMap } from '../session/types';
 import { startWorker } from './inference-worker';

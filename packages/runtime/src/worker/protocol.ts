@@ -2,7 +2,7 @@
  * Messages between the main thread and the worker thread (`thread.ts`). Plain data only; errors
  * travel as `{code, message, hint}` and become GcErrors again on the main thread.
  */
-import { GcError, type GcErrorCode } from '@gc-edge/exporter';
+import { GcError, type GcErrorCode } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import type { CreateSessionOptions, ModelSource, TensorMap } from '../session/types';
 import type { Answer, AnswerRequest } from './answer';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 
 /** The worker script under `packageRoot` (default: this package); E_WORKER_SCRIPT if it is not built. */
 export function workerScriptPath(packageRoot = path.resolve(__dirname, '..', '..')): string {

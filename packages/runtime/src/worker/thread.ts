@@ -4,7 +4,7 @@
  * then answers `run` messages one at a time, transferring output buffers back.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { createSession } from '../session/create-session';
 import type { GcSession, Placement, TensorMap } from '../session/types';
 import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { preprocessImage } from '../../src/image/preprocess';
 
 const f = Math.fround;

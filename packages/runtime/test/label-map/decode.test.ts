@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { CITYSCAPES_PALETTE, decodeInstancePng, decodeLabelPng, prepareLabelMap, type LabelPalette } from '../../src/label-map';
 import { encodePng } from './png-writer';
 

@@ -2,12 +2,12 @@
  * Label-map PNG -> prepareLabelMap -> a mobile_spade model gc-export built -> onnxruntime -> PNG:
  * against upstream's outputs (the spade fixture), and with the shipped Cityscapes example label map.
  */
-import { maxAbsDiff } from '@gc-edge/exporter';
+import { maxAbsDiff, parseNpy } from '@gc-edge/core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { exportSubnet, parseNpy, parseSubnetSpec, runReference } from '@gc-edge/exporter';
+import { exportSubnet, parseSubnetSpec, runReference } from '@gc-edge/exporter';
 import { encodeOutput } from '../../src/image/postprocess';
 import { decodeLabelPng, prepareLabelMap } from '../../src/label-map';
 import { encodePng } from './png-writer';

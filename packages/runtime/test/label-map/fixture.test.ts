@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNpy } from '@gc-edge/exporter';
+import { parseNpy } from '@gc-edge/core';
 import { encodeLabelMap, instanceEdges, prepareLabelMap, type IdMap } from '../../src/label-map';
 import { encodePng } from './png-writer';
 import { SPADE_FIXTURES } from '../../../../test/support/fixtures';

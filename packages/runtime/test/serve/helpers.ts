@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder, attr, encodeModel } from '@gc-edge/exporter';
+import { GraphBuilder, attr, encodeModel } from '@gc-edge/core';
 import type { DeviceProfile } from '@gc-edge/runtime';
 import { createPool } from '../../src/worker/pool';
 import { type GcServer, createServer } from '../../src/serve/server';

@@ -8,7 +8,8 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { GraphBuilder, GcError, encodeModel, exportSubnet, parseSubnetSpec } from '@gc-edge/exporter';
+import { GraphBuilder, GcError, encodeModel } from '@gc-edge/core';
+import { exportSubnet, parseSubnetSpec } from '@gc-edge/exporter';
 import { preprocessImage } from '../../src/image/preprocess';
 import { tensorToRgb } from '../../src/image/tensor';
 import { cropTensor, padTensor } from '../../src/serve/image-input';

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../../src/serve/context';
 import { ServeMetrics } from '../../src/serve/metrics';
 import { ModelRepository, isValidModelName, profileForWorkers } from '../../src/serve/repository';

@@ -1,5 +1,5 @@
 /** The bounded queue: capacity, deadlines, batching and draining, driven by a fake run(). */
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { Scheduler } from '../../src/serve/scheduler';
 
 interface Call {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { createSession } from '../../src/session/create-session';
 import { currentTraceDir } from '../../src/session/trace-files';
 import {

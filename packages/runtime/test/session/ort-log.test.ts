@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ortLogLevel } from '@gc-edge/exporter';
+import { ortLogLevel } from '@gc-edge/core';
 import { GPU_FIRST, reshapeModel } from '../support/session-fixtures';
 
 const DIST = path.resolve(__dirname, '../../dist/session/create-session.js');

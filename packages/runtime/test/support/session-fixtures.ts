@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GraphBuilder, attr, encodeModel, type Dim } from '@gc-edge/exporter';
+import { GraphBuilder, attr, encodeModel, type Dim } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderSpec } from '../../src/devices/profile';
 import { BASELINE_TORCH_EXPORT } from '../../../../test/support/fixtures';
 
@@ -103,6 +103,6 @@ export function tanhReference(scale: number, input: Float32Array): Float32Array 
   return input.map((v) => Math.tanh(v * scale));
 }
 
-export { maxAbsDiff } from '@gc-edge/exporter';
+export { maxAbsDiff } from '@gc-edge/core';
 
 export const BASELINE_CYCLEGAN = BASELINE_TORCH_EXPORT;

@@ -1,4 +1,4 @@
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import { createPool } from '../../src/worker/pool';
 import type { InferencePool, WorkerCrash } from '../../src/worker/types';
 import { CPU_ONLY, slowDynamicModel, tanhModel } from '../support/session-fixtures';

@@ -16,7 +16,7 @@
  *     the first k of the supernet's, gamma/beta pointwise convs produce k channels from `hidden`.
  * conv_img: c[7] -> 3. Every weight is the supernet's sliced to its first rows/columns.
  */
-import { GcError } from '../../errors';
+import { GcError } from '@gc-edge/core';
 
 export interface SpadeBlockDef {
   /** State-dict prefix, also the node-name prefix. */

@@ -6,7 +6,7 @@
  * 'normal' and 6 for 'more', and upsamples it n times, so it produces sh*2^n x sw*2^n pixels. The label
  * map it is fed is that size too (the SPADE blocks resize it to every stage).
  */
-import { GcError } from '../../errors';
+import { GcError } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../../subnet/spec';
 
 export const SPADE_FIELDS = ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers'] as const;

@@ -8,9 +8,8 @@
  * folded into the gamma pointwise conv's bias (node `<norm>.mlp_gamma.one_plus_gamma`), which is exact
  * algebra and saves one full-size Add per norm.
  */
-import type { GraphBuilder } from '../../onnx/graph';
+import type { GraphBuilder, Tensor } from '@gc-edge/core';
 import { add, batchNorm, conv, instanceNorm, leakyRelu, mul, relu } from '../../ops';
-import type { Tensor } from '../../tensor';
 import type { SupernetWeights } from '../supernet-weights';
 import { KERNEL, type SpadeBlockLayout, type SpadeNormLayout } from './layout';
 

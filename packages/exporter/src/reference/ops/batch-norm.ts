@@ -1,5 +1,5 @@
 /** BatchNormalization, inference form: scale[c] * (x - mean[c]) / sqrt(var[c] + epsilon) + B[c]. */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { floatAttr, input, intAttr, refError } from '../node-access';
 import { dimsString, size, type RefTensor } from '../tensor';
 

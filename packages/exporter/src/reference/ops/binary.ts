@@ -1,5 +1,5 @@
 /** Add and Mul with numpy-style multidirectional broadcasting. */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { input, refError } from '../node-access';
 import { dimsString, size, strides, type RefTensor } from '../tensor';
 

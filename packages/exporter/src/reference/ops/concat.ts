@@ -1,5 +1,5 @@
 /** Concat along `axis` (negative counts from the end); all other dims must agree. */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { intAttr, refError } from '../node-access';
 import { dimsString, size, type RefTensor } from '../tensor';
 

@@ -4,7 +4,7 @@
  * for every input pixel and tap that lands inside the output, then + B[m]. The explicit
  * `output_shape` attribute is not implemented (gc-export never writes it).
  */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 

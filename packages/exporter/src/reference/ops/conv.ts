@@ -9,7 +9,7 @@
  * Output channels go four at a time when they can, so each input value loaded feeds four
  * multiply-adds (about twice as fast; the sums are the same).
  */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 

@@ -1,5 +1,5 @@
 /** InstanceNormalization: per (n, c), scale[c] * (x - mean) / sqrt(var + epsilon) + B[c], biased variance. */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { floatAttr, input, refError } from '../node-access';
 import { dimsString, size, type RefTensor } from '../tensor';
 

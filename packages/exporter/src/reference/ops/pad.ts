@@ -1,5 +1,5 @@
 /** Pad: constant / reflect / edge, pads from the `pads` input (opset 11+) or attribute (older). */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { input, refError, stringAttr, intsAttr, floatAttr } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 import { gatherAxes } from './gather';

@@ -2,7 +2,7 @@
  * Resize, mode 'nearest' only, with every coordinate_transformation_mode except tf_crop_and_resize
  * and every nearest_mode. Output size from `sizes` when given, else floor(in * scale).
  */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { input, refError, stringAttr } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 import { gatherAxes } from './gather';

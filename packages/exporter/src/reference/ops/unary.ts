@@ -1,5 +1,5 @@
 /** Element-wise ops of one input: Relu, LeakyRelu, Tanh, Identity, Clip. */
-import type { GraphNode } from '../../onnx/graph';
+import type { GraphNode } from '@gc-edge/core';
 import { floatAttr, input, refError } from '../node-access';
 import type { RefTensor } from '../tensor';
 

@@ -2,7 +2,7 @@
  * Byte-level reading for the unpickler: every read checks its length against the bytes left
  * before touching or allocating anything, and reports through the caller's `fail`.
  */
-import type { GcError } from '../../errors';
+import type { GcError } from '@gc-edge/core';
 
 const MAX_LONG_BYTES = 64;
 

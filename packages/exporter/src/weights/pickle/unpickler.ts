@@ -5,7 +5,7 @@
  * checked against the bytes left before anything is allocated, every opcode consumes input, so a
  * hostile pickle ends in a GcError, never a hang.
  */
-import { GcError } from '../../errors';
+import { GcError } from '@gc-edge/core';
 import { OP, opName } from './opcodes';
 import { PickleReader } from './reader';
 import { describe, PyGlobal, PyTuple, Rejected, TensorRef, type PyValue } from './values';

@@ -4,8 +4,7 @@
  * ('storage', storage_type, root_key, location, numel, view_metadata)), the list of storage keys —
  * then, for each listed key, an int64 little-endian element count and the raw storage bytes.
  */
-import { GcError } from '../../errors';
-import type { StateDict } from '../../tensor';
+import { GcError, type StateDict } from '@gc-edge/core';
 import { ITEM_SIZE, type DType } from '../dtypes';
 import { unpickle, type UnpickleHooks } from '../pickle/unpickler';
 import { asSequence, asText, describe, Rejected, StorageRef, type PyValue } from '../pickle/values';

@@ -2,8 +2,7 @@
  * Turns the tensor references an unpickled state_dict holds into float32 tensors: resolves each
  * storage's bytes, checks the view (offset, size, stride) stays inside it, and gathers it.
  */
-import { GcError } from '../../errors';
-import type { StateDict, Tensor } from '../../tensor';
+import { GcError, type StateDict, type Tensor } from '@gc-edge/core';
 import { decodeStrided, ITEM_SIZE, viewExtent, type DType } from '../dtypes';
 import type { TensorRef } from '../pickle/values';
 

@@ -3,7 +3,7 @@
  * saves), or the one tensor dict a wrapper holds ({'state_dict': ..., 'epoch': ...},
  * {'netG': ...}); strips DataParallel's 'module.' prefix.
  */
-import { GcError } from '../../errors';
+import { GcError } from '@gc-edge/core';
 import { describe, TensorRef, type PyValue } from '../pickle/values';
 
 const HINT = "expected what torch.save(model.state_dict(), path) writes: a dict of parameter name -> tensor";

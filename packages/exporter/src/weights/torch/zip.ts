@@ -4,8 +4,7 @@
  * little-endian storage bytes); `<archive>/byteorder` when written by torch >= 2.1.
  */
 import { unzipSync, type UnzipFileInfo, type Unzipped } from 'fflate';
-import { GcError } from '../../errors';
-import type { StateDict } from '../../tensor';
+import { GcError, type StateDict } from '@gc-edge/core';
 import { ITEM_SIZE } from '../dtypes';
 import { unpickle } from '../pickle/unpickler';
 import { Rejected, StorageRef, type PyValue } from '../pickle/values';

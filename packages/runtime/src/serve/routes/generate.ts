@@ -6,7 +6,7 @@
  * JPEG/WebP then encoded here), each timed into the metrics and the `Server-Timing` header.
  */
 import type { FastifyInstance } from 'fastify';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';

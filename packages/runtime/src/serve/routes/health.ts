@@ -1,6 +1,6 @@
 /** Liveness and readiness (KServe v2 health API), and server metadata. Never behind the token. */
 import type { FastifyInstance } from 'fastify';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 

@@ -4,7 +4,7 @@
  * ../kserve-binary.ts, tensor checks in ../kserve.ts, size rules and the pixel cap in ../input-rules.ts.
  */
 import type { FastifyInstance } from 'fastify';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { asInputShapeError, pixelCapOf, sizeRuleOf } from '../input-rules';
 import { buildInferResponse, parseInferRequest } from '../kserve';

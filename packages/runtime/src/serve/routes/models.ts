@@ -4,7 +4,7 @@
  * body the generate route takes (an image, or a label map for GauGAN).
  */
 import type { FastifyInstance } from 'fastify';
-import { GcError } from '@gc-edge/exporter';
+import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { describeSizeRule, pixelCapOf, sizeRuleOf } from '../input-rules';
 import { v2Metadata } from '../kserve';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GcError } from './errors';
+import { GcError } from '../errors';
 
 const pending = new Set<string>();
 

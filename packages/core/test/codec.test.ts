@@ -1,4 +1,4 @@
-import { GraphBuilder, attr, encodeModel, decodeModel, parseNpy, formatNpy } from '@gc-edge/exporter';
+import { GraphBuilder, attr, encodeModel, decodeModel, parseNpy, formatNpy } from '@gc-edge/core';
 
 describe('ONNX codec', () => {
   it('round-trips nodes, attributes, initializers and metadata', () => {

@@ -1,5 +1,5 @@
 /** NumPy .npy (format 1.0-3.0), little-endian float32/float64/int64/uint8, C order: read and write. */
-import { GcError } from './errors';
+import { GcError } from '../errors';
 
 export interface NpyArray {
   readonly dtype: 'float32' | 'float64' | 'int64' | 'uint8';

@@ -1,0 +1,31 @@
+/**
+ * @gc-edge/core — the floor every gc-edge tool stands on. It imports no other workspace package.
+ *
+ * - errors: one error type with a stable code, a one-line message and a hint;
+ * - cli: the command-line shell the three CLIs share (the bin launcher is `bin/launch.js`);
+ * - files: bounded reads of user-named files, atomic writes;
+ * - tensor: dense float32 tensors, `.npy`, seeded random numbers, max abs diff;
+ * - onnx: the model type, its builder and the protobuf codec;
+ * - macs: MACs and parameters of an ONNX graph (the paper's convention or exact);
+ * - ort-log: the one onnxruntime log-level rule; version: the gc-edge version.
+ */
+export { GcError, formatError, isGcError } from './errors';
+export type { GcErrorCode, GcErrorOptions } from './errors';
+export { runCli, lastValue } from './cli/run-cli';
+export type { CliDefinition } from './cli/run-cli';
+export { readRegularFile } from './files/read-regular-file';
+export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
+export type { Tensor, StateDict } from './tensor/tensor';
+export { numel, shapeString } from './tensor/tensor';
+export { parseNpy, formatNpy } from './tensor/npy';
+export type { NpyArray } from './tensor/npy';
+export { seededRandom } from './tensor/seeded-random';
+export { maxAbsDiff } from './tensor/max-abs-diff';
+export { GraphBuilder, attr } from './onnx/graph';
+export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
+export { encodeModel, decodeModel } from './onnx/codec';
+export { countMacs, readModelForCounting, checkConvention, resolveInputShapes, supportedOps, MAC_CONVENTIONS } from './macs';
+export type { CountOptions, LayerCount, MacConvention, MacCount, ShapeOverrides } from './macs';
+export { ortLogLevel, ORT_LOG_ENV, ORT_LOG_LEVELS } from './ort-log';
+export type { OrtLogLevel, OrtLogSeverity } from './ort-log';
+export { gcEdgeVersion } from './version';
