@@ -16,6 +16,8 @@ export type GcErrorCode =
   | 'E_VERIFY'
   | 'E_OUTPUT'
   | 'E_ONNX_PARSE'
+  // the model contract in a model's metadata is malformed, newer than this gc-edge, or off its graph
+  | 'E_MODEL_CONTRACT'
   | 'E_REPORT'
   | 'E_DEVICE'
   | 'E_SESSION'

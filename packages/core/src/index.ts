@@ -7,6 +7,7 @@
  * - tensor: dense float32 tensors, `.npy`, seeded random numbers, max abs diff;
  * - onnx: the model type, its builder and the protobuf codec;
  * - macs: MACs and parameters of an ONNX graph (the paper's convention or exact);
+ * - contract: what a consumer needs to know about a model, in its metadata (docs/model-contract.md);
  * - ort-log: the one onnxruntime log-level rule; version: the gc-edge version.
  */
 export { GcError, formatError, isGcError } from './errors';
@@ -26,6 +27,38 @@ export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValu
 export { encodeModel, decodeModel } from './onnx/codec';
 export { countMacs, readModelForCounting, checkConvention, resolveInputShapes, supportedOps, MAC_CONVENTIONS } from './macs';
 export type { CountOptions, LayerCount, MacConvention, MacCount, ShapeOverrides } from './macs';
+export {
+  CONTRACT_KEY,
+  CONTRACT_VERSION,
+  INPUT_KINDS,
+  OUTPUT_KINDS,
+  POSTPROCESSING,
+  POSTPROCESSING_OF,
+  PREPROCESSING,
+  PREPROCESSING_OF,
+  ROLES,
+  checkContractIo,
+  decodeContract,
+  describeSizeRule,
+  encodeContract,
+  fitUp,
+  fitsSizeRule,
+  readContract,
+} from './contract';
+export type {
+  ContractInput,
+  ContractOutput,
+  GraphIo,
+  InputKind,
+  ModelContract,
+  OutputKind,
+  Postprocessing,
+  Preprocessing,
+  ReadContract,
+  Role,
+  Size,
+  SizeRule,
+} from './contract';
 export { ortLogLevel, ORT_LOG_ENV, ORT_LOG_LEVELS } from './ort-log';
 export type { OrtLogLevel, OrtLogSeverity } from './ort-log';
 export { gcEdgeVersion } from './version';

@@ -4,15 +4,22 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
+import type { Architecture } from './architectures/architecture';
 import { getArchitecture } from './architectures/registry';
 import {
+  CONTRACT_VERSION,
   countMacs,
   type Dim,
+  encodeContract,
   encodeModel,
   gcEdgeVersion,
   GcError,
   GraphBuilder,
   type Model,
+  type ModelContract,
+  POSTPROCESSING_OF,
+  PREPROCESSING_OF,
+  readContract,
   readRegularFile,
   type StateDict,
 } from '@gc-edge/core';
@@ -62,7 +69,7 @@ export interface ExportResult {
 export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weights: StateDict; ngf: number; sha256: string | null } {
   const arch = getArchitecture(spec.architecture, spec.source);
   if (options.randomInit) {
-    const ngf = spec.ngf ?? defaultNgf(spec.architecture);
+    const ngf = spec.ngf ?? arch.defaultNgf;
     return { weights: randomStateDict(arch.supernetShapes(spec, ngf), options.randomInit.seed), ngf, sha256: null };
   }
   if (!spec.weights) {
@@ -99,16 +106,30 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weig
   return { weights, ngf: inferred, sha256 };
 }
 
-/** The published supernet widths, for --random-init when subnet.json gives no ngf. */
-function defaultNgf(architecture: string): number {
-  switch (architecture) {
-    case 'resnet_9blocks':
-      return 64;
-    case 'mobile_spade':
-      return 48;
-    default:
-      return 32;
-  }
+/**
+ * The model contract for the exported graph: the architecture's declaration, with the graph's
+ * names and channels, the export size as the default size, and each kind's pre/postprocessing.
+ */
+export function modelContract(arch: Architecture, spec: SubnetSpec): ModelContract {
+  const c = arch.contract(spec);
+  const { height, width } = spec.input;
+  return {
+    version: CONTRACT_VERSION,
+    family: c.family,
+    role: c.role,
+    inputs: [
+      {
+        name: 'input',
+        kind: c.input.kind,
+        channels: spec.input.channels,
+        preprocess: PREPROCESSING_OF[c.input.kind],
+        size: c.input.size,
+        defaultSize: { height, width },
+        ...(c.input.instanceEdge !== undefined ? { instanceEdge: c.input.instanceEdge } : {}),
+      },
+    ],
+    outputs: [{ name: 'output', kind: c.output.kind, postprocess: POSTPROCESSING_OF[c.output.kind] }],
+  };
 }
 
 /** Builds the ONNX model for a spec from already-loaded weights. */
@@ -149,6 +170,7 @@ export function buildModel(
   const counted = countMacs(options.dynamic ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } } : draft, {
     convention: 'paper',
   });
+  // The old keys stay for people and older readers; consumers read the contract (docs/model-contract.md).
   const metadata: Record<string, string> = {
     architecture: arch.name,
     config: spec.config ? formatConfig(spec.config) : '',
@@ -162,10 +184,13 @@ export function buildModel(
     params: String(counted.params),
     gc_edge_version: gcEdgeVersion(),
   };
-  for (const key of ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers']) {
+  for (const key of arch.extraFields) {
     if (spec.extras[key] !== undefined) metadata[key] = String(spec.extras[key]);
   }
-  return { ...draft, metadata };
+  Object.assign(metadata, encodeContract(modelContract(arch, spec)));
+  const model: Model = { ...draft, metadata };
+  readContract(model, `${arch.name} export`); // the contract must fit the graph it was written for
+  return model;
 }
 
 /** The whole job: weights -> model -> bytes + a summary. Writes nothing. */

@@ -2,7 +2,7 @@
  * --verify: run the exported bytes on onnxruntime-node (CPU, all graph optimisations) and the same
  * graph through the float64 reference interpreter on a seeded input; report the max abs error.
  */
-import { GcError, maxAbsDiff, type Model, ortLogLevel, seededRandom } from '@gc-edge/core';
+import { decodeContract, GcError, maxAbsDiff, type Model, ortLogLevel, seededRandom } from '@gc-edge/core';
 import { runReference } from './reference';
 
 export const VERIFY_TOLERANCE = 1e-4;
@@ -21,13 +21,17 @@ export interface VerifyResult {
  */
 export const LABEL_MAP_REGIONS = 48;
 
-/** A seeded input: images in [-1, 1]; for label-map models a street-scene-like label map (`labelMapInput`). */
+/**
+ * A seeded input for the model's first input: images in [-1, 1]; where the model contract says the
+ * input is a label map, a street-scene-like label map (`labelMapInput`).
+ */
 export function seededInput(model: Model, shape: readonly number[], seed: number): Float32Array {
   const rand = seededRandom(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  if (model.metadata['architecture'] === 'mobile_spade') {
-    labelMapInput(data, shape as [number, number, number, number], rand);
+  const input = decodeContract(model.metadata)?.inputs.find((t) => t.name === model.graph.inputs[0]?.name);
+  if (input?.kind === 'label_map' && shape.length === 4) {
+    labelMapInput(data, shape as [number, number, number, number], input.instanceEdge ?? true, rand);
     return data;
   }
   for (let i = 0; i < n; i++) data[i] = rand() * 2 - 1;
@@ -37,15 +41,15 @@ export function seededInput(model: Model, shape: readonly number[], seed: number
 /**
  * What upstream's SPADE preprocessing makes of a label map: per batch item, LABEL_MAP_REGIONS regions
  * of varied size (a Voronoi diagram in pixel units, each site's distances divided by a size factor in
- * [1/2, 2]), each one random class (one-hot over the first c - 1 channels); the last channel is the
- * instance-edge map (get_edges: 1 on both sides of every boundary between two regions). Large flat
- * regions and thin edges, as in real maps: random blocks with scattered edge pixels are easier on
- * float32 than the maps the model serves.
+ * [1/2, 2]), each one random class (one-hot over the label channels); with `instanceEdge` the last
+ * channel is the instance-edge map (get_edges: 1 on both sides of every boundary between two
+ * regions). Large flat regions and thin edges, as in real maps: random blocks with scattered edge
+ * pixels are easier on float32 than the maps the model serves.
  */
-function labelMapInput(data: Float32Array, shape: readonly [number, number, number, number], rand: () => number): void {
+function labelMapInput(data: Float32Array, shape: readonly [number, number, number, number], instanceEdge: boolean, rand: () => number): void {
   const [b, c, h, w] = shape;
   const plane = h * w;
-  const labels = c - 1;
+  const labels = instanceEdge ? c - 1 : c;
   const sy = new Float64Array(LABEL_MAP_REGIONS);
   const sx = new Float64Array(LABEL_MAP_REGIONS);
   const inv = new Float64Array(LABEL_MAP_REGIONS);
@@ -77,6 +81,7 @@ function labelMapInput(data: Float32Array, shape: readonly [number, number, numb
         if (labels > 0) data[base + cls[at]! * plane + y * w + x] = 1;
       }
     }
+    if (!instanceEdge) continue;
     const edge = base + labels * plane;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {

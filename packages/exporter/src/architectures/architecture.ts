@@ -4,8 +4,27 @@
  * `supernetShapes`, synthesise weights for --random-init from the same table, wrap the body with the
  * `input`/`output` declarations, metadata and serialisation.
  */
-import type { GraphBuilder, StateDict } from '@gc-edge/core';
+import type { GraphBuilder, InputKind, OutputKind, Role, SizeRule, StateDict } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../subnet/spec';
+
+/**
+ * The architecture's part of the model contract (docs/model-contract.md), which gc-serve and
+ * gc-bench read instead of the architecture's name. The pipeline adds what the graph says: the
+ * input/output names, channels, the export size (`default_size`) and the preprocessing each kind takes.
+ */
+export interface ArchitectureContract {
+  /** Generators that can stand in for one another; compare measures students against the family's teacher. */
+  readonly family: string;
+  readonly role: Role;
+  readonly input: {
+    readonly kind: InputKind;
+    /** The sizes height and width may take (with `--dynamic`). */
+    readonly size: SizeRule;
+    /** label_map only: the last channel is the instance-edge map. */
+    readonly instanceEdge?: boolean;
+  };
+  readonly output: { readonly kind: OutputKind };
+}
 
 export interface Architecture {
   /** subnet.json `architecture` value, e.g. `mobile_resnet_9blocks`. */
@@ -16,8 +35,13 @@ export interface Architecture {
   readonly configLengths: readonly number[];
   /** A config to show in hints (the paper's published one where there is one); '' without a config. */
   readonly exampleConfig: string;
-  /** Extra subnet.json fields this architecture reads (beyond the common ones). */
+  /** Extra subnet.json fields this architecture reads (beyond the common ones); copied into the metadata as given. */
   readonly extraFields: readonly string[];
+  /** The published supernet width: the ngf --random-init uses when subnet.json gives none. */
+  readonly defaultNgf: number;
+
+  /** What a consumer needs to know about the exported model (written as the `gc_edge.*` metadata). */
+  contract(spec: SubnetSpec): ArchitectureContract;
 
   /**
    * Checks the architecture-specific fields in `spec.extras` and the input, and returns the input

@@ -13,7 +13,7 @@ import { add, instanceNorm, relu } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
 import type { Architecture } from './architecture';
 import { clampInput, downsample, head, reflectPad1, separableConv, stem, upsample } from './resnet-layers';
-import { inferStemNgf, KEY, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
+import { inferStemNgf, KEY, resnetContract, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
 import { SupernetWeights } from './supernet-weights';
 
 export const MOBILE_CONFIG_LENGTHS = [8, 6] as const;
@@ -144,6 +144,8 @@ export function mobileResnetArchitecture(variant: MobileResnetVariant): Architec
     configLengths: MOBILE_CONFIG_LENGTHS,
     exampleConfig: '16_16_32_16_32_32_16_16',
     extraFields: [],
+    defaultNgf: 32,
+    contract: (spec: SubnetSpec) => resnetContract('student', spec),
     resolveInput: resolveResnetInput,
     inferNgf: (weights: StateDict) => inferStemNgf(weights, variant.name),
     supernetShapes: (spec: SubnetSpec, ngf: number) => mobileSupernetShapes(spec.input.channels, spec.output.channels, ngf),

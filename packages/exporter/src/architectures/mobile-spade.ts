@@ -11,7 +11,7 @@
 import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { conv, leakyRelu, resizeNearest, tanh } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
-import type { Architecture } from './architecture';
+import type { Architecture, ArchitectureContract } from './architecture';
 import { checkSpadeConfig, FC_MUL, KERNEL, SPADE_CONFIG_LENGTH, spadeLayout, spadeSupernetShapes } from './spade/layout';
 import { SPADE_FIELDS, spadeGrid, spadeInput, spadeOptions, type UpsamplingMode } from './spade/options';
 import { kernel, SPADE_LEAKY_SLOPE, spadeResBlock, type SpadeEmitContext } from './spade/spade-block';
@@ -32,6 +32,18 @@ export const mobileSpade: Architecture = {
   configLengths: [SPADE_CONFIG_LENGTH],
   exampleConfig: '32_32_48_32_32_32_32_24',
   extraFields: SPADE_FIELDS,
+  defaultNgf: 48,
+
+  contract(spec: SubnetSpec): ArchitectureContract {
+    // The generator upsamples 2^n times from its latent grid: height and width are multiples of 2^n.
+    const cell = 2 ** spadeGrid(spadeOptions(spec), spec.source).upsamplings;
+    return {
+      family: 'gaugan-spade',
+      role: 'student',
+      input: { kind: 'label_map', size: { multiple: cell, min: cell }, instanceEdge: true },
+      output: { kind: 'photo' },
+    };
+  },
 
   resolveInput: spadeInput,
 

@@ -1,6 +1,7 @@
 /** What the three ResNet-family architectures share outside the graph: input defaults, ngf, key names. */
-import { GcError, shapeString, type StateDict } from '@gc-edge/core';
+import { fitsSizeRule, GcError, type Role, shapeString, type SizeRule, type StateDict } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../subnet/spec';
+import type { ArchitectureContract } from './architecture';
 
 export const RESNET_BLOCKS = 9;
 /** Index of the first residual block in upstream's `self.model` Sequential (pad, conv, norm, relu, 2 x (conv, norm, relu)). */
@@ -17,10 +18,20 @@ export const KEY = {
 
 const DEFAULT_INPUT: InputSpec = { batch: 1, channels: 3, height: 256, width: 256 };
 
-/**
- * The input a ResNet generator runs on: defaults 1x3x256x256; height and width must be multiples of
- * 4 (two stride-2 downsamplings) and at least 8 (the blocks' reflection pad needs 2 pixels at 1/4).
- */
+/** Height and width: multiples of 4 (two stride-2 downsamplings), at least 8 (the blocks' reflection pad needs 2 pixels at 1/4). */
+export const RESNET_SIZE: SizeRule = { multiple: 4, min: 8 };
+
+/** The contract of a ResNet generator: photos in and out (other channel counts are plain tensors). */
+export function resnetContract(role: Role, spec: SubnetSpec): ArchitectureContract {
+  return {
+    family: 'cyclegan-resnet',
+    role,
+    input: { kind: spec.input.channels === 3 ? 'photo' : 'tensor', size: RESNET_SIZE },
+    output: { kind: spec.output.channels === 3 ? 'photo' : 'tensor' },
+  };
+}
+
+/** The input a ResNet generator runs on: defaults 1x3x256x256; height and width per {@link RESNET_SIZE}. */
 export function resolveResnetInput(spec: SubnetSpec, given: Partial<InputSpec> | undefined): InputSpec {
   const input: InputSpec = { ...DEFAULT_INPUT, ...given };
   for (const key of ['batch', 'channels', 'height', 'width'] as const) {
@@ -31,10 +42,11 @@ export function resolveResnetInput(spec: SubnetSpec, given: Partial<InputSpec> |
   }
   for (const key of ['height', 'width'] as const) {
     const v = input[key];
-    if (v % 4 !== 0 || v < 8) {
-      const below = v - (v % 4);
-      const near = v < 8 ? '8' : `${below} or ${below + 4}`;
-      throw new GcError('E_SUBNET_JSON', `${spec.source}: "input.${key}" is ${v}; ${spec.architecture} needs a multiple of 4, at least 8`, {
+    const { multiple, min } = RESNET_SIZE;
+    if (!fitsSizeRule(RESNET_SIZE, v)) {
+      const below = v - (v % multiple);
+      const near = v < min ? String(min) : `${below} or ${below + multiple}`;
+      throw new GcError('E_SUBNET_JSON', `${spec.source}: "input.${key}" is ${v}; ${spec.architecture} needs a multiple of ${multiple}, at least ${min}`, {
         hint: `the generator downsamples twice by 2; try ${near}`,
       });
     }

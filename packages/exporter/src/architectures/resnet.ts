@@ -7,7 +7,7 @@ import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { add, conv, instanceNorm, relu } from '../ops';
 import type { SubnetSpec } from '../subnet/spec';
 import type { Architecture } from './architecture';
-import { inferStemNgf, KEY, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
+import { inferStemNgf, KEY, resnetContract, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
 import { clampInput, downsample, head, reflectPad1, stem, upsample, type ConvParams } from './resnet-layers';
 import { SupernetWeights } from './supernet-weights';
 
@@ -47,6 +47,9 @@ export const resnet: Architecture = {
   configLengths: [],
   exampleConfig: '',
   extraFields: [],
+  defaultNgf: 64,
+  // The teacher of its family: the uncompressed generator the mobile ones are measured against.
+  contract: (spec: SubnetSpec) => resnetContract('teacher', spec),
   resolveInput: resolveResnetInput,
   inferNgf: (weights: StateDict) => inferStemNgf(weights, NAME),
   supernetShapes: (spec: SubnetSpec, ngf: number) => resnetShapes(spec.input.channels, spec.output.channels, ngf),

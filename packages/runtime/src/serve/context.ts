@@ -1,6 +1,8 @@
-/** What every route group gets: the models, the metrics, the image codec and the daemon's state. */
+/** What every route group gets: the models and their plans, the metrics, the image codec and the daemon's state. */
 import type { EncodedImage, ImageFormat, PreprocessOptions, PreprocessedImage, RgbImage } from '../image/types';
+import type { ModelInfo } from '../session/types';
 import type { ServeMetrics } from './metrics';
+import type { ModelPlan } from './model-plan';
 import type { ResolvedServeOptions } from './options';
 import type { ModelRepository } from './repository';
 
@@ -18,6 +20,8 @@ export interface DaemonState {
 
 export interface ServeContext {
   readonly repository: ModelRepository;
+  /** What the daemon does with a loaded model (model-plan.ts), decided once per load. */
+  readonly plan: (info: ModelInfo) => ModelPlan;
   readonly metrics: ServeMetrics;
   readonly images: ImageCodec;
   readonly options: ResolvedServeOptions;

@@ -1,41 +1,16 @@
 /**
- * What the generate route needs from a model: one float32 NCHW input with 3 channels (height and
- * width fixed, or symbolic = take the image's own size) and the output to encode; and the padding
- * that fits an image of any size to a symbolic-size model (the answer is cropped back).
+ * The generate route's photo pipeline (`photoInput`), and the padding that fits an image of any size
+ * to a symbolic-size model (the answer is cropped back to the image): mirror-padding around the
+ * centre, as the generators' own reflection pads do.
  */
-import { GcError } from '@gc-edge/core';
+import { describeSizeRule, fitUp, GcError } from '@gc-edge/core';
 import type { Region } from '../image/crop';
-import type { FloatTensor, ModelInfo } from '../session/types';
+import type { FloatTensor } from '../session/types';
+import type { ImageCodec } from './context';
+import type { GenerateLimits, GenerateRequest, MadeInput } from './model-input';
+import type { ImagePipeline } from './model-plan';
 
 export { type Region, cropTensor } from '../image/crop';
-
-export interface ImageInput {
-  readonly name: string;
-  /** Fixed input size, or undefined when the model takes any size. */
-  readonly height: number | undefined;
-  readonly width: number | undefined;
-  /** The output to encode (the first one). */
-  readonly output: string;
-}
-
-export function imageInputOf(model: string, info: ModelInfo): ImageInput {
-  const input = info.inputs[0];
-  const output = info.outputs[0];
-  const fixed = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined);
-  if (!input || !output || info.inputs.length !== 1 || input.shape.length !== 4 || fixed(input.shape[1]) !== 3) {
-    const shapes = info.inputs.map((t) => `'${t.name}' [${t.shape.join(',')}]`).join(', ');
-    throw new GcError('E_BAD_REQUEST', `model '${model}' does not take one image: its inputs are ${shapes}, generate needs one [N,3,H,W]`, {
-      hint: `send tensors to /v2/models/${model}/infer instead`,
-    });
-  }
-  const batch = fixed(input.shape[0]);
-  if (batch !== undefined && batch !== 1) {
-    throw new GcError('E_BAD_REQUEST', `model '${model}' takes batches of ${batch}; generate sends one image`, {
-      hint: `send tensors to /v2/models/${model}/infer instead`,
-    });
-  }
-  return { name: input.name, height: fixed(input.shape[2]), width: fixed(input.shape[3]), output: output.name };
-}
 
 /**
  * Pads a [N, C, h, w] tensor to [N, C, height, width] around the centre, mirroring the image at its
@@ -69,4 +44,22 @@ function mirror(i: number, n: number): number {
   const period = 2 * (n - 1);
   const m = ((i % period) + period) % period;
   return m < n ? m : period - m;
+}
+
+/**
+ * The generate route's photo pipeline: the body decoded to `[1, 3, h, w]` in [-1, 1] (resized,
+ * cropped or refused to a fixed-size model's size per `--resize-policy`), and the size the model
+ * runs it at: its own, or for a symbolic size the nearest one the size rule allows (mirror-padded
+ * by the caller once the pixel cap has passed).
+ */
+export async function photoInput(images: ImageCodec, model: string, p: ImagePipeline, r: GenerateRequest, limits: GenerateLimits): Promise<MadeInput> {
+  if (typeof r.query === 'object' && r.query !== null && 'dontcare' in r.query) {
+    throw new GcError('E_BAD_REQUEST', `query 'dontcare' applies to label-map (GauGAN) models; model '${model}' takes an image`);
+  }
+  const image = await images.decode(r.body, { ...p.size, policy: limits.policy, maxPixels: limits.maxPixels });
+  const [, , h = 1, w = 1] = image.tensor.dims;
+  if (p.size) return { tensor: image.tensor, height: h, width: w, what: 'image' };
+  const [height, width] = [fitUp(p.rule, h), fitUp(p.rule, w)];
+  const what = height === h && width === w ? 'image' : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(p.rule)})`;
+  return { tensor: image.tensor, height, width, what };
 }

@@ -1,63 +1,40 @@
 /**
- * What input sizes a served model can take, read from its I/O and gc-export metadata, shared by the
- * generate and infer routes:
- * - the size rule of symbolic height/width: the ResNet generators downsample twice by 2 and
- *   reflect-pad by 1 at 1/4 scale, so height and width must be multiples of 4, at least 8; a
- *   mobile_spade (GauGAN) upsamples from 1/2^5 or 1/2^6 of the size, so multiples of 32 or 64;
- *   models of any other architecture: any size;
+ * What input sizes a served model can take, read from its I/O and its model contract (never its
+ * architecture's name), shared by the generate and infer routes:
+ * - the size rule of each input's symbolic height/width: what the contract declares
+ *   (`gc_edge.input.N.size.*`, docs/model-contract.md: e.g. multiples of 4, at least 8, for the
+ *   ResNet generators; multiples of 64 for a GauGAN); models without a contract: any size;
  * - the per-model pixel cap (`--max-model-pixels`, else derived; see {@link pixelCapOf});
  * - onnxruntime's complaints about an input's dimensions, which are the client's mistake (400),
  *   not a server failure.
+ * Computed once per loaded model (model-plan.ts); the routes read the plan.
  */
-import { GcError } from '@gc-edge/core';
+import { GcError, type ReadContract, type SizeRule } from '@gc-edge/core';
+import { contractOf } from '../session/model-info';
+import { parseShapeString, WARMUP_SHAPE_METADATA } from '../session/warmup-shape';
 import type { ModelInfo } from '../session/types';
 
-/** Height and width of a symbolic-size input: each a multiple of `multiple`, at least `min`. */
-export interface SizeRule {
-  readonly multiple: number;
-  readonly min: number;
-}
+export type { SizeRule } from '@gc-edge/core';
+export { describeSizeRule, fitUp, fitsSizeRule } from '@gc-edge/core';
 
-const ANY_SIZE: SizeRule = { multiple: 1, min: 1 };
-const RESNET: SizeRule = { multiple: 4, min: 8 };
-const RESNET_ARCHITECTURES = ['resnet_9blocks', 'mobile_resnet_9blocks', 'legacy_mobile_resnet_9blocks'];
+/** The rule of a model that declares none. */
+export const ANY_SIZE: SizeRule = { multiple: 1, min: 1 };
 
 /** Without --max-model-pixels, a model whose size nothing tells gets this many pixels. */
 export const DEFAULT_MODEL_PIXELS = 4_000_000;
 /** Without --max-model-pixels, a model takes up to this many times the pixels of its own input size. */
 export const MODEL_PIXELS_FACTOR = 4;
 
-export function architectureOf(info: ModelInfo): string | undefined {
-  return info.architecture ?? info.metadata['architecture'];
+/** The contract's entry for `input` (the first graph input by default); undefined without a contract. */
+function declaredInput(info: ModelInfo, contract: ReadContract | undefined, input?: string): ReadContract['inputs'][number] | undefined {
+  const name = input ?? info.inputs[0]?.name;
+  return contract?.inputs.find((t) => t.name === name);
 }
 
-/** The size rule of the model's symbolic height/width, from its architecture. */
-export function sizeRuleOf(info: ModelInfo): SizeRule {
-  const arch = architectureOf(info);
-  if (arch !== undefined && RESNET_ARCHITECTURES.includes(arch)) return RESNET;
-  if (arch === 'mobile_spade') {
-    const grid = info.metadata['numUpsamplingLayers'] === 'normal' ? 32 : 64;
-    return { multiple: grid, min: grid };
-  }
-  return ANY_SIZE;
-}
-
-export function fitsSizeRule(rule: SizeRule, n: number): boolean {
-  return n >= rule.min && n % rule.multiple === 0;
-}
-
-/** `multiples of 4, at least 8` (or `any size`). */
-export function describeSizeRule(rule: SizeRule): string {
-  if (rule.multiple === 1 && rule.min <= 1) return 'any size';
-  const multiple = rule.multiple > 1 ? `multiples of ${rule.multiple}` : '';
-  const min = rule.min > rule.multiple ? `at least ${rule.min}` : '';
-  return [multiple, min].filter(Boolean).join(', ');
-}
-
-/** The smallest size >= n (and >= 1) that fits the rule. */
-export function fitUp(rule: SizeRule, n: number): number {
-  const atLeast = Math.max(n, rule.min, 1);
-  return Math.ceil(atLeast / rule.multiple) * rule.multiple;
+/** The size rule of an input's symbolic height/width (the first input's by default), from the model contract. */
+export function sizeRuleOf(info: ModelInfo, input?: string, contract = contractOf(info)): SizeRule {
+  const size = declaredInput(info, contract, input)?.size;
+  return size ? { multiple: size.multiple, min: size.min } : ANY_SIZE;
 }
 
 /** The largest height x width a model takes, and where that number comes from (for messages). */
@@ -67,29 +44,38 @@ export interface PixelCap {
 }
 
 /**
- * The per-model input cap, height x width of one image:
+ * The per-model input cap, height x width of one image (of the first input):
  * 1. `--max-model-pixels` when given (every model);
- * 2. else 4x the pixels of the model's fixed input height x width;
- * 3. else (symbolic height/width) 4x the size it was exported at (`macs_input_shape` metadata,
- *    `NxCxHxW`);
+ * 2. else 4x the pixels of the model's fixed input height x width (the graph's, or the contract's
+ *    fixed size);
+ * 3. else (symbolic height/width) 4x the size it was exported at: the contract's `default_size`,
+ *    else the `macs_input_shape` metadata (`NxCxHxW`) of files without a contract;
  * 4. else 4 megapixels.
  */
-export function pixelCapOf(info: ModelInfo, override?: number): PixelCap {
+export function pixelCapOf(info: ModelInfo, override?: number, contract = contractOf(info)): PixelCap {
   if (override !== undefined) return { maxPixels: override, source: '--max-model-pixels' };
   const shape = info.inputs[0]?.shape;
   const h = shape?.[2];
   const w = shape?.[3];
-  if (shape?.length === 4 && typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0) {
-    return { maxPixels: MODEL_PIXELS_FACTOR * h * w, source: `${MODEL_PIXELS_FACTOR}x its ${w}x${h} input; --max-model-pixels sets it` };
+  const declared = declaredInput(info, contract);
+  const fixed =
+    shape?.length === 4 && typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? { height: h, width: w } : declared?.size.fixed;
+  if (fixed) {
+    const { height, width } = fixed;
+    return { maxPixels: MODEL_PIXELS_FACTOR * height * width, source: `${MODEL_PIXELS_FACTOR}x its ${width}x${height} input; --max-model-pixels sets it` };
   }
-  const exported = /^\d+x\d+x(\d+)x(\d+)$/.exec(info.metadata['macs_input_shape'] ?? '');
+  const exported = declared?.defaultSize ?? exportedSize(info);
   if (exported) {
-    const [eh, ew] = [Number(exported[1]), Number(exported[2])];
-    if (eh > 0 && ew > 0) {
-      return { maxPixels: MODEL_PIXELS_FACTOR * eh * ew, source: `${MODEL_PIXELS_FACTOR}x the ${ew}x${eh} it was exported at; --max-model-pixels sets it` };
-    }
+    const { height, width } = exported;
+    return { maxPixels: MODEL_PIXELS_FACTOR * height * width, source: `${MODEL_PIXELS_FACTOR}x the ${width}x${height} it was exported at; --max-model-pixels sets it` };
   }
   return { maxPixels: DEFAULT_MODEL_PIXELS, source: 'the default for a model of unknown size; --max-model-pixels sets it' };
+}
+
+/** Height x width of `macs_input_shape` (`NxCxHxW`), which files without a contract may carry. */
+function exportedSize(info: ModelInfo): { height: number; width: number } | undefined {
+  const dims = parseShapeString(info.metadata[WARMUP_SHAPE_METADATA]);
+  return dims?.length === 4 ? { height: dims[2]!, width: dims[3]! } : undefined;
 }
 
 /** E_IMAGE_TOO_LARGE (413) when height x width is over the model's cap; `what` names the input. */

@@ -15,7 +15,8 @@
 import { endianness } from 'node:os';
 import { GcError } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
-import { type PixelCap, type SizeRule, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
+import { type PixelCap, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
+import type { InputPlan } from './model-plan';
 
 export interface V2TensorMetadata {
   name: string;
@@ -55,8 +56,6 @@ export interface V2InferResponse {
 export interface InferLimits {
   /** --max-body-mb in bytes: a tensor may not claim more values than a body this size can carry. */
   readonly maxBodyBytes: number;
-  /** Symbolic height/width of a 4-D input must fit this (input-rules.ts). */
-  readonly sizeRule: SizeRule;
   /** Height x width of a 4-D input at most this (413 beyond). */
   readonly pixelCap: PixelCap;
 }
@@ -94,7 +93,8 @@ export function v2Metadata(t: TensorInfo): V2TensorMetadata {
 export function parseInferRequest(
   body: unknown,
   model: string,
-  inputs: readonly TensorInfo[],
+  /** The model's inputs as its plan holds requests to (shapes, size rules: model-plan.ts). */
+  inputs: readonly InputPlan[],
   limits: InferLimits,
   binary?: Buffer,
 ): V2InferRequest {
@@ -120,7 +120,7 @@ export function parseInferRequest(
     if (raw['datatype'] !== 'FP32') {
       throw bad(`${where}.datatype: '${String(raw['datatype'])}' but input '${name}' is FP32`);
     }
-    const shape = checkShape(raw['shape'], where, model, info, limits);
+    const shape = checkShape(raw['shape'], where, model, info);
     const count = valueCount(shape, where, limits.maxBodyBytes);
     const binarySize = binaryDataSize(raw['parameters'], where);
     let data: Float32Array;
@@ -192,7 +192,7 @@ export function buildInferResponse(model: string, request: V2InferRequest, outpu
 }
 
 /** The shape as given, checked against the model's input: integers >= 1, fixed dims equal, symbolic height/width within the size rule. */
-function checkShape(shape: unknown, where: string, model: string, info: TensorInfo, limits: InferLimits): number[] {
+function checkShape(shape: unknown, where: string, model: string, info: InputPlan): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d))) {
     throw bad(`${where}.shape must be an array of integers, got ${describe(shape)}`);
   }
@@ -207,7 +207,7 @@ function checkShape(shape: unknown, where: string, model: string, info: TensorIn
     throw bad(`${where}.shape: [${dims.join(',')}] but model '${model}' input '${info.name}' is [${expected.join(',')}]`);
   }
   if (dims.length === 4) {
-    const rule = limits.sizeRule;
+    const rule = info.rule;
     const wrong = ([2, 3] as const).filter((k) => !fixed(expected[k]) && !fitsSizeRule(rule, dims[k]!));
     if (wrong.length > 0) {
       const [h, w] = [dims[2]!, dims[3]!];

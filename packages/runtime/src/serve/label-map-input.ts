@@ -1,42 +1,34 @@
 /**
- * The generate route's input for GauGAN models (`architecture: mobile_spade` in the ONNX metadata):
- * the body is a label map PNG — 8-bit greyscale class ids, a palette PNG (indices are ids) or RGB in
- * the Cityscapes palette — turned into the model input by `prepareLabelMap` (../label-map): one-hot
- * over the label classes (+ a dontcare channel), then the instance-edge channel, drawn from the label
- * map itself. An instance map cannot come over this route (one body, one image); send the full
- * tensor to `/v2/models/{name}/infer` for that.
+ * The generate route's input for label-map models (a `label_map` input in the model contract, e.g.
+ * GauGAN): the body is a label map PNG — 8-bit greyscale class ids, a palette PNG (indices are ids)
+ * or RGB in the Cityscapes palette — turned into the model input by `prepareLabelMap`
+ * (../label-map): one-hot over the label classes (+ a dontcare channel), then, when the contract
+ * says the model has one, the instance-edge channel, drawn from the label map itself. An instance
+ * map cannot come over this route (one body, one image); send the full tensor to
+ * `/v2/models/{name}/infer` for that.
  *
- * Label classes = `semanticChannels` - 1 (the instance-edge channel), - 1 more when the request says
- * `?dontcare=1` (the model was trained with `--contain_dontcare_label`: id 255 is a channel of its own).
- * Size: the model's fixed input size, resized (nearest neighbour) or refused per `--resize-policy`;
- * `crop` would cut classes out of the scene, so under it a label map of another size is refused.
+ * Label classes = the input's channels - 1 (the instance-edge channel, when there is one), - 1 more
+ * when the request says `?dontcare=1` (the model was trained with `--contain_dontcare_label`: id 255
+ * is a channel of its own). Size: the model's fixed input size, resized (nearest neighbour) or
+ * refused per `--resize-policy`; `crop` would cut classes out of the scene, so under it a label map
+ * of another size is refused. A symbolic size takes the map at its own size when it fits the size
+ * rule (label maps are not padded).
  */
-import { GcError } from '@gc-edge/core';
+import { describeSizeRule, fitsSizeRule, GcError } from '@gc-edge/core';
+import { formatFromContentType } from '../image/accept';
 import type { SizePolicy } from '../image/types';
 import { CITYSCAPES_PALETTE, DONTCARE_ID, prepareLabelMap } from '../label-map';
 import { readPngInfo } from '../label-map/png-info';
-import type { FloatTensor, ModelInfo } from '../session/types';
+import type { FloatTensor } from '../session/types';
+import type { GenerateLimits, GenerateRequest, MadeInput } from './model-input';
+import type { LabelMapPipeline } from './model-plan';
 
-export const LABEL_MAP_ARCHITECTURE = 'mobile_spade';
 export const LABEL_MAP_MEDIA_TYPE = 'image/png';
 /** Query parameters the label-map route knows. */
 export const LABEL_MAP_QUERY = ['dontcare'] as const;
 const WHERE = 'label map';
 const TRUE = ['1', 'true', 'yes', ''];
 const FALSE = ['0', 'false', 'no'];
-
-/** What the route needs to know about a mobile_spade model. */
-export interface LabelMapModel {
-  readonly input: string;
-  readonly output: string;
-  /** The generator's input channels (label classes + dontcare + 1 instance edge). */
-  readonly semanticChannels: number;
-  /** Fixed input size; undefined when height and width are symbolic (`--dynamic` export). */
-  readonly width: number | undefined;
-  readonly height: number | undefined;
-  /** A symbolic size must be a multiple of this: 2^5 ("normal") or 2^6 ("more") upsamplings. */
-  readonly grid: number;
-}
 
 export interface LabelMapRequestOptions {
   readonly dontcare: boolean;
@@ -47,48 +39,26 @@ export interface LabelMapLimits {
   readonly maxPixels: number;
 }
 
-export function isLabelMapModel(info: ModelInfo): boolean {
-  return (info.architecture ?? info.metadata['architecture']) === LABEL_MAP_ARCHITECTURE;
+/** Label classes of a label-map model (without dontcare): its channels less the instance-edge channel. */
+export function labelClassesOf(m: LabelMapPipeline): number {
+  return m.semanticChannels - (m.instanceEdge ? 1 : 0);
 }
 
-function fixed(d: number | string | undefined): number | undefined {
-  return typeof d === 'number' && d > 0 ? d : undefined;
+/** The generate route's label-map pipeline: Content-Type and query checked, the PNG made into the model input. */
+export async function labelMapInput(model: string, m: LabelMapPipeline, r: GenerateRequest, limits: GenerateLimits): Promise<MadeInput> {
+  requirePng(model, r.contentType);
+  const tensor = await labelMapTensor(model, m, r.body, labelMapRequestOptions(r.query), limits);
+  const [, , height = 1, width = 1] = tensor.dims;
+  return { tensor, height, width, what: WHERE };
 }
 
-function modelError(model: string, what: string): GcError {
-  return new GcError('E_BAD_REQUEST', `model '${model}' (${LABEL_MAP_ARCHITECTURE}) ${what}`, {
-    hint: `send tensors to /v2/models/${model}/infer instead`,
+function requirePng(model: string, contentType: string | undefined): void {
+  if (formatFromContentType(contentType) === 'png') return;
+  const type = (contentType ?? '').split(';', 1)[0]!.trim();
+  const why = type === '' ? 'the request has no Content-Type' : `Content-Type '${type.slice(0, 80)}' is not one`;
+  throw new GcError('E_MEDIA_TYPE', `model '${model}' takes a label map: ${why}; send ${LABEL_MAP_MEDIA_TYPE}`, {
+    hint: 'label maps must be lossless PNG (8-bit class ids, or RGB in the Cityscapes palette): JPEG/WebP change the ids at region borders',
   });
-}
-
-/** Reads the model's input from its I/O and metadata (`semanticChannels`, `numUpsamplingLayers`). */
-export function labelMapModelOf(model: string, info: ModelInfo): LabelMapModel {
-  const input = info.inputs[0];
-  const output = info.outputs[0];
-  if (!input || !output || info.inputs.length !== 1 || input.shape.length !== 4) {
-    const shapes = info.inputs.map((t) => `'${t.name}' [${t.shape.join(',')}]`).join(', ');
-    throw modelError(model, `has inputs ${shapes}; generate needs one [1,C,H,W] label-map input`);
-  }
-  const batch = fixed(input.shape[0]);
-  if (batch !== undefined && batch !== 1) throw modelError(model, `takes batches of ${batch}; generate sends one label map`);
-  const declared = info.metadata['semanticChannels'];
-  const fromMetadata = declared !== undefined && /^\d+$/.test(declared.trim()) ? Number(declared) : undefined;
-  const channels = fixed(input.shape[1]);
-  if (fromMetadata !== undefined && channels !== undefined && fromMetadata !== channels) {
-    throw modelError(model, `says semanticChannels ${fromMetadata} in its metadata but its input has ${channels} channels`);
-  }
-  const semanticChannels = fromMetadata ?? channels;
-  if (semanticChannels === undefined || semanticChannels < 2) {
-    throw modelError(model, `has no usable semanticChannels (metadata '${declared ?? ''}', input channels ${String(input.shape[1])})`);
-  }
-  return {
-    input: input.name,
-    output: output.name,
-    semanticChannels,
-    width: fixed(input.shape[3]),
-    height: fixed(input.shape[2]),
-    grid: info.metadata['numUpsamplingLayers'] === 'normal' ? 32 : 64,
-  };
 }
 
 /** `?dontcare=1|0|true|false` (a bare `?dontcare` is true); any other parameter is refused, listing these. */
@@ -109,18 +79,20 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
   });
 }
 
-/** The size the label map becomes, or the refusal: per policy for a fixed size, grid multiples for a symbolic one. */
-function targetSize(model: string, m: LabelMapModel, got: { width: number; height: number }, policy: SizePolicy): { width: number; height: number } {
+/** The size the label map becomes, or the refusal: per policy for a fixed size, the size rule for a symbolic one. */
+function targetSize(model: string, m: LabelMapPipeline, got: { width: number; height: number }, policy: SizePolicy): { width: number; height: number } {
   const size = `${got.width}x${got.height} (width x height)`;
-  if (m.width === undefined || m.height === undefined) {
-    if (got.width % m.grid === 0 && got.height % m.grid === 0) return got;
-    throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes any size whose width and height are multiples of ${m.grid}`, {
-      hint: `draw the label map at a multiple of ${m.grid} in both directions`,
+  if (!m.size) {
+    if (fitsSizeRule(m.rule, got.width) && fitsSizeRule(m.rule, got.height)) return got;
+    const rule = describeSizeRule(m.rule);
+    throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes any size whose width and height are ${rule}`, {
+      hint: `draw the label map at ${rule} in both directions`,
     });
   }
-  const want = `${m.width}x${m.height}`;
-  if (got.width === m.width && got.height === m.height) return got;
-  if (policy === 'resize') return { width: m.width, height: m.height };
+  const { width, height } = m.size;
+  const want = `${width}x${height}`;
+  if (got.width === width && got.height === height) return got;
+  if (policy === 'resize') return { width, height };
   const crop = policy === 'crop' ? '; --resize-policy crop does not apply to label maps (a crop cuts classes out of the scene), so it is refused' : '';
   throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes ${want}${crop}`, {
     hint: `draw the label map at ${want}, or start gc-serve with --resize-policy resize (nearest neighbour, as upstream resizes label maps)`,
@@ -134,7 +106,7 @@ function targetSize(model: string, m: LabelMapModel, got: { width: number; heigh
  */
 export async function labelMapTensor(
   model: string,
-  m: LabelMapModel,
+  m: LabelMapPipeline,
   body: Uint8Array,
   request: LabelMapRequestOptions,
   limits: LabelMapLimits,
@@ -142,11 +114,11 @@ export async function labelMapTensor(
   const png = readPngInfo(body, WHERE);
   if (png.width * png.height > limits.maxPixels) {
     throw new GcError('E_IMAGE_TOO_LARGE', `${WHERE}: ${png.width}x${png.height} is ${png.width * png.height} pixels, over the limit of ${limits.maxPixels}`, {
-      hint: m.width !== undefined ? `send the label map at the model's size, ${m.width}x${m.height}` : undefined,
+      hint: m.size ? `send the label map at the model's size, ${m.size.width}x${m.size.height}` : undefined,
     });
   }
   const { width, height } = targetSize(model, m, png, limits.policy);
-  const labelChannels = m.semanticChannels - 1 - (request.dontcare ? 1 : 0);
+  const labelChannels = labelClassesOf(m) - (request.dontcare ? 1 : 0);
   if (labelChannels < 1) {
     throw new GcError('E_BAD_REQUEST', `model '${model}' has ${m.semanticChannels} semantic channels: no room for label classes${request.dontcare ? ' with dontcare=1' : ''}`);
   }
@@ -154,6 +126,7 @@ export async function labelMapTensor(
     const prepared = await prepareLabelMap(body, {
       labelChannels,
       containDontcareLabel: request.dontcare,
+      noInstance: !m.instanceEdge,
       semanticChannels: m.semanticChannels,
       width,
       height,
@@ -169,9 +142,9 @@ export async function labelMapTensor(
 }
 
 /** Class-id errors get a hint in the daemon's terms (`?dontcare=1`) rather than the library's options. */
-function withRequestHint(e: unknown, m: LabelMapModel, labelChannels: number, request: LabelMapRequestOptions): unknown {
+function withRequestHint(e: unknown, m: LabelMapPipeline, labelChannels: number, request: LabelMapRequestOptions): unknown {
   if (!(e instanceof GcError) || e.code !== 'E_LABEL_MAP' || !e.message.includes('class ids outside')) return e;
-  const parts = `${m.semanticChannels} semantic channels - 1 instance edge${request.dontcare ? ' - 1 dontcare' : ''}`;
+  const parts = `${m.semanticChannels} semantic channels${m.instanceEdge ? ' - 1 instance edge' : ''}${request.dontcare ? ' - 1 dontcare' : ''}`;
   const dontcare = request.dontcare
     ? ''
     : `; if it was trained with a dontcare label, send ?dontcare=1 (id ${DONTCARE_ID} then has its own channel)`;

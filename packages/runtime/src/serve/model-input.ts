@@ -1,32 +1,26 @@
 /**
- * Which input pipeline `POST /v1/models/{name}/generate` uses, chosen from what the model is:
- * - `label-map`: GauGAN (`architecture: mobile_spade` in the ONNX metadata) takes a label map PNG,
- *   made into one-hot + instance edges by ../label-map (label-map-input.ts);
- * - `image`: every other model takes a photo (PNG/JPEG/WebP) to a `[1, 3, H, W]` input through the
- *   image codec (image-input.ts, ../image). A fixed-size model gets the image resized / cropped /
- *   refused per `--resize-policy`; a symbolic-size model takes it at its own size, mirror-padded
- *   to the sizes the model can take (input-rules.ts) — the answer is cropped back to the image.
- * Every input is then held to the model's pixel cap (`--max-model-pixels`, 413) before inference.
+ * A `POST /v1/models/{name}/generate` body -> the model input, in one pass over the model's plan
+ * (model-plan.ts, decided once per loaded model from its contract):
+ * 1. the pipeline the plan chose: `label-map` (label-map-input.ts, over ../label-map) for a model
+ *    whose contract says its input is a label map; `image` (image-input.ts, over ../image) for a
+ *    photo input, or any one [N,3,H,W] input of a model without a contract; or the plan's reason
+ *    generate cannot feed the model (400, send tensors to infer);
+ * 2. the size the model runs it at: a fixed-size model's own (the image resized / cropped / refused
+ *    per `--resize-policy`), or for a symbolic size the image's own, mirror-padded up to the size
+ *    rule (the answer is cropped back to the image); label maps must fit the rule as they are;
+ * 3. the model's pixel cap (the plan's, 413), before the padded tensor is made.
  * Also the body checks every generate request gets first, and the `generate` entry of
  * `GET /v2/models/{name}` that tells a client which body the route wants.
  */
-import { GcError } from '@gc-edge/core';
+import { describeSizeRule, GcError } from '@gc-edge/core';
 import { formatFromContentType } from '../image/accept';
-import { IMAGE_MIME } from '../image/types';
-import type { FloatTensor, ModelInfo } from '../session/types';
+import { IMAGE_MIME, type SizePolicy } from '../image/types';
+import type { FloatTensor } from '../session/types';
 import type { ServeContext } from './context';
-import { type Region, imageInputOf, padTensor } from './image-input';
-import { type PixelCap, checkPixelCap, describeSizeRule, fitUp, pixelCapOf, sizeRuleOf } from './input-rules';
-import {
-  LABEL_MAP_MEDIA_TYPE,
-  LABEL_MAP_QUERY,
-  isLabelMapModel,
-  labelMapModelOf,
-  labelMapRequestOptions,
-  labelMapTensor,
-} from './label-map-input';
-
-export type GenerateInputKind = 'image' | 'label-map';
+import { type Region, padTensor, photoInput } from './image-input';
+import { checkPixelCap } from './input-rules';
+import { LABEL_MAP_MEDIA_TYPE, LABEL_MAP_QUERY, labelClassesOf, labelMapInput } from './label-map-input';
+import type { ModelPlan } from './model-plan';
 
 /** What of the HTTP request the pipelines read. */
 export interface GenerateRequest {
@@ -36,81 +30,56 @@ export interface GenerateRequest {
   readonly query: unknown;
 }
 
+/** The daemon's limits on what a body may decode to (--resize-policy, --max-pixels). */
+export interface GenerateLimits {
+  readonly policy: SizePolicy;
+  readonly maxPixels: number;
+}
+
+/** A pipeline's result: the decoded input, the height and width the model runs it at, and what to call it in errors. */
+export interface MadeInput {
+  readonly tensor: FloatTensor;
+  readonly height: number;
+  readonly width: number;
+  readonly what: string;
+}
+
 /** The model input made from a request, and the part of the output that answers it. */
 export interface PreparedInput {
+  /** The model's input and the output the route encodes. */
+  readonly input: string;
+  readonly output: string;
   readonly tensor: FloatTensor;
   /** Set when the input was padded: crop the output to this region (the image's own size). */
   readonly crop?: Region;
 }
 
-export interface ModelInput {
-  readonly kind: GenerateInputKind;
-  /** The model's input and the output the route encodes. */
-  readonly input: string;
-  readonly output: string;
-  /**
-   * Body -> the input tensor, held to the model's pixel cap; client mistakes throw GcErrors with
-   * 4xx codes (E_IMAGE_TOO_LARGE, 413, over the cap).
-   */
-  prepare(request: GenerateRequest): Promise<PreparedInput>;
-}
-
 const IMAGE_TYPES = Object.values(IMAGE_MIME);
 
-/** The pipeline for `model`; E_BAD_REQUEST when the model takes neither an image nor a label map. */
-export function modelInputOf(ctx: ServeContext, model: string, info: ModelInfo): ModelInput {
-  const cap = pixelCapOf(info, ctx.options.maxModelPixels);
-  if (isLabelMapModel(info)) {
-    const m = labelMapModelOf(model, info);
-    return {
-      kind: 'label-map',
-      input: m.input,
-      output: m.output,
-      async prepare(r) {
-        requirePng(model, r.contentType);
-        const options = labelMapRequestOptions(r.query);
-        const tensor = await labelMapTensor(model, m, r.body, options, { policy: ctx.options.resizePolicy, maxPixels: ctx.options.maxPixels });
-        holdToCap(model, 'label map', tensor, cap);
-        return { tensor };
-      },
-    };
+/**
+ * The request's body -> the input tensor, held to the model's pixel cap. Client mistakes throw
+ * GcErrors with 4xx codes (E_BAD_REQUEST when generate cannot feed the model, E_IMAGE_TOO_LARGE
+ * over the cap, E_IMAGE / E_LABEL_MAP / E_MEDIA_TYPE for the body).
+ */
+export async function prepareGenerate(ctx: ServeContext, model: string, plan: ModelPlan, request: GenerateRequest): Promise<PreparedInput> {
+  const p = plan.generate;
+  if (p.kind === 'none') {
+    throw new GcError('E_BAD_REQUEST', `model '${model}' ${p.why}`, { hint: `send tensors to /v2/models/${model}/infer instead` });
   }
-  const input = imageInputOf(model, info);
-  return {
-    kind: 'image',
-    input: input.name,
-    output: input.output,
-    async prepare(r) {
-      refuseLabelMapQuery(model, r.query);
-      const size = input.height !== undefined && input.width !== undefined ? { width: input.width, height: input.height } : undefined;
-      const image = await ctx.images.decode(r.body, { ...size, policy: ctx.options.resizePolicy, maxPixels: ctx.options.maxPixels });
-      if (size) {
-        holdToCap(model, 'image', image.tensor, cap);
-        return { tensor: image.tensor };
-      }
-      // Symbolic height/width: mirror-pad to the nearest size the model takes, crop the answer back.
-      const [, , h = 1, w = 1] = image.tensor.dims;
-      const rule = sizeRuleOf(info);
-      const [height, width] = [fitUp(rule, h), fitUp(rule, w)];
-      const what = height === h && width === w ? 'image' : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(rule)})`;
-      checkPixelCap(model, what, height, width, cap);
-      const padded = padTensor(image.tensor, height, width);
-      return height === h && width === w ? { tensor: padded.tensor } : { tensor: padded.tensor, crop: padded.region };
-    },
-  };
-}
-
-/** 413 when the model input made from the body is over the model's pixel cap. */
-function holdToCap(model: string, what: string, tensor: FloatTensor, cap: PixelCap): void {
-  const [, , h = 1, w = 1] = tensor.dims;
-  checkPixelCap(model, what, h, w, cap);
+  const limits: GenerateLimits = { policy: ctx.options.resizePolicy, maxPixels: ctx.options.maxPixels };
+  const made = p.kind === 'label-map' ? await labelMapInput(model, p, request, limits) : await photoInput(ctx.images, model, p, request, limits);
+  checkPixelCap(model, made.what, made.height, made.width, plan.cap);
+  const [, , h, w] = made.tensor.dims;
+  if (made.height === h && made.width === w) return { input: p.input, output: p.output, tensor: made.tensor };
+  const padded = padTensor(made.tensor, made.height, made.width);
+  return { input: p.input, output: p.output, tensor: padded.tensor, crop: padded.region };
 }
 
 /** The raw body of a generate request; E_MEDIA_TYPE for a non-image Content-Type, E_IMAGE when empty. */
 export function generateBody(contentType: string | undefined, body: unknown): Buffer {
   if (formatFromContentType(contentType) === undefined) {
-    const what = given(contentType);
-    const why = what === undefined ? 'the request has no Content-Type' : `${what} is not an image type this route takes`;
+    const type = (contentType ?? '').split(';', 1)[0]!.trim();
+    const why = type === '' ? 'the request has no Content-Type' : `Content-Type '${type.slice(0, 80)}' is not an image type this route takes`;
     throw new GcError('E_MEDIA_TYPE', `${why}; send the image with one of ${IMAGE_TYPES.join(', ')}`, {
       hint: "with curl: --data-binary @photo.png -H 'Content-Type: image/png'",
     });
@@ -120,54 +89,38 @@ export function generateBody(contentType: string | undefined, body: unknown): Bu
 }
 
 /** `generate` in GET /v2/models/{name}: which body the route takes, or null when it cannot serve the model. */
-export function describeGenerateInput(model: string, info: ModelInfo, maxModelPixels?: number): Record<string, unknown> | null {
-  const cap = pixelCapOf(info, maxModelPixels);
-  const rule = sizeRuleOf(info);
-  try {
-    if (isLabelMapModel(info)) {
-      const m = labelMapModelOf(model, info);
+export function describeGenerateInput(plan: ModelPlan): Record<string, unknown> | null {
+  const p = plan.generate;
+  const maxPixels = plan.cap.maxPixels;
+  const width = p.kind === 'none' ? null : (p.size?.width ?? null);
+  const height = p.kind === 'none' ? null : (p.size?.height ?? null);
+  switch (p.kind) {
+    case 'none':
+      return null;
+    case 'label-map':
       return {
         takes: 'label-map',
         contentTypes: [LABEL_MAP_MEDIA_TYPE],
-        width: m.width ?? null,
-        height: m.height ?? null,
-        semanticChannels: m.semanticChannels,
-        labelClasses: m.semanticChannels - 1,
+        width,
+        height,
+        semanticChannels: p.semanticChannels,
+        labelClasses: labelClassesOf(p),
+        instanceEdge: p.instanceEdge,
         palette: 'cityscapes',
         query: [...LABEL_MAP_QUERY],
-        sizes: m.width === undefined ? `any whose width and height are multiples of ${m.grid}` : `${m.width}x${m.height}`,
-        maxPixels: cap.maxPixels,
+        sizes: p.size ? `${p.size.width}x${p.size.height}` : `any whose width and height are ${describeSizeRule(p.rule)}`,
+        maxPixels,
       };
-    }
-    const input = imageInputOf(model, info);
-    const sizes =
-      input.width !== undefined && input.height !== undefined
-        ? `${input.width}x${input.height} (others are resized, cropped or refused per --resize-policy)`
-        : `any: mirror-padded to ${describeSizeRule(rule)}, the answer cropped back to the image's size`;
-    return { takes: 'image', contentTypes: IMAGE_TYPES, width: input.width ?? null, height: input.height ?? null, sizes, maxPixels: cap.maxPixels };
-  } catch (e) {
-    if (e instanceof GcError) return null;
-    throw e;
-  }
-}
-
-/** `Content-Type 'text/plain'`, or undefined when the request has none. */
-function given(contentType: string | undefined): string | undefined {
-  const type = (contentType ?? '').split(';', 1)[0]!.trim();
-  return type === '' ? undefined : `Content-Type '${type.slice(0, 80)}'`;
-}
-
-function requirePng(model: string, contentType: string | undefined): void {
-  if (formatFromContentType(contentType) === 'png') return;
-  const what = given(contentType);
-  const why = what === undefined ? 'the request has no Content-Type' : `${what} is not one`;
-  throw new GcError('E_MEDIA_TYPE', `model '${model}' takes a label map: ${why}; send ${LABEL_MAP_MEDIA_TYPE}`, {
-    hint: 'label maps must be lossless PNG (8-bit class ids, or RGB in the Cityscapes palette): JPEG/WebP change the ids at region borders',
-  });
-}
-
-function refuseLabelMapQuery(model: string, query: unknown): void {
-  if (typeof query === 'object' && query !== null && 'dontcare' in query) {
-    throw new GcError('E_BAD_REQUEST', `query 'dontcare' applies to label-map (GauGAN) models; model '${model}' takes an image`);
+    case 'image':
+      return {
+        takes: 'image',
+        contentTypes: IMAGE_TYPES,
+        width,
+        height,
+        sizes: p.size
+          ? `${p.size.width}x${p.size.height} (others are resized, cropped or refused per --resize-policy)`
+          : `any: mirror-padded to ${describeSizeRule(p.rule)}, the answer cropped back to the image's size`,
+        maxPixels,
+      };
   }
 }

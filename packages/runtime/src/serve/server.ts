@@ -15,7 +15,7 @@ import { toHttpError } from './http-status';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
-import { pixelCapOf } from './input-rules';
+import { planCache } from './model-plan';
 import { ModelRepository } from './repository';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
@@ -45,6 +45,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const opts = resolveServeOptions(options);
   const images = codec ?? defaultImageCodec(opts.pngLevel);
   const metrics = new ServeMetrics();
+  const plan = planCache(opts.maxModelPixels);
   const repository = new ModelRepository({
     target: opts.target,
     profile: opts.profile,
@@ -56,10 +57,10 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     metrics,
     log: opts.log,
     // The same cap the routes check, enforced once more where every request meets the model.
-    pixelCap: (info) => pixelCapOf(info, opts.maxModelPixels).maxPixels,
+    pixelCap: (info) => plan(info).cap.maxPixels,
   });
   const state: DaemonState = { shuttingDown: false };
-  const ctx: ServeContext = { repository, metrics, images, options: opts, state };
+  const ctx: ServeContext = { repository, plan, metrics, images, options: opts, state };
 
   const timeouts = connectionTimeouts(opts.timeoutMs);
   const app = Fastify({

@@ -14,7 +14,7 @@ import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { GcError, ortLogLevel, readRegularFile } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
-import { describeModel } from './model-info';
+import { describeModel, readModelFacts } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
 import { type FallbackResult, createWithFallback } from './providers';
@@ -57,6 +57,7 @@ export async function createSession(
 ): Promise<GcSession> {
   const name = options.name ?? (typeof model === 'string' ? model : '<bytes>');
   const bytes = typeof model === 'string' ? readModel(model, name) : model;
+  const facts = readModelFacts(bytes, name);
   const profiling = options.profiling ?? true;
   const logSeverityLevel = options.logSeverityLevel ?? ortLogLevel().severity;
   // Traces go to the caller's folder, or this thread's temp folder (removed with its last user).
@@ -88,7 +89,7 @@ export async function createSession(
   }
   const { session, provider, attempts } = created;
   const loadMs = performance.now() - t0;
-  const info = describeModel(session, bytes, name);
+  const info = describeModel(session, facts);
   const profiled = created.profilePrefix ? { prefix: created.profilePrefix, ownsDir } : undefined;
   return new Session(session, { name, provider, attempts, info, loadMs }, profiled);
 }

@@ -1,8 +1,9 @@
 /**
  * What a loaded model is: its inputs/outputs as onnxruntime sees them, plus the ONNX
- * metadata_props gc-export writes (architecture, config, macs, params, ...).
+ * metadata_props gc-export writes (architecture, config, macs, params, ..., and the model contract
+ * consumers read: `contractOf`, docs/model-contract.md).
  */
-import { decodeModel } from '@gc-edge/core';
+import { decodeContract, decodeModel, type Model, type ReadContract, readContract } from '@gc-edge/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelInfo, TensorInfo } from './types';
 
@@ -17,19 +18,32 @@ function numberOrUndefined(s: string | undefined): number | undefined {
 }
 
 /**
- * Builds the model info from the session and (when given) the model bytes. The bytes are decoded
- * for metadata only; a model onnxruntime loads but our decoder cannot read still gets its I/O.
+ * The model bytes decoded for their metadata, with the model contract checked against the graph:
+ * E_MODEL_CONTRACT for a contract that is malformed, newer than this gc-edge or off the graph (so
+ * such a model fails to load, saying why). Undefined for bytes our decoder cannot read: a model
+ * onnxruntime loads still gets its I/O. Called before the session is created.
  */
-export function describeModel(session: InferenceSession, bytes: Uint8Array | undefined, where: string): ModelInfo {
-  const inputs = session.inputMetadata.map(tensorInfo);
-  const outputs = session.outputMetadata.map(tensorInfo);
-  if (!bytes) return { inputs, outputs, metadata: {} };
-  let decoded;
+export function readModelFacts(bytes: Uint8Array, where: string): Model | undefined {
+  let decoded: Model;
   try {
     decoded = decodeModel(bytes, where);
   } catch {
-    return { inputs, outputs, metadata: {} };
+    return undefined;
   }
+  readContract(decoded, where);
+  return decoded;
+}
+
+/** The model contract a model's metadata declares (checked at load by {@link readModelFacts}); undefined when none. */
+export function contractOf(info: Pick<ModelInfo, 'metadata'>): ReadContract | undefined {
+  return decodeContract(info.metadata);
+}
+
+/** Builds the model info from the session and (when readable) the decoded model. */
+export function describeModel(session: InferenceSession, decoded: Model | undefined): ModelInfo {
+  const inputs = session.inputMetadata.map(tensorInfo);
+  const outputs = session.outputMetadata.map(tensorInfo);
+  if (!decoded) return { inputs, outputs, metadata: {} };
   const md = decoded.metadata;
   const info: ModelInfo = {
     inputs,

@@ -24,7 +24,7 @@ function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
 /**
  * One inference before `ready` (so the first request does not pay for lazy initialisation) at the
  * given feeds, or zeros at the model's warm-up shape: a model with symbolic dims runs at its
- * `macs_input_shape` metadata, else batch 1 x 256 (warmup-shape.ts). With profiling on, that run
+ * contract's default size (or `macs_input_shape` metadata), else batch 1 x 256 (warmup-shape.ts). With profiling on, that run
  * is the profiled one: placement is read from it and profiling ends before the worker serves.
  */
 async function warmUp(session: GcSession, init: WorkerInit): Promise<Pick<WorkerReady, 'placement' | 'warmupMs' | 'warmupShapes'>> {
@@ -38,7 +38,7 @@ async function warmUp(session: GcSession, init: WorkerInit): Promise<Pick<Worker
     const at = Object.entries(shapes).map(([n, d]) => `"${n}" [${d.join(', ')}]`).join(', ');
     const why = (e as Error).message.replace(`${session.name}: `, '');
     throw new GcError('E_SESSION', `${session.name}: warm-up at ${at} failed: ${why}`, {
-      hint: `a model with symbolic input dims is warmed up at its '${WARMUP_SHAPE_METADATA}' metadata (gc-export writes it), else at batch 1 x ${DEFAULT_WARMUP_SIZE}`,
+      hint: `a model with symbolic input dims is warmed up at its contract's default size or its '${WARMUP_SHAPE_METADATA}' metadata (gc-export writes both), else at batch 1 x ${DEFAULT_WARMUP_SIZE}`,
       cause: e,
     });
   }

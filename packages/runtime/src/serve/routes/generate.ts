@@ -1,6 +1,6 @@
 /**
  * POST /v1/models/{name}/generate: an encoded image in (PNG/JPEG/WebP body; a label map PNG for
- * GauGAN models, see ../model-input.ts), the generated image out, encoded per `Accept` (PNG by
+ * models whose contract says they take one, see ../model-input.ts), the generated image out, encoded per `Accept` (PNG by
  * default). Stages: preprocess (decode, resize/crop or label-map encoding, to tensor), queue,
  * inference, postprocess (crop, to pixels and PNG in the worker that ran the model, worker/answer.ts;
  * JPEG/WebP then encoded here), each timed into the metrics and the `Server-Timing` header.
@@ -11,7 +11,7 @@ import type { ServeContext } from '../context';
 import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
 import { asInputShapeError } from '../input-rules';
-import { generateBody, modelInputOf } from '../model-input';
+import { generateBody, prepareGenerate } from '../model-input';
 import { type ModelRun, deadlineOf, runModel, serverTiming } from '../run-model';
 import { type AnswerSpec, makeAnswers } from '../../worker/answer';
 import { fromWire } from '../../worker/protocol';
@@ -28,10 +28,9 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const body = generateBody(contentType, req.body);
     const format = outputFormat(req.headers.accept);
     const { model } = slot.requireReady();
-    const input = modelInputOf(ctx, slot.name, model.info);
 
     const t0 = performance.now();
-    const prepared = await input.prepare({ body, contentType, query: req.query });
+    const prepared = await prepareGenerate(ctx, slot.name, ctx.plan(model.info), { body, contentType, query: req.query });
     const preprocessMs = performance.now() - t0;
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
@@ -40,11 +39,11 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const dims = `[${prepared.tensor.dims.join(',')}]`;
     // The worker makes the answer's image itself (PNG entire; RGB bytes for JPEG/WebP, encoded here).
     const answer: AnswerSpec = {
-      output: input.output,
+      output: prepared.output,
       ...(prepared.crop ? { crop: { region: prepared.crop, from: [height, width] as const } } : {}),
       ...(format === 'png' ? { pngLevel: ctx.options.pngLevel } : {}),
     };
-    const run = await runModel(ctx, slot, { [input.input]: prepared.tensor }, deadlineAt, { crash, answer }).catch((e: unknown) => {
+    const run = await runModel(ctx, slot, { [prepared.input]: prepared.tensor }, deadlineAt, { crash, answer }).catch((e: unknown) => {
       throw asInputShapeError(e, slot.name, `an input of shape ${dims}`);
     });
 

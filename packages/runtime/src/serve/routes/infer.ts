@@ -1,12 +1,12 @@
 /**
  * POST /v2/models/{name}/infer: the KServe v2 inference protocol, JSON tensors or the binary tensor
  * data extension (what Triton's and KServe's clients send by default). Body framing in
- * ../kserve-binary.ts, tensor checks in ../kserve.ts, size rules and the pixel cap in ../input-rules.ts.
+ * ../kserve-binary.ts, tensor checks in ../kserve.ts, the size rules and the pixel cap from the model's plan (../model-plan.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
-import { asInputShapeError, pixelCapOf, sizeRuleOf } from '../input-rules';
+import { asInputShapeError } from '../input-rules';
 import { buildInferResponse, parseInferRequest } from '../kserve';
 import { INFERENCE_HEADER_LENGTH, encodeInferResponse, readInferBody } from '../kserve-binary';
 import { deadlineOf, runModel, serverTiming } from '../run-model';
@@ -22,14 +22,11 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const { json, binary } = readInferBody(req.headers['content-type'], req.headers[INFERENCE_HEADER_LENGTH], req.body);
     const { model } = slot.requireReady();
     const info = model.info;
+    const plan = ctx.plan(info);
 
     const t0 = performance.now();
-    const limits = {
-      maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024),
-      sizeRule: sizeRuleOf(info),
-      pixelCap: pixelCapOf(info, ctx.options.maxModelPixels),
-    };
-    const request = parseInferRequest(json, slot.name, info.inputs, limits, binary);
+    const limits = { maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024), pixelCap: plan.cap };
+    const request = parseInferRequest(json, slot.name, plan.inputs, limits, binary);
     for (const name of request.outputs ?? []) {
       if (!info.outputs.some((o) => o.name === name)) {
         const known = info.outputs.map((o) => `'${o.name}'`).join(', ');

@@ -1,14 +1,15 @@
 /**
  * Model metadata and readiness (KServe v2), plus the repository extension's load (= reload) route.
- * Metadata carries gc-edge extras: architecture, config, MACs, provider, where nodes run, and which
- * body the generate route takes (an image, or a label map for GauGAN).
+ * Metadata carries gc-edge extras: architecture, config, MACs, provider, where nodes run, the model
+ * contract, and which body the generate route takes (an image, or a label map).
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
-import { describeSizeRule, pixelCapOf, sizeRuleOf } from '../input-rules';
+import { describeSizeRule } from '../input-rules';
 import { v2Metadata } from '../kserve';
 import { describeGenerateInput } from '../model-input';
+import type { ModelPlan } from '../model-plan';
 import type { ModelSlot } from '../repository';
 
 interface NameParams {
@@ -16,7 +17,11 @@ interface NameParams {
 }
 
 export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name), ctx.options.maxModelPixels));
+  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => {
+    const slot = ctx.repository.get(req.params.name);
+    const m = slot.model ?? slot.requireReady().model;
+    return describeModel(slot, ctx.plan(m.info));
+  });
 
   app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
     const slot = ctx.repository.get(req.params.name);
@@ -32,12 +37,12 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
   });
 }
 
-/** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model. */
-export function describeModel(slot: ModelSlot, maxModelPixels?: number): Record<string, unknown> {
+/** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model (its plan: model-plan.ts). */
+export function describeModel(slot: ModelSlot, plan: ModelPlan): Record<string, unknown> {
   const m = slot.model ?? slot.requireReady().model;
   const info = m.info;
-  const rule = sizeRuleOf(info);
-  const cap = pixelCapOf(info, maxModelPixels);
+  const rule = plan.inputs[0]?.rule ?? { multiple: 1, min: 1 };
+  const cap = plan.cap;
   return {
     name: slot.name,
     versions: ['1'],
@@ -52,7 +57,8 @@ export function describeModel(slot: ModelSlot, maxModelPixels?: number): Record<
     opset: info.opset ?? null,
     producer: info.producer ?? null,
     graphNodes: info.graphNodes ?? null,
-    generate: describeGenerateInput(slot.name, info, maxModelPixels),
+    contract: plan.contract ?? null,
+    generate: describeGenerateInput(plan),
     limits: {
       maxPixels: cap.maxPixels,
       maxPixelsFrom: cap.source,

@@ -1,0 +1,29 @@
+export {
+  CONTRACT_VERSION,
+  INPUT_KINDS,
+  OUTPUT_KINDS,
+  PREPROCESSING,
+  POSTPROCESSING,
+  PREPROCESSING_OF,
+  POSTPROCESSING_OF,
+  ROLES,
+  describeSizeRule,
+  fitUp,
+  fitsSizeRule,
+} from './contract';
+export type {
+  ContractInput,
+  ContractOutput,
+  InputKind,
+  ModelContract,
+  OutputKind,
+  Postprocessing,
+  Preprocessing,
+  ReadContract,
+  Role,
+  Size,
+  SizeRule,
+} from './contract';
+export { CONTRACT_KEY, decodeContract, encodeContract } from './metadata';
+export { checkContractIo, readContract } from './graph-io';
+export type { GraphIo } from './graph-io';
