@@ -33,7 +33,7 @@ export { REPORT_JSON_SCHEMA, validateReport, readReport } from './report/report-
 export { latencyMarkdown } from './report/latency-markdown';
 export { latencyHtml } from './report/latency-html';
 export { latencyText } from './report/latency-text';
-export { buildComparison, isOriginalModel, deviceKey } from './compare/build';
+export { buildComparison, deviceKey, isTeacher, lineageOf } from './compare/build';
 export type { Comparison, CompareRow } from './compare/build';
 export { comparisonMarkdown, comparisonHtml, logAxisRange } from './compare/render';
 export { main } from './cli/main';

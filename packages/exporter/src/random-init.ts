@@ -12,7 +12,7 @@ import { numel, seededRandom, type StateDict, type Tensor } from '@gc-edge/core'
 
 /**
  * Whether `key` is the bias of the depthwise conv that opens upstream's SeparableConv2d
- * (`<name>.conv.0`, weight [C, 1, k, k]; mobile_resnet blocks and the SPADE gamma/beta heads). The
+ * (`<name>.conv.0`, weight [C, 1, k, k]; the mobile ResNet blocks and the SPADE gamma/beta heads). The
  * next layer (`conv.1`, InstanceNorm without affine parameters) subtracts each channel's mean, so this
  * bias has no effect on the output and never gets a gradient: a trained checkpoint keeps upstream's
  * init value, 0 (init_weights zeroes every conv bias). A random one (+-1/3 for a 3x3 depthwise conv)

@@ -25,7 +25,7 @@ export { encodeOutput, encodeRgb } from './image/postprocess';
 export { rgbToTensor, tensorToRgb } from './image/tensor';
 export { negotiateImageFormat, formatFromContentType } from './image/accept';
 
-// Label maps (GauGAN / mobile_spade): PNG class ids or palette colours -> one-hot + instance edges.
+// Label maps (GauGAN / SPADE): PNG class ids or palette colours -> one-hot + instance edges.
 export * from './label-map';
 
 // gc-serve: the inference daemon (fastify; KServe v2 + image generate), usable in-process too.

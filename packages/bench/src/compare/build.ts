@@ -1,11 +1,13 @@
 /**
  * The comparison behind `gc-bench compare`: one row per report, grouped by device, with the
  * speed-up over the original model measured on the same device. The original is the report whose
- * model is `--baseline` (name, path or sha256 prefix), else the one whose metadata says
- * `resnet_9blocks` (the full CycleGAN/pix2pix generator, no config).
+ * model is `--baseline` (name, path or sha256 prefix), else, per model, the teacher of its family
+ * (the model contract's `gc_edge.family` / `gc_edge.role`, docs/model-contract.md): the full
+ * generator its student was compressed from. A model without a contract (not made by gc-export) is
+ * measured against the device's teacher when there is only one family's there.
  */
 import * as path from 'node:path';
-import { GcError } from '@gc-edge/core';
+import { decodeContract, GcError, type Role } from '@gc-edge/core';
 import { perImageMacs } from '../report/latency-sections';
 import type { LatencyReport } from '../report/types';
 
@@ -61,27 +63,60 @@ function matchesBaseline(r: LatencyReport, file: string, baseline: string): bool
   );
 }
 
-export function isOriginalModel(r: LatencyReport): boolean {
-  return r.model.architecture === 'resnet_9blocks' && !r.model.config;
+/** A report's model family and role: as recorded, or for reports written before the contract, derived from its architecture. */
+export function lineageOf(r: LatencyReport): { family: string | null; role: Role | null } {
+  if (r.model.family !== undefined) return { family: r.model.family, role: r.model.role ?? null };
+  const derived = r.model.architecture ? decodeContract({ architecture: r.model.architecture }) : undefined;
+  return { family: derived?.family ?? null, role: derived?.role ?? null };
 }
 
-export function buildComparison(reports: readonly { file: string; report: LatencyReport }[], baseline?: string): Comparison {
+/** The teacher of a family: the baseline its students are measured against. */
+export function isTeacher(r: LatencyReport): boolean {
+  return lineageOf(r).role === 'teacher';
+}
+
+type Entry = { file: string; report: LatencyReport };
+
+/** Each report's baseline on its device: `--baseline`'s model, else its family's teacher. */
+function baselines(reports: readonly Entry[], baseline: string | undefined): (r: LatencyReport) => LatencyReport | undefined {
+  const first = new Map<string, LatencyReport>();
+  const claim = (key: string, r: LatencyReport): void => {
+    if (!first.has(key)) first.set(key, r);
+  };
+  if (baseline !== undefined) {
+    for (const x of reports) if (matchesBaseline(x.report, x.file, baseline)) claim(deviceKey(x.report), x.report);
+    return (r) => first.get(deviceKey(r));
+  }
+  // device -> family -> the first teacher report of that family on that device
+  const teachers = new Map<string, Map<string, LatencyReport>>();
+  for (const { report: r } of reports) {
+    const { family, role } = lineageOf(r);
+    if (family === null || role !== 'teacher') continue;
+    const device = deviceKey(r);
+    const byFamily = teachers.get(device) ?? new Map<string, LatencyReport>();
+    if (!byFamily.has(family)) byFamily.set(family, r);
+    teachers.set(device, byFamily);
+  }
+  return (r) => {
+    const byFamily = teachers.get(deviceKey(r));
+    if (!byFamily) return undefined;
+    const { family } = lineageOf(r);
+    if (family !== null) return byFamily.get(family);
+    return byFamily.size === 1 ? [...byFamily.values()][0] : undefined;
+  };
+}
+
+export function buildComparison(reports: readonly Entry[], baseline?: string): Comparison {
   if (reports.length === 0) throw new GcError('E_ARGS', 'compare needs at least one report file');
-  const isBase = (x: { file: string; report: LatencyReport }): boolean =>
-    baseline !== undefined ? matchesBaseline(x.report, x.file, baseline) : isOriginalModel(x.report);
-  if (baseline !== undefined && !reports.some(isBase)) {
+  if (baseline !== undefined && !reports.some((x) => matchesBaseline(x.report, x.file, baseline))) {
     const names = [...new Set(reports.map((x) => x.report.model.name))].join(', ');
     throw new GcError('E_ARGS', `--baseline ${baseline}: no report is of that model; the reports hold: ${names}`);
   }
-  const baseByDevice = new Map<string, LatencyReport>();
-  for (const x of reports) {
-    const key = deviceKey(x.report);
-    if (isBase(x) && !baseByDevice.has(key)) baseByDevice.set(key, x.report);
-  }
+  const baseOf = baselines(reports, baseline);
   const seen = new Map<string, number>();
   const rows = reports.map(({ file, report: r }): CompareRow => {
     const key = deviceKey(r);
-    const base = baseByDevice.get(key);
+    const base = baseOf(r);
     const perImage = perImageMacs(r);
     const basePerImage = base ? perImageMacs(base) : null;
     const sameConvention = base !== undefined && base.model.macsConvention === r.model.macsConvention;
@@ -115,6 +150,6 @@ export function buildComparison(reports: readonly { file: string; report: Latenc
     rows,
     devices: [...new Set(rows.map((r) => r.device))],
     models: [...new Set(rows.map((r) => r.model))],
-    baseline: baseline !== undefined ? `--baseline ${baseline}` : 'the original resnet_9blocks model (from the model metadata)',
+    baseline: baseline !== undefined ? `--baseline ${baseline}` : "the teacher of each model's family (the full generator, from the model contract in the metadata)",
   };
 }

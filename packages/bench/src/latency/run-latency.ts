@@ -11,10 +11,12 @@ import {
   GcError,
   isGcError,
   type MacConvention,
+  readContract,
   readModelForCounting,
   type ShapeOverrides,
 } from '@gc-edge/core';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
+import { withContractSizes } from '../contract-shapes';
 import { readModelFile } from '../model-file';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from '../report/types';
 import { measureEndToEnd } from './end-to-end';
@@ -89,12 +91,22 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   o.onProgress?.(0, 'reading the model');
   const bytes = readModelFile(o.model);
   const model = readModelForCounting(bytes, o.model);
+  const contract = readContract(model, o.model);
   const inputs = model.graph.inputs;
-  const shapes = inputShapes(inputs, o.shapes ?? {}, o.batch);
+  // --shape and --batch first; symbolic dims they leave open run at the contract's sizes.
+  const overrides = withContractSizes(inputs, contract, withBatch(inputs, o.shapes ?? {}, o.batch));
+  const shapes = inputShapes(inputs, overrides);
+  const firstInput = inputs[0]!;
+  const firstKind = contract?.inputs.find((t) => t.name === firstInput.name)?.kind;
+  if (o.endToEnd && firstKind !== undefined && firstKind !== 'photo') {
+    throw new GcError('E_ARGS', `--end-to-end times the photo pipeline, but ${o.model} says (model contract) its input '${firstInput.name}' is a ${firstKind}`, {
+      hint: 'leave --end-to-end out for this model: the latency of the model itself is measured either way',
+    });
+  }
   let macs: number | null = null;
   let params: number | null = null;
   try {
-    const counted = countMacs(model, { convention, shapes: withBatch(inputs, o.shapes ?? {}, o.batch) });
+    const counted = countMacs(model, { convention, shapes: overrides });
     macs = counted.macs;
     params = counted.params;
   } catch (e) {
@@ -140,7 +152,6 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         `the profile asks ${profile.precision}, but the session ran fp32 (${session.provider === 'tensorrt' ? 'the stock onnxruntime-node binding does not forward trt_fp16_enable' : `the ${session.provider} provider runs the fp32 graph`})`,
       );
     }
-    const firstInput = inputs[0]!;
     const inputShape = shapes.get(firstInput.name)!;
     const batch = inputShape[0] ?? 1;
 
@@ -174,6 +185,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         inputShape,
         architecture: md['architecture'] || null,
         config: md['config'] || null,
+        family: contract?.family ?? null,
+        role: contract?.role ?? null,
       },
       device: {
         profile: profile.id,

@@ -1,10 +1,13 @@
 /** `gc-bench macs` as functions: count a model file, and print the result. */
-import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/core';
+import { countMacs, readContract, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/core';
+import { withContractSizes } from '../contract-shapes';
 import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
 
+/** Symbolic dims `shapes` leaves open are counted at the model contract's sizes (contract-shapes.ts). */
 export function countModelFile(file: string, convention: MacConvention, shapes: ShapeOverrides = {}): MacCount {
-  return countMacs(readModelForCounting(readModelFile(file), file), { convention, shapes });
+  const model = readModelForCounting(readModelFile(file), file);
+  return countMacs(model, { convention, shapes: withContractSizes(model.graph.inputs, readContract(model, file), shapes) });
 }
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */

@@ -1,6 +1,6 @@
 /** JSON Schema of LatencyReport files, and the validator `compare` runs on every file it reads. */
 import * as fs from 'node:fs';
-import { GcError } from '@gc-edge/core';
+import { GcError, ROLES } from '@gc-edge/core';
 import { validateJson, type JsonSchema } from '@gc-edge/runtime';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from './types';
 
@@ -32,7 +32,9 @@ export const REPORT_JSON_SCHEMA: JsonSchema = obj({
     inputShape: dims,
     architecture: strOrNull,
     config: strOrNull,
-  }, ['macsPerImage']),
+    family: strOrNull,
+    role: { enum: [...ROLES, null] },
+  }, ['macsPerImage', 'family', 'role']),
   device: obj({
     profile: str,
     profileName: str,

@@ -3,7 +3,7 @@
  * Bump the version in LATENCY_REPORT_SCHEMA on any incompatible change; `report-schema.ts` holds the
  * JSON Schema the files are validated against.
  */
-import type { MacConvention } from '@gc-edge/core';
+import type { MacConvention, Role } from '@gc-edge/core';
 import type { ReferenceFigure } from '@gc-edge/runtime';
 import type { CpuInfo, OsInfo } from '../latency/system-info';
 import type { LatencyStats } from '../latency/stats';
@@ -26,9 +26,16 @@ export interface ReportModel {
   readonly params: number | null;
   readonly macsConvention: MacConvention;
   readonly inputShape: readonly number[];
-  /** From the model's metadata (gc-export writes it); null for other models. */
+  /** From the model's metadata (gc-export writes it); null for other models. For people: compare reads `family` / `role`. */
   readonly architecture: string | null;
   readonly config: string | null;
+  /**
+   * The model contract's family and role (docs/model-contract.md): compare measures a family's
+   * students against its teacher. null for a model without a contract; absent in reports written
+   * before the contract (compare then derives them from `architecture`).
+   */
+  readonly family?: string | null;
+  readonly role?: Role | null;
 }
 
 export interface ReportDevice {

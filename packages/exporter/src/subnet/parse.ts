@@ -1,7 +1,7 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
 import * as path from 'node:path';
 import { GcError, readRegularFile } from '@gc-edge/core';
-import { getArchitecture } from '../architectures/registry';
+import { ARCHITECTURES, architectureNames, getArchitecture } from '../architectures/registry';
 import { parseConfig } from './config';
 import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';
@@ -44,7 +44,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   const obj = json as Record<string, unknown>;
 
   if (typeof obj['architecture'] !== 'string') {
-    throw fail('"architecture" is required and must be a string', 'e.g. "mobile_resnet_9blocks"');
+    throw fail('"architecture" is required and must be a string', `one of: ${architectureNames().join(', ')}`);
   }
   const arch = getArchitecture(obj['architecture'], source);
 
@@ -59,7 +59,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   if (arch.configLengths.length === 0) {
     if (obj['config'] !== undefined && obj['config'] !== null) {
       throw new GcError('E_CONFIG', `${source}: ${arch.name} takes no "config" (it is the full generator)`, {
-        hint: 'remove "config", or pick a mobile architecture such as mobile_resnet_9blocks',
+        hint: `remove "config", or pick an architecture that takes one: ${ARCHITECTURES.filter((a) => a.configLengths.length > 0).map((a) => a.name).join(', ')}`,
       });
     }
   } else {

@@ -10,7 +10,7 @@ export interface SubnetSpec {
   /** Where the subnet.json came from (for error messages); '<inline>' when built in code. */
   readonly source: string;
   readonly architecture: string;
-  /** Parsed channel config, or null for architectures without one (resnet_9blocks). */
+  /** Parsed channel config, or null for architectures without one (the full generators). */
   readonly config: readonly number[] | null;
   /** Absolute path of the weights file, or null (e.g. with --random-init). */
   readonly weights: string | null;
@@ -18,6 +18,6 @@ export interface SubnetSpec {
   readonly ngf: number | undefined;
   readonly input: InputSpec;
   readonly output: { readonly channels: number };
-  /** Architecture-specific fields (mobile_spade: semanticChannels, cropSize, aspectRatio, numUpsamplingLayers). */
+  /** Architecture-specific fields (`Architecture.extraFields`, e.g. GauGAN's semanticChannels and cropSize). */
   readonly extras: Readonly<Record<string, unknown>>;
 }

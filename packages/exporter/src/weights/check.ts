@@ -9,7 +9,7 @@ function list(keys: readonly string[]): string {
 }
 
 /**
- * `where` names the weights file; `what` the supernet (e.g. "mobile_resnet_9blocks supernet, ngf 16").
+ * `where` names the weights file; `what` the supernet (e.g. "<architecture> supernet, ngf 16").
  * One clear error each for missing keys, unexpected keys and shape mismatches.
  */
 export function checkStateDict(

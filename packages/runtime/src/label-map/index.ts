@@ -1,5 +1,5 @@
 /**
- * Label maps in: PNG (+ optional instance PNG) -> the mobile_spade / GauGAN model input, as upstream's
+ * Label maps in: PNG (+ optional instance PNG) -> the GauGAN (SPADE) model input, as upstream's
  * SPADE data loader and `preprocess_input` build it. Decisions are documented in `types.ts`.
  */
 import { decodeInstancePng, decodeLabelPng } from './decode';

@@ -1,5 +1,5 @@
 /**
- * Public surface of the label-map pipeline: a semantic label map (PNG) in, the GauGAN / mobile_spade
+ * Public surface of the label-map pipeline: a semantic label map (PNG) in, the GauGAN (SPADE)
  * model input out, built the way upstream's SPADE data loader + `SPADEModel.preprocess_input` do:
  *
  *   label ids (uint8 PNG: ids as stored; 255 = dontcare) -> one-hot over `labelChannels` classes
