@@ -35,6 +35,8 @@ let compressed: string;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-'));
+  // Old-style metadata (only `architecture`, as files exported before the model contract): read
+  // through core's pre-contract table. contract.test.ts covers models carrying the contract keys.
   original = writeTinyModel(dir, 'original', { width: 16, metadata: { architecture: 'resnet_9blocks', config: '' } });
   compressed = writeTinyModel(dir, 'compressed', { width: 4, metadata: { architecture: 'mobile_resnet_9blocks', config: '4_4' } });
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { encodeContract } from '@gc-edge/core';
 import { createPool } from '../../src/worker/pool';
 import type { ServeOptions } from '../../src/serve/options';
 import type { CreatePool } from '../../src/serve/repository';
@@ -36,12 +37,19 @@ const counting: CreatePool = async (path, profile, options) => {
   return pool;
 };
 
-/** y = 0.8 x, any batch and size; as a resnet, sizes are padded to multiples of 4, at least 8. */
+/** y = 0.8 x, any batch and size; its contract declares multiples of 4, at least 8, so sizes are padded to them. */
+const PADDED_PHOTO_MODEL = encodeContract({
+  version: 1,
+  family: 'toy',
+  role: 'student',
+  inputs: [{ name: 'input', kind: 'photo', channels: 3, preprocess: 'rgb_pm1', size: { multiple: 4, min: 8 } }],
+  outputs: [{ name: 'output', kind: 'photo', postprocess: 'pm1_rgb' }],
+});
 let dir: string;
 let target: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gc-answers-'));
-  target = writeModel(dir, 'scale', scaleModel(0.8, { architecture: 'mobile_resnet_9blocks' }));
+  target = writeModel(dir, 'scale', scaleModel(0.8, PADDED_PHOTO_MODEL));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
