@@ -9,7 +9,7 @@
  *   not a server failure.
  * Computed once per loaded model (model-plan.ts); the routes read the plan.
  */
-import { GcError, type ReadContract, type SizeRule } from '@gc-edge/core';
+import { type ContractInput, GcError, type ReadContract, type SizeRule } from '@gc-edge/core';
 import { contractOf } from '../session/model-info';
 import { parseShapeString, WARMUP_SHAPE_METADATA } from '../session/warmup-shape';
 import type { ModelInfo } from '../session/types';
@@ -26,7 +26,7 @@ export const DEFAULT_MODEL_PIXELS = 4_000_000;
 export const MODEL_PIXELS_FACTOR = 4;
 
 /** The contract's entry for `input` (the first graph input by default); undefined without a contract. */
-function declaredInput(info: ModelInfo, contract: ReadContract | undefined, input?: string): ReadContract['inputs'][number] | undefined {
+function declaredInput(info: ModelInfo, contract: ReadContract | undefined, input?: string): ContractInput | undefined {
   const name = input ?? info.inputs[0]?.name;
   return contract?.inputs.find((t) => t.name === name);
 }

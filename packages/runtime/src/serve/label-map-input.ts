@@ -34,11 +34,6 @@ export interface LabelMapRequestOptions {
   readonly dontcare: boolean;
 }
 
-export interface LabelMapLimits {
-  readonly policy: SizePolicy;
-  readonly maxPixels: number;
-}
-
 /** Label classes of a label-map model (without dontcare): its channels less the instance-edge channel. */
 export function labelClassesOf(m: LabelMapPipeline): number {
   return m.semanticChannels - (m.instanceEdge ? 1 : 0);
@@ -109,7 +104,7 @@ export async function labelMapTensor(
   m: LabelMapPipeline,
   body: Uint8Array,
   request: LabelMapRequestOptions,
-  limits: LabelMapLimits,
+  limits: GenerateLimits,
 ): Promise<FloatTensor> {
   const png = readPngInfo(body, WHERE);
   if (png.width * png.height > limits.maxPixels) {

@@ -10,7 +10,7 @@
  * A model without a contract (not made by gc-export) is taken as a generic photo model: one
  * [N,3,H,W] input takes images of any size.
  */
-import type { Size, SizeRule } from '@gc-edge/core';
+import type { ReadContract, Size, SizeRule } from '@gc-edge/core';
 import { contractOf } from '../session/model-info';
 import type { ModelInfo, TensorInfo } from '../session/types';
 import { type PixelCap, pixelCapOf, sizeRuleOf } from './input-rules';
@@ -52,7 +52,8 @@ export interface NoPipeline {
 export type GeneratePipeline = ImagePipeline | LabelMapPipeline;
 
 export interface ModelPlan {
-  readonly contract: ReturnType<typeof contractOf>;
+  /** The model contract (undefined: the model declares none). */
+  readonly contract: ReadContract | undefined;
   readonly inputs: readonly InputPlan[];
   readonly cap: PixelCap;
   readonly generate: GeneratePipeline | NoPipeline;

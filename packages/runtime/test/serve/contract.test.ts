@@ -162,7 +162,11 @@ describe('a two-input model (content photo + style code), as a MUNIT generator',
 describe('a fixed size declared on a symbolic-size graph', () => {
   it('resizes an image to it (per --resize-policy) and answers at that size', async () => {
     expect(await sizeOf(await generate('fixed', await horse(64, 64)))).toEqual([40, 24]);
-    expect(await metadataOf('fixed')).toMatchObject({ generate: { takes: 'image', width: 40, height: 24 }, limits: { maxPixels: 4 * 24 * 40 } });
+    expect(await metadataOf('fixed')).toMatchObject({
+      inputs: [{ name: 'input', shape: [-1, 3, 24, 40] }],
+      generate: { takes: 'image', width: 40, height: 24 },
+      limits: { maxPixels: 4 * 24 * 40 },
+    });
   });
 
   it('takes only that size on infer', async () => {

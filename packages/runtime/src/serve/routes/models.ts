@@ -11,17 +11,14 @@ import { v2Metadata } from '../kserve';
 import { describeGenerateInput } from '../model-input';
 import type { ModelPlan } from '../model-plan';
 import type { ModelSlot } from '../repository';
+import type { ModelInfo } from '../../session/types';
 
 interface NameParams {
   name: string;
 }
 
 export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => {
-    const slot = ctx.repository.get(req.params.name);
-    const m = slot.model ?? slot.requireReady().model;
-    return describeModel(slot, ctx.plan(m.info));
-  });
+  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name), ctx.plan));
 
   app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
     const slot = ctx.repository.get(req.params.name);
@@ -38,16 +35,18 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
 }
 
 /** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model (its plan: model-plan.ts). */
-export function describeModel(slot: ModelSlot, plan: ModelPlan): Record<string, unknown> {
+export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => ModelPlan): Record<string, unknown> {
   const m = slot.model ?? slot.requireReady().model;
   const info = m.info;
+  const plan = planOf(info);
   const rule = plan.inputs[0]?.rule ?? { multiple: 1, min: 1 };
   const cap = plan.cap;
   return {
     name: slot.name,
     versions: ['1'],
     platform: 'onnxruntime_onnx',
-    inputs: info.inputs.map(v2Metadata),
+    // As requests are held to them: a contract's fixed size in place of symbolic height/width.
+    inputs: plan.inputs.map(v2Metadata),
     outputs: info.outputs.map(v2Metadata),
     state: slot.state,
     architecture: info.architecture ?? null,
