@@ -44,7 +44,6 @@ export const FC_MUL = 16;
 /** The SPADE norms' hidden width is HIDDEN_MUL * ngf in the supernet, HIDDEN_MUL * c in a subnet. */
 export const HIDDEN_MUL = 2;
 export const KERNEL = 3;
-export const IMAGE_CHANNELS = 3;
 
 /** One SPADE norm of a block: which channels it normalises (its first k running statistics). */
 export interface SpadeNormLayout {
