@@ -4,9 +4,10 @@
  * divide by group). exact: the dense scatter count, INPUT elements x (output channels / group) x
  * kernel area, plus one add per output element for the bias.
  */
+import { convTransposeOutputSize } from '../../onnx/conv-output-size';
 import type { NodeContext, OpRule, Value } from '../types';
 import { attrInt, attrInts, fmtShape, graphError, input, prod, value } from '../values';
-import { convGeometry } from './conv';
+import { convAxis, convGeometry } from './conv';
 
 function infer(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'input X');
@@ -29,10 +30,7 @@ function infer(ctx: NodeContext): Value[] {
   } else if (g.autoPad === 'SAME_UPPER' || g.autoPad === 'SAME_LOWER') {
     spatial = inSpatial.map((d, i) => d * g.strides[i]!);
   } else {
-    const pads = g.autoPad === 'VALID' ? new Array<number>(2 * n).fill(0) : g.pads;
-    spatial = inSpatial.map(
-      (d, i) => g.strides[i]! * (d - 1) + outputPadding[i]! + (g.kernel[i]! - 1) * g.dilations[i]! + 1 - pads[i]! - pads[i + n]!,
-    );
+    spatial = inSpatial.map((d, i) => convTransposeOutputSize(d, convAxis(g, i, n), outputPadding[i]!));
   }
   if (spatial.some((d) => !(d > 0))) throw graphError(ctx, `computed a non-positive output size ${fmtShape(spatial)}`);
   return [value([x.shape[0]!, w.shape[1]! * group, ...spatial], 'float')];

@@ -3,6 +3,7 @@
  * paper: output elements x (input channels / group) x kernel area (no bias, as torchprofile).
  * exact: the same plus one add per output element for the bias.
  */
+import { type ConvAxis, convOutputSize } from '../../onnx/conv-output-size';
 import type { NodeContext, OpRule, Value } from '../types';
 import { attrInt, attrInts, attrString, fmtShape, graphError, input, prod, value } from '../values';
 
@@ -32,23 +33,19 @@ export function convGeometry(ctx: NodeContext, weightShape: readonly number[]): 
   };
 }
 
+/** Axis `i` of `g` with its explicit pads (zero under auto_pad VALID). */
+export function convAxis(g: ConvGeometry, i: number, n: number): ConvAxis {
+  const valid = g.autoPad === 'VALID';
+  const padBegin = valid ? 0 : g.pads[i]!;
+  const padEnd = valid ? 0 : g.pads[i + n]!;
+  return { kernel: g.kernel[i]!, stride: g.strides[i]!, dilation: g.dilations[i]!, padBegin, padEnd };
+}
+
 export function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[], g: ConvGeometry): number[] {
   const n = inSpatial.length;
   return inSpatial.map((x, i) => {
-    const s = g.strides[i]!;
-    const dk = (g.kernel[i]! - 1) * g.dilations[i]! + 1;
-    let out: number;
-    switch (g.autoPad) {
-      case 'SAME_UPPER':
-      case 'SAME_LOWER':
-        out = Math.ceil(x / s);
-        break;
-      case 'VALID':
-        out = Math.floor((x - dk) / s) + 1;
-        break;
-      default:
-        out = Math.floor((x + g.pads[i]! + g.pads[i + n]! - dk) / s) + 1;
-    }
+    const same = g.autoPad === 'SAME_UPPER' || g.autoPad === 'SAME_LOWER';
+    const out = same ? Math.ceil(x / g.strides[i]!) : convOutputSize(x, convAxis(g, i, n));
     if (!(out > 0)) throw graphError(ctx, `input spatial size ${fmtShape(inSpatial)} is too small for kernel ${fmtShape(g.kernel)}`);
     return out;
   });

@@ -4,7 +4,7 @@
  * for every input pixel and tap that lands inside the output, then + B[m]. The explicit
  * `output_shape` attribute is not implemented (gc-export never writes it).
  */
-import type { GraphNode } from '@gc-edge/core';
+import { convTransposeOutputSize, type GraphNode } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 
@@ -31,8 +31,8 @@ export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | und
   const [dh, dw] = pairAttr(node, 'dilations', [1, 1], 2) as [number, number];
   const [pt, pl, pb, pr] = pairAttr(node, 'pads', [0, 0, 0, 0], 4) as [number, number, number, number];
   const [oph, opw] = pairAttr(node, 'output_padding', [0, 0], 2) as [number, number];
-  const OH = (H - 1) * sh - pt - pb + dh * (KH - 1) + oph + 1;
-  const OW = (W - 1) * sw - pl - pr + dw * (KW - 1) + opw + 1;
+  const OH = convTransposeOutputSize(H, { kernel: KH, stride: sh, dilation: dh, padBegin: pt, padEnd: pb }, oph);
+  const OW = convTransposeOutputSize(W, { kernel: KW, stride: sw, dilation: dw, padBegin: pl, padEnd: pr }, opw);
   if (OH < 1 || OW < 1) throw refError(node, `output would be ${OH}x${OW}: pads too large for X ${dimsString(x.dims)}`);
 
   const out = new Float64Array(N * M * OH * OW);

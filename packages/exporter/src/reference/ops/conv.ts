@@ -9,7 +9,7 @@
  * Output channels go four at a time when they can, so each input value loaded feeds four
  * multiply-adds (about twice as fast; the sums are the same).
  */
-import type { GraphNode } from '@gc-edge/core';
+import { convOutputSize, type GraphNode } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
 import { dimsString, type RefTensor } from '../tensor';
 
@@ -108,8 +108,8 @@ export function conv(node: GraphNode, inputs: readonly (RefTensor | undefined)[]
   const [sh, sw] = pairAttr(node, 'strides', [1, 1], 2) as [number, number];
   const [dh, dw] = pairAttr(node, 'dilations', [1, 1], 2) as [number, number];
   const [pt, pl, pb, pr] = pairAttr(node, 'pads', [0, 0, 0, 0], 4) as [number, number, number, number];
-  const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
-  const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
+  const OH = convOutputSize(H, { kernel: KH, stride: sh, dilation: dh, padBegin: pt, padEnd: pb });
+  const OW = convOutputSize(W, { kernel: KW, stride: sw, dilation: dw, padBegin: pl, padEnd: pr });
   if (OH < 1 || OW < 1) throw refError(node, `X ${dimsString(x.dims)} is smaller than the (dilated, padded) kernel`);
   const k: Geometry = { C, H, W, Cg, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl };
 
