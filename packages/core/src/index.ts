@@ -16,7 +16,7 @@ export type { CliDefinition } from './cli/run-cli';
 export { readRegularFile } from './files/read-regular-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
 export type { Tensor, StateDict } from './tensor/tensor';
-export { numel, shapeString } from './tensor/tensor';
+export { numel, shapeString, strides } from './tensor/tensor';
 export { parseNpy, formatNpy } from './tensor/npy';
 export type { NpyArray } from './tensor/npy';
 export { seededRandom } from './tensor/seeded-random';

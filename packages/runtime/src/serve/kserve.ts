@@ -13,7 +13,7 @@
  * height x width within the model's pixel cap (413).
  */
 import { endianness } from 'node:os';
-import { GcError } from '@gc-edge/core';
+import { GcError, numel } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
 import { type PixelCap, type SizeRule, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
 
@@ -228,7 +228,7 @@ function valueCount(shape: readonly number[], where: string, maxBodyBytes: numbe
     count *= d;
     if (count > most) {
       const mb = Math.round((maxBodyBytes / 1024 / 1024) * 100) / 100;
-      const total = shape.reduce((a, b) => a * b, 1);
+      const total = numel(shape);
       const holds = Number.isSafeInteger(total) ? String(total) : total.toExponential(2);
       throw bad(`${where}.shape [${shape.join(',')}] holds ${holds} values, more than a request body of at most ${mb} MiB can carry (${most})`, {
         hint: 'send the data the shape says (start gc-serve with a larger --max-body-mb for larger tensors)',

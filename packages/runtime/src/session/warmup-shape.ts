@@ -8,6 +8,7 @@
  * 2. otherwise a symbolic first dim (the batch) is {@link DEFAULT_WARMUP_BATCH} and any other
  *    symbolic dim (height, width, ...) is {@link DEFAULT_WARMUP_SIZE}.
  */
+import { numel } from '@gc-edge/core';
 import type { FloatTensor, ModelInfo, TensorMap } from './types';
 
 /** Batch of a warm-up run when the model's batch dim is symbolic and metadata says nothing. */
@@ -54,7 +55,7 @@ export function warmupShapes(info: ModelInfo): Record<string, number[]> {
 export function zeroFeeds(shapes: Readonly<Record<string, readonly number[]>>): TensorMap {
   const feeds: Record<string, FloatTensor> = {};
   for (const [name, dims] of Object.entries(shapes)) {
-    feeds[name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims: [...dims] };
+    feeds[name] = { data: new Float32Array(numel(dims)), dims: [...dims] };
   }
   return feeds;
 }

@@ -3,9 +3,10 @@
  * paper: output elements x (input channels / group) x kernel area (no bias, as torchprofile).
  * exact: the same plus one add per output element for the bias.
  */
+import { numel, shapeString } from '../../tensor/tensor';
 import { type ConvAxis, convOutputSize } from '../../onnx/conv-output-size';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, attrString, fmtShape, graphError, input, prod, value } from '../values';
+import { attrInt, attrInts, attrString, graphError, input, value } from '../values';
 
 export interface ConvGeometry {
   readonly kernel: readonly number[];
@@ -21,7 +22,7 @@ export function convGeometry(ctx: NodeContext, weightShape: readonly number[]): 
   const nSpatial = weightShape.length - 2;
   const kernel = attrInts(ctx, 'kernel_shape') ?? weightShape.slice(2);
   if (kernel.length !== nSpatial) {
-    throw graphError(ctx, `kernel_shape ${fmtShape(kernel)} does not match the weight ${fmtShape(weightShape)}`);
+    throw graphError(ctx, `kernel_shape ${shapeString(kernel)} does not match the weight ${shapeString(weightShape)}`);
   }
   const ones = new Array<number>(nSpatial).fill(1);
   return {
@@ -46,7 +47,7 @@ export function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[]
   return inSpatial.map((x, i) => {
     const same = g.autoPad === 'SAME_UPPER' || g.autoPad === 'SAME_LOWER';
     const out = same ? Math.ceil(x / g.strides[i]!) : convOutputSize(x, convAxis(g, i, n));
-    if (!(out > 0)) throw graphError(ctx, `input spatial size ${fmtShape(inSpatial)} is too small for kernel ${fmtShape(g.kernel)}`);
+    if (!(out > 0)) throw graphError(ctx, `input spatial size ${shapeString(inSpatial)} is too small for kernel ${shapeString(g.kernel)}`);
     return out;
   });
 }
@@ -56,12 +57,12 @@ function infer(ctx: NodeContext): Value[] {
   const w = input(ctx, 1, 'weight W');
   const group = attrInt(ctx, 'group', 1);
   if (x.shape.length !== w.shape.length || x.shape.length < 3) {
-    throw graphError(ctx, `input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)} ranks do not fit a convolution`);
+    throw graphError(ctx, `input ${shapeString(x.shape)} and weight ${shapeString(w.shape)} ranks do not fit a convolution`);
   }
   if (x.shape[1] !== w.shape[1]! * group) {
     throw graphError(
       ctx,
-      `input has ${x.shape[1]} channels, but the weight ${fmtShape(w.shape)} with group ${group} expects ${w.shape[1]! * group}`,
+      `input has ${x.shape[1]} channels, but the weight ${shapeString(w.shape)} with group ${group} expects ${w.shape[1]! * group}`,
     );
   }
   const spatial = convOutputSpatial(ctx, x.shape.slice(2), convGeometry(ctx, w.shape));
@@ -73,8 +74,8 @@ export const convRule: OpRule = {
   infer,
   macs(ctx, outputs, convention) {
     const w = input(ctx, 1);
-    const out = prod(outputs[0]!.shape);
-    const macs = out * w.shape[1]! * prod(w.shape.slice(2));
+    const out = numel(outputs[0]!.shape);
+    const macs = out * w.shape[1]! * numel(w.shape.slice(2));
     const hasBias = ctx.inputs[2] !== undefined;
     return convention === 'exact' && hasBias ? macs + out : macs;
   },
