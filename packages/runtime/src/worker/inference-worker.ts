@@ -11,9 +11,10 @@ import type { DeviceProfile } from '../devices/profile';
 import { acquireTraceDir, releaseTraceDir } from '../session/trace-files';
 import type { ModelSource, TensorMap } from '../session/types';
 import type { AnswerRequest } from './answer';
-import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, fromWire, prepareTransfer } from './protocol';
+import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer } from './protocol';
 import { workerScriptPath } from './script-path';
 import type { InferenceWorker, InferenceWorkerEvents, PendingRun, RunResult, WorkerOptions, WorkerReady } from './types';
+import { fromWire } from './wire-error';
 
 let nextWorkerId = 1;
 

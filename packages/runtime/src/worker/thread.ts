@@ -10,7 +10,8 @@ import type { GcSession, Placement, TensorMap } from '../session/types';
 import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
 import type { WorkerReady } from './types';
 import { type AnswerRequest, allAnswered, makeAnswers } from './answer';
-import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, toWire, transferable } from './protocol';
+import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, transferable } from './protocol';
+import { toWire } from './wire-error';
 
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   try {
