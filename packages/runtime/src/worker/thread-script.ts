@@ -1,5 +1,6 @@
 /**
- * The worker-thread script (run as the compiled `dist/worker/thread.js`): creates the session from
+ * Worker-thread side: the script each worker thread runs (as the compiled
+ * `dist/worker/thread-script.js`; `thread-handle.ts` starts it). Creates the session from
  * `workerData`, warms it up (computing placement on the way and ending profiling), reports `ready`,
  * then answers `run` messages one at a time, transferring output buffers back.
  */
