@@ -2,6 +2,7 @@
  * Graph builders, one ONNX op kind per file. Each adds its node(s) to a GraphBuilder with the
  * attributes opsets 11-17 expect and returns the produced value's name; weights become initializers
  * named after the node (`block3.sep1.depthwise.weight`), shape constants are shared per graph.
+ * `registry.ts` pairs each op with its reference kernel; README.md says how to add an op.
  */
 export { add } from './add';
 export { batchNorm } from './batch-norm';

@@ -4,7 +4,7 @@
  * intermediate values are dropped after their last use.
  */
 import { GcError, type Graph, type InitializerData, numel, shapeString } from '@gc-edge/core';
-import { REFERENCE_OPS } from './registry';
+import { REFERENCE_OPS } from '../ops/registry';
 import type { RefTensor } from './tensor';
 
 function widen(t: InitializerData): RefTensor {
