@@ -13,7 +13,7 @@ import { measure, warmUp, type MeasureOptions } from './measure';
 import { fps, summarize } from './stats';
 
 /** A smooth RGB gradient PNG of the model's input size (when no --image is given). */
-export async function syntheticImage(width: number, height: number): Promise<Uint8Array> {
+async function syntheticImage(width: number, height: number): Promise<Uint8Array> {
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

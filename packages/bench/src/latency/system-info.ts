@@ -47,7 +47,7 @@ function gpuName(): string | null {
   return null;
 }
 
-export function onnxruntimeVersion(): string {
+function onnxruntimeVersion(): string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('onnxruntime-node/package.json') as { version: string }).version;

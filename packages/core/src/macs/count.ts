@@ -24,7 +24,7 @@ function initializerValue(name: string, t: InitializerData): Value {
  * A plausible concrete shape for an input with symbolic dims, for hints: fixed dims kept; in an
  * image-like NCHW input the batch is 1, the channels 3 and the spatial dims 256.
  */
-export function exampleDims(shape: readonly (number | string)[]): number[] {
+function exampleDims(shape: readonly (number | string)[]): number[] {
   return shape.map((d, i) => {
     if (typeof d === 'number') return d;
     if (i === 0) return 1;

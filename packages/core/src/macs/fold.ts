@@ -2,7 +2,7 @@
 import { numel, strides } from '../tensor/tensor';
 
 /** Calls f(flatIndexInOutput, multiIndex) for every element of `shape`, in C order. */
-export function forEachIndex(shape: readonly number[], f: (k: number, idx: readonly number[]) => void): void {
+function forEachIndex(shape: readonly number[], f: (k: number, idx: readonly number[]) => void): void {
   const n = numel(shape);
   const idx = new Array<number>(shape.length).fill(0);
   for (let k = 0; k < n; k++) {

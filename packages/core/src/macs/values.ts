@@ -118,7 +118,7 @@ export function broadcastEval(
 }
 
 /** Largest constant we fold element by element (shape tensors are tiny; weights are never folded). */
-export const FOLD_LIMIT = 4096;
+const FOLD_LIMIT = 4096;
 
 export function canFold(values: readonly (Value | undefined)[]): boolean {
   return values.every((v) => v !== undefined && v.data !== undefined && numel(v.shape) <= FOLD_LIMIT);

@@ -5,7 +5,7 @@
 import { GcError, numel, shapeString, type StateDict, strides, type Tensor } from '@gc-edge/core';
 
 /** The leading block [0, sizes[0]) x [0, sizes[1]) x ... of `t` (a copy, C order). */
-export function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
+function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.length !== t.shape.length || sizes.some((s, i) => s < 0 || s > t.shape[i]!)) {
     throw new GcError('E_INTERNAL', `cannot slice ${shapeString(t.shape)} to ${shapeString(sizes)}`);
   }

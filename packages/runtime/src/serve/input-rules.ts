@@ -25,9 +25,9 @@ const RESNET_ARCHITECTURES = ['resnet_9blocks', 'mobile_resnet_9blocks', 'legacy
 /** Without --max-model-pixels, a model whose size nothing tells gets this many pixels. */
 export const DEFAULT_MODEL_PIXELS = 4_000_000;
 /** Without --max-model-pixels, a model takes up to this many times the pixels of its own input size. */
-export const MODEL_PIXELS_FACTOR = 4;
+const MODEL_PIXELS_FACTOR = 4;
 
-export function architectureOf(info: ModelInfo): string | undefined {
+function architectureOf(info: ModelInfo): string | undefined {
   return info.architecture ?? info.metadata['architecture'];
 }
 

@@ -17,7 +17,7 @@ import { CITYSCAPES_PALETTE, DONTCARE_ID, prepareLabelMap } from '../label-map';
 import { readPngInfo } from '../label-map/png-info';
 import type { FloatTensor, ModelInfo } from '../session/types';
 
-export const LABEL_MAP_ARCHITECTURE = 'mobile_spade';
+const LABEL_MAP_ARCHITECTURE = 'mobile_spade';
 export const LABEL_MAP_MEDIA_TYPE = 'image/png';
 /** Query parameters the label-map route knows. */
 export const LABEL_MAP_QUERY = ['dontcare'] as const;

@@ -42,7 +42,7 @@ export function convAxis(g: ConvGeometry, i: number, n: number): ConvAxis {
   return { kernel: g.kernel[i]!, stride: g.strides[i]!, dilation: g.dilations[i]!, padBegin, padEnd };
 }
 
-export function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[], g: ConvGeometry): number[] {
+function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[], g: ConvGeometry): number[] {
   const n = inSpatial.length;
   return inSpatial.map((x, i) => {
     const same = g.autoPad === 'SAME_UPPER' || g.autoPad === 'SAME_LOWER';

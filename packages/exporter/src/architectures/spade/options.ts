@@ -12,7 +12,7 @@ import type { InputSpec, SubnetSpec } from '../../subnet/spec';
 export const SPADE_FIELDS = ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers'] as const;
 
 /** 'most' exists upstream for the full SPADE generator only; SubMobileSPADEGenerator raises on it. */
-export const UPSAMPLING_MODES = { normal: 5, more: 6 } as const;
+const UPSAMPLING_MODES = { normal: 5, more: 6 } as const;
 export type UpsamplingMode = keyof typeof UPSAMPLING_MODES;
 
 export interface SpadeOptions {

@@ -33,7 +33,7 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
 }
 
 /** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model. */
-export function describeModel(slot: ModelSlot, maxModelPixels?: number): Record<string, unknown> {
+function describeModel(slot: ModelSlot, maxModelPixels?: number): Record<string, unknown> {
   const m = slot.model ?? slot.requireReady().model;
   const info = m.info;
   const rule = sizeRuleOf(info);
