@@ -12,7 +12,7 @@ import { latencyText } from '../report/latency-text';
 /** Numeric options arrive as the text typed (see numeric-args.ts); defaults are numbers. */
 type NumberText = string | number;
 
-export interface LatencyArgs {
+interface LatencyArgs {
   model: string;
   device: string;
   warmup: NumberText;

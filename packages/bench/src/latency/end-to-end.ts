@@ -26,7 +26,7 @@ async function syntheticImage(width: number, height: number): Promise<Uint8Array
   return (await encodeRgb({ data, width, height }, { format: 'png' })).data;
 }
 
-export interface EndToEndOptions extends MeasureOptions {
+interface EndToEndOptions extends MeasureOptions {
   readonly image?: string;
 }
 

@@ -16,7 +16,7 @@ export interface OsInfo {
   readonly distro?: string;
 }
 
-export interface SystemInfo {
+interface SystemInfo {
   readonly cpu: CpuInfo;
   /** GPU name(s) from nvidia-smi or the Jetson device tree; null when none is visible. */
   readonly gpu: string | null;

@@ -140,7 +140,7 @@ const DRAW = `
 })();
 `;
 
-export interface PageOptions {
+interface PageOptions {
   readonly title: string;
   readonly subtitle: string;
   /** Body HTML (already escaped). Chart cards are added after it. */

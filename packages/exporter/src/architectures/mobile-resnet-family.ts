@@ -19,9 +19,9 @@ import { SupernetWeights } from './supernet-weights';
 const MOBILE_CONFIG_LENGTHS = [8, 6] as const;
 
 /** Which config entry sets block i's inner width, for a config of `length` entries. */
-export type BlockEntry = (block: number, length: number) => number;
+type BlockEntry = (block: number, length: number) => number;
 
-export interface MobileResnetVariant {
+interface MobileResnetVariant {
   readonly name: string;
   readonly description: string;
   readonly blockEntry: BlockEntry;

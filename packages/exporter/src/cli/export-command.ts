@@ -9,7 +9,7 @@ import { loadSubnetSpec } from '../subnet/parse';
 import { verifyModel, type VerifyResult } from '../verify';
 import { formatBytes, formatCount } from './format';
 
-export interface ExportArgs {
+interface ExportArgs {
   subnet: string;
   output?: string;
   opset: string;

@@ -37,7 +37,7 @@ function half(): Float32Array {
 }
 
 /** A function reading element `i` (in items, from `base`) of a little-endian byte buffer as a number. */
-export type ElementReader = (i: number) => number;
+type ElementReader = (i: number) => number;
 
 function elementReader(bytes: Uint8Array, base: number, dtype: DType): ElementReader {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

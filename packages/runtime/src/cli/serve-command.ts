@@ -11,7 +11,7 @@ import { SERVE_DEFAULTS } from '../serve/options';
 /** Numeric flags arrive as the text given (quoted back in errors), or as their default number. */
 type NumberArg = string | number;
 
-export interface ServeArgs {
+interface ServeArgs {
   model: string;
   device: string;
   host: string;

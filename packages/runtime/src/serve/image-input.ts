@@ -9,7 +9,7 @@ import type { FloatTensor, ModelInfo } from '../session/types';
 
 export { type Region, cropTensor } from '../image/crop';
 
-export interface ImageInput {
+interface ImageInput {
   readonly name: string;
   /** Fixed input size, or undefined when the model takes any size. */
   readonly height: number | undefined;

@@ -17,14 +17,14 @@ import { GcError, numel } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
 import { type PixelCap, type SizeRule, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
 
-export interface V2TensorMetadata {
+interface V2TensorMetadata {
   name: string;
   datatype: string;
   /** -1 for a dimension of any size. */
   shape: number[];
 }
 
-export interface V2InferRequest {
+interface V2InferRequest {
   readonly id?: string;
   readonly feeds: TensorMap;
   /** Output names asked for, in order; undefined means all. */
@@ -35,7 +35,7 @@ export interface V2InferRequest {
   readonly binaryByDefault: boolean;
 }
 
-export interface V2OutputTensor {
+interface V2OutputTensor {
   name: string;
   datatype: 'FP32';
   shape: number[];
@@ -52,7 +52,7 @@ export interface V2InferResponse {
 }
 
 /** What the model takes beyond its declared shapes, and what the daemon allows. */
-export interface InferLimits {
+interface InferLimits {
   /** --max-body-mb in bytes: a tensor may not claim more values than a body this size can carry. */
   readonly maxBodyBytes: number;
   /** Symbolic height/width of a 4-D input must fit this (input-rules.ts). */

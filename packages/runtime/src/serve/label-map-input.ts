@@ -26,7 +26,7 @@ const TRUE = ['1', 'true', 'yes', ''];
 const FALSE = ['0', 'false', 'no'];
 
 /** What the route needs to know about a mobile_spade model. */
-export interface LabelMapModel {
+interface LabelMapModel {
   readonly input: string;
   readonly output: string;
   /** The generator's input channels (label classes + dontcare + 1 instance edge). */
@@ -38,11 +38,11 @@ export interface LabelMapModel {
   readonly grid: number;
 }
 
-export interface LabelMapRequestOptions {
+interface LabelMapRequestOptions {
   readonly dontcare: boolean;
 }
 
-export interface LabelMapLimits {
+interface LabelMapLimits {
   readonly policy: SizePolicy;
   readonly maxPixels: number;
 }

@@ -26,10 +26,10 @@ import {
   labelMapTensor,
 } from './label-map-input';
 
-export type GenerateInputKind = 'image' | 'label-map';
+type GenerateInputKind = 'image' | 'label-map';
 
 /** What of the HTTP request the pipelines read. */
-export interface GenerateRequest {
+interface GenerateRequest {
   /** Non-empty, with an image Content-Type (see {@link generateBody}). */
   readonly body: Buffer;
   readonly contentType: string | undefined;
@@ -37,13 +37,13 @@ export interface GenerateRequest {
 }
 
 /** The model input made from a request, and the part of the output that answers it. */
-export interface PreparedInput {
+interface PreparedInput {
   readonly tensor: FloatTensor;
   /** Set when the input was padded: crop the output to this region (the image's own size). */
   readonly crop?: Region;
 }
 
-export interface ModelInput {
+interface ModelInput {
   readonly kind: GenerateInputKind;
   /** The model's input and the output the route encodes. */
   readonly input: string;

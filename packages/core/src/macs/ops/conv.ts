@@ -8,7 +8,7 @@ import { type ConvAxis, convOutputSize } from '../../onnx/conv-output-size';
 import type { NodeContext, OpRule, Value } from '../types';
 import { attrInt, attrInts, attrString, graphError, input, value } from '../values';
 
-export interface ConvGeometry {
+interface ConvGeometry {
   readonly kernel: readonly number[];
   readonly strides: readonly number[];
   readonly dilations: readonly number[];

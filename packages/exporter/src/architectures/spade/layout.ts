@@ -18,7 +18,7 @@
  */
 import { GcError } from '@gc-edge/core';
 
-export interface SpadeBlockDef {
+interface SpadeBlockDef {
   /** State-dict prefix, also the node-name prefix. */
   readonly name: string;
   /** Supernet widths as multiples of ngf. */
@@ -66,7 +66,7 @@ export interface SpadeBlockLayout {
   readonly normS: SpadeNormLayout | null;
 }
 
-export interface SpadeLayout {
+interface SpadeLayout {
   readonly fcChannels: number;
   readonly blocks: readonly SpadeBlockLayout[];
   /** conv_img's input channels (c[7]). */
