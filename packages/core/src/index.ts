@@ -17,7 +17,7 @@ export type { CliDefinition } from './cli/run-cli';
 export { readRegularFile } from './files/read-regular-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
 export type { Tensor, StateDict } from './tensor/tensor';
-export { numel, shapeString } from './tensor/tensor';
+export { numel, shapeString, strides } from './tensor/tensor';
 export { parseNpy, formatNpy } from './tensor/npy';
 export type { NpyArray } from './tensor/npy';
 export { seededRandom } from './tensor/seeded-random';
@@ -25,6 +25,8 @@ export { maxAbsDiff } from './tensor/max-abs-diff';
 export { GraphBuilder, attr } from './onnx/graph';
 export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
 export { encodeModel, decodeModel } from './onnx/codec';
+export { convOutputSize, convTransposeOutputSize } from './onnx/conv-output-size';
+export type { ConvAxis } from './onnx/conv-output-size';
 export { countMacs, readModelForCounting, checkConvention, resolveInputShapes, supportedOps, MAC_CONVENTIONS } from './macs';
 export type { CountOptions, LayerCount, MacConvention, MacCount, ShapeOverrides } from './macs';
 export {

@@ -2,7 +2,7 @@
  * --verify: run the exported bytes on onnxruntime-node (CPU, all graph optimisations) and the same
  * graph through the float64 reference interpreter on a seeded input; report the max abs error.
  */
-import { decodeContract, GcError, maxAbsDiff, type Model, ortLogLevel, seededRandom } from '@gc-edge/core';
+import { decodeContract, GcError, maxAbsDiff, type Model, numel, ortLogLevel, seededRandom } from '@gc-edge/core';
 import { runReference } from './reference';
 
 export const VERIFY_TOLERANCE = 1e-4;
@@ -27,7 +27,7 @@ export const LABEL_MAP_REGIONS = 48;
  */
 export function seededInput(model: Model, shape: readonly number[], seed: number): Float32Array {
   const rand = seededRandom(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = numel(shape);
   const data = new Float32Array(n);
   const input = decodeContract(model.metadata)?.inputs.find((t) => t.name === model.graph.inputs[0]?.name);
   if (input?.kind === 'label_map' && shape.length === 4) {

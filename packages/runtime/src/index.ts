@@ -14,7 +14,7 @@ export { parsePlacement, placementSummary } from './session/placement';
 
 // Off-thread inference: one worker per session, pools with crash replacement and reload.
 export type * from './worker/types';
-export { startWorker } from './worker/inference-worker';
+export { startWorker } from './worker/thread-handle';
 export { createPool } from './worker/pool';
 
 // Image pipeline (sharp): encoded image <-> NCHW float32 in [-1, 1].

@@ -5,7 +5,7 @@ import { comparisonHtml, comparisonMarkdown } from '../compare/render';
 import { writeFileAtomicSync } from '@gc-edge/core';
 import { readReport } from '../report/report-schema';
 
-export interface CompareArgs {
+interface CompareArgs {
   reports: string[];
   baseline?: string;
   html?: string;

@@ -12,7 +12,7 @@ import { latencyText } from '../report/latency-text';
 /** Numeric options arrive as the text typed (see numeric-args.ts); defaults are numbers. */
 type NumberText = string | number;
 
-export interface LatencyArgs {
+interface LatencyArgs {
   model: string;
   device: string;
   warmup: NumberText;
@@ -38,7 +38,7 @@ export interface LatencyArgs {
 const QUICK = 'for a quick check: --min-iterations 1 --min-duration 0';
 
 /** The numeric options, checked and quoted back when wrong. */
-export function latencyNumbers(args: LatencyArgs) {
+function latencyNumbers(args: LatencyArgs) {
   const n = (flag: keyof LatencyArgs & string, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
   return {
     warmup: n('warmup', { integer: true, min: 0 })!,

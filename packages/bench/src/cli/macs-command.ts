@@ -4,7 +4,7 @@ import { checkConvention, MAC_CONVENTIONS } from '@gc-edge/core';
 import { parseShapeArgs } from '../latency/inputs';
 import { countModelFile, macsJson, macsText } from '../macs/count-file';
 
-export interface MacsArgs {
+interface MacsArgs {
   model: string;
   convention: string;
   'per-layer': boolean;

@@ -48,7 +48,7 @@ export function logAxisRange(values: readonly number[]): { min: number; max: num
   return { min: 10 ** Math.floor(Math.log10(lo * 0.8)), max: 10 ** Math.ceil(Math.log10(hi * 1.25)) };
 }
 
-export function comparisonCharts(c: Comparison): ChartSpec[] {
+function comparisonCharts(c: Comparison): ChartSpec[] {
   // One bar per report (a category per row, labelled model + device), coloured by device.
   const fpsPerReport: ChartSpec = {
     id: 'chart-fps-per-device',

@@ -13,7 +13,7 @@ import { measure, warmUp, type MeasureOptions } from './measure';
 import { fps, summarize } from './stats';
 
 /** A smooth RGB gradient PNG of the model's input size (when no --image is given). */
-export async function syntheticImage(width: number, height: number): Promise<Uint8Array> {
+async function syntheticImage(width: number, height: number): Promise<Uint8Array> {
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -26,7 +26,7 @@ export async function syntheticImage(width: number, height: number): Promise<Uin
   return (await encodeRgb({ data, width, height }, { format: 'png' })).data;
 }
 
-export interface EndToEndOptions extends MeasureOptions {
+interface EndToEndOptions extends MeasureOptions {
   readonly image?: string;
 }
 

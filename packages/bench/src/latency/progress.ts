@@ -1,6 +1,6 @@
 /** A one-line progress bar on a TTY (stderr); silent everywhere else. */
 
-export interface ProgressBar {
+interface ProgressBar {
   update(fraction: number, label: string): void;
   done(): void;
 }

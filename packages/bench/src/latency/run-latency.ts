@@ -11,6 +11,7 @@ import {
   GcError,
   isGcError,
   type MacConvention,
+  numel,
   readContract,
   readModelForCounting,
   type ShapeOverrides,
@@ -125,7 +126,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         throw new GcError('E_ARGS', `${o.model}: input '${inp.name}' is ${inp.elemType}; gc-bench feeds float32 inputs only`);
       }
       const dims = shapes.get(inp.name)!;
-      feeds[inp.name] = { data: seededInput(dims.reduce((a, b) => a * b, 1)), dims };
+      feeds[inp.name] = { data: seededInput(numel(dims)), dims };
     }
     o.onProgress?.(0, 'first inference (profiled, for placement)');
     const t0 = performance.now();

@@ -16,7 +16,7 @@ export interface OsInfo {
   readonly distro?: string;
 }
 
-export interface SystemInfo {
+interface SystemInfo {
   readonly cpu: CpuInfo;
   /** GPU name(s) from nvidia-smi or the Jetson device tree; null when none is visible. */
   readonly gpu: string | null;
@@ -47,7 +47,7 @@ function gpuName(): string | null {
   return null;
 }
 
-export function onnxruntimeVersion(): string {
+function onnxruntimeVersion(): string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('onnxruntime-node/package.json') as { version: string }).version;

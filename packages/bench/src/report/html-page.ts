@@ -18,7 +18,7 @@ export interface ChartSpec {
 let chartLib: string | undefined;
 
 /** Chart.js's UMD bundle (`chart.js/dist/chart.umd.js`). */
-export function chartJsSource(): string {
+function chartJsSource(): string {
   if (chartLib === undefined) {
     const main = require.resolve('chart.js'); // dist/chart.cjs; the UMD build sits beside it
     chartLib = fs.readFileSync(path.join(path.dirname(main), 'chart.umd.js'), 'utf8');
@@ -27,7 +27,7 @@ export function chartJsSource(): string {
 }
 
 /** JSON safe inside a <script> element. */
-export function scriptJson(value: unknown): string {
+function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
@@ -140,7 +140,7 @@ const DRAW = `
 })();
 `;
 
-export interface PageOptions {
+interface PageOptions {
   readonly title: string;
   readonly subtitle: string;
   /** Body HTML (already escaped). Chart cards are added after it. */
@@ -150,7 +150,7 @@ export interface PageOptions {
   readonly footer: string;
 }
 
-export function chartCards(charts: readonly ChartSpec[]): string {
+function chartCards(charts: readonly ChartSpec[]): string {
   return `<div class="grid">${charts
     .map((c) => `<div class="card"><h3>${escapeHtml(c.title)}</h3><div style="position:relative;height:280px"><canvas id="${escapeHtml(c.id)}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></div>`)
     .join('')}</div>`;

@@ -124,7 +124,7 @@ export function validateReport(json: unknown, file: string): LatencyReport {
 }
 
 /** The first bytes of a file, escaped (`\n`, `\xNN`) so a binary file cannot garble the terminal. */
-export function escapedPreview(bytes: Uint8Array, max = 24): string {
+function escapedPreview(bytes: Uint8Array, max = 24): string {
   let out = '';
   for (const b of bytes.subarray(0, max)) {
     if (b === 0x0a) out += '\\n';

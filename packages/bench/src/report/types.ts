@@ -51,7 +51,7 @@ export interface ReportDevice {
   readonly onnxruntime: string;
 }
 
-export interface ReportProviderAttempt {
+interface ReportProviderAttempt {
   readonly provider: string;
   readonly ok: boolean;
   readonly error?: string;

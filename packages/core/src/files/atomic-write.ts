@@ -8,7 +8,7 @@ import { GcError } from '../errors';
 
 const pending = new Set<string>();
 
-export function tempPathFor(target: string): string {
+function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${rand}.tmp`);
 }

@@ -3,12 +3,12 @@
  * under the paper's convention (torchprofile 2020, what GAN Compression published) or an exact one.
  * See docs in `README.md` of this folder for how the two conventions differ.
  */
+import { numel } from '../tensor/tensor';
 import { GcError } from '../errors';
 import type { InitializerData, Model, ValueInfo } from '../onnx/graph';
 import { OP_RULES, supportedOps } from './registry';
 import type { CountOptions, LayerCount, MacConvention, MacCount, NodeContext, ShapeOverrides, Value } from './types';
 import { MAC_CONVENTIONS } from './types';
-import { prod } from './values';
 
 export function checkConvention(c: string): MacConvention {
   if ((MAC_CONVENTIONS as readonly string[]).includes(c)) return c as MacConvention;
@@ -24,7 +24,7 @@ function initializerValue(name: string, t: InitializerData): Value {
  * A plausible concrete shape for an input with symbolic dims, for hints: fixed dims kept; in an
  * image-like NCHW input the batch is 1, the channels 3 and the spatial dims 256.
  */
-export function exampleDims(shape: readonly (number | string)[]): number[] {
+function exampleDims(shape: readonly (number | string)[]): number[] {
   return shape.map((d, i) => {
     if (typeof d === 'number') return d;
     if (i === 0) return 1;
@@ -132,7 +132,7 @@ export function countMacs(model: Model, options: CountOptions = {}): MacCount {
       const v = inputs[i];
       if (!v?.initializer || counted.has(v.initializer)) continue;
       counted.add(v.initializer);
-      nodeParams += prod(v.shape);
+      nodeParams += numel(v.shape);
     }
     const nodeMacs = rule.macs?.(ctx, outputs, convention) ?? 0;
     macs += nodeMacs;

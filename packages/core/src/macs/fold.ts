@@ -1,19 +1,9 @@
 /** N-d index helpers for folding small constant tensors (shape arithmetic in torch exports). */
-import { prod } from './values';
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
+import { numel, strides } from '../tensor/tensor';
 
 /** Calls f(flatIndexInOutput, multiIndex) for every element of `shape`, in C order. */
-export function forEachIndex(shape: readonly number[], f: (k: number, idx: readonly number[]) => void): void {
-  const n = prod(shape);
+function forEachIndex(shape: readonly number[], f: (k: number, idx: readonly number[]) => void): void {
+  const n = numel(shape);
   const idx = new Array<number>(shape.length).fill(0);
   for (let k = 0; k < n; k++) {
     f(k, idx);
@@ -26,9 +16,9 @@ export function forEachIndex(shape: readonly number[], f: (k: number, idx: reado
 }
 
 export function transposeData(data: ArrayLike<number>, shape: readonly number[], perm: readonly number[]): number[] {
-  const st = stridesOf(shape);
+  const st = strides(shape);
   const outShape = perm.map((p) => shape[p]!);
-  const out = new Array<number>(prod(outShape));
+  const out = new Array<number>(numel(outShape));
   forEachIndex(outShape, (k, idx) => {
     let off = 0;
     idx.forEach((v, i) => (off += v * st[perm[i]!]!));
@@ -45,8 +35,8 @@ export function sliceData(
   steps: readonly number[],
   outShape: readonly number[],
 ): number[] {
-  const st = stridesOf(shape);
-  const out = new Array<number>(prod(outShape));
+  const st = strides(shape);
+  const out = new Array<number>(numel(outShape));
   forEachIndex(outShape, (k, idx) => {
     let off = 0;
     idx.forEach((v, i) => (off += (starts[i]! + v * steps[i]!) * st[i]!));
@@ -61,8 +51,8 @@ export function gatherData(
   axis: number,
   indices: readonly number[],
 ): number[] {
-  const outer = prod(shape.slice(0, axis));
-  const inner = prod(shape.slice(axis + 1));
+  const outer = numel(shape.slice(0, axis));
+  const inner = numel(shape.slice(axis + 1));
   const dim = shape[axis]!;
   const out: number[] = [];
   for (let o = 0; o < outer; o++) {
@@ -75,11 +65,11 @@ export function gatherData(
 }
 
 export function concatData(parts: readonly { data: ArrayLike<number>; shape: readonly number[] }[], axis: number): number[] {
-  const outer = prod(parts[0]!.shape.slice(0, axis));
+  const outer = numel(parts[0]!.shape.slice(0, axis));
   const out: number[] = [];
   for (let o = 0; o < outer; o++) {
     for (const p of parts) {
-      const chunk = prod(p.shape.slice(axis));
+      const chunk = numel(p.shape.slice(axis));
       for (let j = 0; j < chunk; j++) out.push(p.data[o * chunk + j]!);
     }
   }

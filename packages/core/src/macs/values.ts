@@ -1,13 +1,8 @@
-/** Small helpers over `Value`s: attribute access, element counts, broadcasting, checks with context. */
+/** Small helpers over `Value`s: attribute access, broadcasting, checks with context. */
 import { GcError } from '../errors';
 import type { AttributeValue } from '../onnx/graph';
+import { numel } from '../tensor/tensor';
 import type { NodeContext, Value, ValueDtype } from './types';
-
-export function prod(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
 
 export function graphError(ctx: NodeContext, what: string): GcError {
   return new GcError('E_GRAPH', `${ctx.where}: ${what}`);
@@ -91,7 +86,7 @@ export function broadcastEval(
   args: readonly Value[],
   f: (xs: number[]) => number,
 ): number[] {
-  const n = prod(shape);
+  const n = numel(shape);
   const rank = shape.length;
   const out = new Array<number>(n);
   // strides of each argument in the broadcast output space
@@ -123,16 +118,12 @@ export function broadcastEval(
 }
 
 /** Largest constant we fold element by element (shape tensors are tiny; weights are never folded). */
-export const FOLD_LIMIT = 4096;
+const FOLD_LIMIT = 4096;
 
 export function canFold(values: readonly (Value | undefined)[]): boolean {
-  return values.every((v) => v !== undefined && v.data !== undefined && prod(v.shape) <= FOLD_LIMIT);
+  return values.every((v) => v !== undefined && v.data !== undefined && numel(v.shape) <= FOLD_LIMIT);
 }
 
 export function value(shape: readonly number[], dtype: ValueDtype, data?: ArrayLike<number>): Value {
   return data === undefined ? { shape: [...shape], dtype } : { shape: [...shape], dtype, data };
-}
-
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }

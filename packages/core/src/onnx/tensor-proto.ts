@@ -4,6 +4,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { GcError } from '../errors';
+import { numel } from '../tensor/tensor';
 import type { InitializerData } from './graph';
 
 const DT = onnx.TensorProto.DataType;
@@ -24,7 +25,7 @@ function halfToFloat(h: number): number {
 /** Any numeric TensorProto as float32 or int64 InitializerData; undefined for strings and such. */
 export function tensorFromProto(t: onnx.ITensorProto, where: string): InitializerData | undefined {
   const dims = (t.dims ?? []).map(num);
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = numel(dims);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const need = (bytes: number): void => {

@@ -1,5 +1,6 @@
 /** NumPy .npy (format 1.0-3.0), little-endian float32/float64/int64/uint8, C order: read and write. */
 import { GcError } from '../errors';
+import { numel } from './tensor';
 
 export interface NpyArray {
   readonly dtype: 'float32' | 'float64' | 'int64' | 'uint8';
@@ -32,7 +33,7 @@ export function parseNpy(buf: Uint8Array, where = 'npy'): NpyArray {
   const kind = DTYPES[descr];
   if (!kind) throw bad(`dtype ${descr} is not supported (float32, float64, int64, uint8 are)`);
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = numel(shape);
   const offset = start + headerLen;
   if (offset + n * kind.size > buf.length) throw bad(`data needs ${n * kind.size} bytes, file has ${buf.length - offset}`);
   const bytes = Uint8Array.prototype.slice.call(buf, offset, offset + n * kind.size); // a copy (Buffer#slice would be a view): aligned and owned

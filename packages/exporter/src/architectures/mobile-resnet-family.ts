@@ -16,12 +16,12 @@ import { clampInput, downsample, head, reflectPad1, separableConv, stem, upsampl
 import { inferStemNgf, KEY, resnetContract, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
 import { SupernetWeights } from './supernet-weights';
 
-export const MOBILE_CONFIG_LENGTHS = [8, 6] as const;
+const MOBILE_CONFIG_LENGTHS = [8, 6] as const;
 
 /** Which config entry sets block i's inner width, for a config of `length` entries. */
-export type BlockEntry = (block: number, length: number) => number;
+type BlockEntry = (block: number, length: number) => number;
 
-export interface MobileResnetVariant {
+interface MobileResnetVariant {
   readonly name: string;
   readonly description: string;
   readonly blockEntry: BlockEntry;
@@ -52,7 +52,7 @@ function configUses(variant: MobileResnetVariant, length: number): Use[] {
 }
 
 /** Every state_dict key of a MobileResnetGenerator supernet, with its shape, in upstream order. */
-export function mobileSupernetShapes(inputChannels: number, outputChannels: number, ngf: number): Map<string, readonly number[]> {
+function mobileSupernetShapes(inputChannels: number, outputChannels: number, ngf: number): Map<string, readonly number[]> {
   const m = new Map<string, readonly number[]>();
   const conv = (key: string, weight: readonly number[], biasLength: number): void => {
     m.set(`${key}.weight`, weight);

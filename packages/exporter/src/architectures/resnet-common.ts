@@ -5,7 +5,7 @@ import type { ArchitectureContract } from './architecture';
 
 export const RESNET_BLOCKS = 9;
 /** Index of the first residual block in upstream's `self.model` Sequential (pad, conv, norm, relu, 2 x (conv, norm, relu)). */
-export const FIRST_BLOCK_INDEX = 10;
+const FIRST_BLOCK_INDEX = 10;
 export const KEY = {
   stem: 'model.1',
   down1: 'model.4',

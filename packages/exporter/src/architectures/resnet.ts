@@ -13,7 +13,7 @@ import { SupernetWeights } from './supernet-weights';
 
 const NAME = 'resnet_9blocks';
 
-export function resnetShapes(inputChannels: number, outputChannels: number, ngf: number): Map<string, readonly number[]> {
+function resnetShapes(inputChannels: number, outputChannels: number, ngf: number): Map<string, readonly number[]> {
   const m = new Map<string, readonly number[]>();
   const layer = (key: string, weight: readonly number[], biasLength: number): void => {
     m.set(`${key}.weight`, weight);

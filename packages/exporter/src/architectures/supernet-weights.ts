@@ -2,10 +2,10 @@
  * Reading layers out of a supernet state_dict the way upstream export.py's `transfer_weight` does:
  * check the key and its full supernet shape, then keep the first k entries along each axis.
  */
-import { GcError, numel, shapeString, type StateDict, type Tensor } from '@gc-edge/core';
+import { GcError, numel, shapeString, type StateDict, strides, type Tensor } from '@gc-edge/core';
 
 /** The leading block [0, sizes[0]) x [0, sizes[1]) x ... of `t` (a copy, C order). */
-export function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
+function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.length !== t.shape.length || sizes.some((s, i) => s < 0 || s > t.shape[i]!)) {
     throw new GcError('E_INTERNAL', `cannot slice ${shapeString(t.shape)} to ${shapeString(sizes)}`);
   }
@@ -13,7 +13,7 @@ export function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
   const out = new Float32Array(numel(sizes));
   const rank = sizes.length;
   const inner = sizes[rank - 1]!;
-  const srcStrides = t.shape.map((_, i) => numel(t.shape.slice(i + 1)));
+  const srcStrides = strides(t.shape);
   let o = 0;
   const walk = (axis: number, base: number): void => {
     if (axis === rank - 1) {

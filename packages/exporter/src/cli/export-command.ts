@@ -9,7 +9,7 @@ import { loadSubnetSpec } from '../subnet/parse';
 import { verifyModel, type VerifyResult } from '../verify';
 import { formatBytes, formatCount } from './format';
 
-export interface ExportArgs {
+interface ExportArgs {
   subnet: string;
   output?: string;
   opset: string;
@@ -22,7 +22,7 @@ export interface ExportArgs {
 }
 
 /** `--random-init` alone means seed 0; otherwise the seed must be a non-negative integer. */
-export function parseSeed(value: string | undefined): number | undefined {
+function parseSeed(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value === '' || value === 'true') return 0;
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -34,7 +34,7 @@ export function parseSeed(value: string | undefined): number | undefined {
 }
 
 /** `--opset N`, quoted back when it is not an integer in range. */
-export function parseOpset(value: string): number {
+function parseOpset(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) {
     throw new GcError('E_ARGS', `--opset '${value}': use an integer from ${MIN_OPSET} to ${MAX_OPSET}`, {
@@ -45,7 +45,7 @@ export function parseOpset(value: string): number {
 }
 
 /** Default output: the subnet.json's name with .onnx, next to it. */
-export function defaultOutputPath(subnet: string): string {
+function defaultOutputPath(subnet: string): string {
   const base = path.basename(subnet).replace(/\.json$/i, '');
   return path.join(path.dirname(subnet), `${base}.onnx`);
 }
@@ -132,7 +132,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
  * `gc-export --random-init subnet.json` (the flag before the file) reads the file name as the seed:
  * a seed that is not a number, with no subnet.json named, is that file.
  */
-export function subnetAndSeed(subnet: string | undefined, seedText: string | undefined): { subnet: string; seedText: string | undefined } {
+function subnetAndSeed(subnet: string | undefined, seedText: string | undefined): { subnet: string; seedText: string | undefined } {
   if (subnet !== undefined && subnet !== '') return { subnet, seedText };
   if (seedText !== undefined && seedText !== '' && !/^\d+$/.test(seedText)) return { subnet: seedText, seedText: '' };
   throw new GcError('E_ARGS', 'name the subnet.json to export', { hint: 'e.g. gc-export examples/cyclegan-horse2zebra/subnet.json' });
@@ -182,7 +182,7 @@ function displayPath(p: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
-export function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
+function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
   const lines = [
     `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf}${s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : ''})`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,

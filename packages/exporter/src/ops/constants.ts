@@ -2,7 +2,7 @@
  * Shape constants shared across nodes (InstanceNormalization's ones/zeros, Pad's pads, Clip's bounds):
  * one initializer per distinct value per graph, so a 9-block generator doesn't carry 30 copies.
  */
-import type { GraphBuilder } from '@gc-edge/core';
+import { type GraphBuilder, numel } from '@gc-edge/core';
 
 const cache = new WeakMap<GraphBuilder, Map<string, string>>();
 
@@ -18,7 +18,7 @@ function memo(g: GraphBuilder, key: string, make: () => string): string {
 export function constFloat(g: GraphBuilder, dims: readonly number[], value: number): string {
   const label = dims.length === 0 ? 'scalar' : dims.join('x');
   const key = `f32:${label}:${Object.is(value, -0) ? '-0' : value}`;
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = numel(dims);
   const tag = value === 1 ? 'ones' : value === 0 ? 'zeros' : `${value}`;
   return memo(g, key, () => g.float(`const.${tag}.${label}`, dims, new Float32Array(n).fill(value)));
 }

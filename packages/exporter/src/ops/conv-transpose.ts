@@ -47,18 +47,3 @@ export function convTranspose(
     group: attr.int(group),
   });
 }
-
-/** Output [N, out, H', W'] with H' = (H-1)*s - pads + d*(k-1) + output_padding + 1. */
-export function convTransposeOutputShape(input: readonly number[], weightShape: readonly number[], opts: ConvTransposeOptions = {}): number[] {
-  const p = pads2d(opts.pads ?? 0);
-  const s = opts.stride ?? 1;
-  const d = opts.dilation ?? 1;
-  const op = opts.outputPadding ?? 0;
-  const out = (size: number, k: number, before: number, after: number): number => (size - 1) * s - before - after + d * (k - 1) + op + 1;
-  return [
-    input[0]!,
-    weightShape[1]! * (opts.group ?? 1),
-    out(input[2]!, weightShape[2]!, p.top, p.bottom),
-    out(input[3]!, weightShape[3]!, p.left, p.right),
-  ];
-}

@@ -40,13 +40,3 @@ export function conv(g: GraphBuilder, name: string, x: string, weight: Tensor, b
     group: attr.int(group),
   });
 }
-
-/** Output [N, out, H', W'] of a conv on `input` [N, C, H, W]. */
-export function convOutputShape(input: readonly number[], weightShape: readonly number[], opts: ConvOptions = {}): number[] {
-  const p = pads2d(opts.pads ?? 0);
-  const s = opts.stride ?? 1;
-  const d = opts.dilation ?? 1;
-  const out = (size: number, k: number, before: number, after: number): number =>
-    Math.floor((size + before + after - d * (k - 1) - 1) / s) + 1;
-  return [input[0]!, weightShape[0]!, out(input[2]!, weightShape[2]!, p.top, p.bottom), out(input[3]!, weightShape[3]!, p.left, p.right)];
-}

@@ -7,7 +7,7 @@
 import { attr, type GraphBuilder } from '@gc-edge/core';
 import { constFloat } from './constants';
 
-export const INSTANCE_NORM_EPS = 1e-5;
+const INSTANCE_NORM_EPS = 1e-5;
 
 export function instanceNorm(g: GraphBuilder, name: string, x: string, channels: number, eps = INSTANCE_NORM_EPS): string {
   return g.node('InstanceNormalization', name, [x, constFloat(g, [channels], 1), constFloat(g, [channels], 0)], {

@@ -40,9 +40,3 @@ export function pad(
   const inputs = mode === 'constant' && value !== 0 ? [x, padsName, constFloat(g, [], value)] : [x, padsName];
   return g.node('Pad', name, inputs, { mode: attr.string(mode) });
 }
-
-export function padOutputShape(input: readonly number[], amount: number | Pads2d): number[] {
-  const p = pads2d(amount);
-  const [n, c, h, w] = input as [number, number, number, number];
-  return [n, c, h + p.top + p.bottom, w + p.left + p.right];
-}

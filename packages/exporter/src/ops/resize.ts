@@ -37,8 +37,3 @@ export function resizeNearest(g: GraphBuilder, name: string, x: string, target: 
   const sizes = constInt64s(g, `sizes.${target.sizes.join('_')}`, target.sizes);
   return g.node('Resize', name, [x, omitted(), omitted(), sizes], attributes);
 }
-
-export function resizeOutputShape(input: readonly number[], target: ResizeTarget): number[] {
-  if ('sizes' in target) return [...target.sizes];
-  return [input[0]!, input[1]!, Math.floor(input[2]! * target.scales[0]), Math.floor(input[3]! * target.scales[1])];
-}

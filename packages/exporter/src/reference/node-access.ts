@@ -1,6 +1,6 @@
 /** Attribute and input access for reference ops, with errors that name the node. */
-import { GcError, type GraphNode } from '@gc-edge/core';
-import { dimsString, type RefTensor } from './tensor';
+import { GcError, type GraphNode, shapeString } from '@gc-edge/core';
+import type { RefTensor } from './tensor';
 
 export function refError(node: GraphNode, what: string): GcError {
   return new GcError('E_GRAPH', `${node.name} (${node.opType}): ${what}`, {
@@ -15,7 +15,7 @@ export function input(node: GraphNode, inputs: readonly (RefTensor | undefined)[
 }
 
 export function rankIs(node: GraphNode, t: RefTensor, rank: number, what: string): void {
-  if (t.dims.length !== rank) throw refError(node, `${what} must be ${rank}-D, got ${dimsString(t.dims)}`);
+  if (t.dims.length !== rank) throw refError(node, `${what} must be ${rank}-D, got ${shapeString(t.dims)}`);
 }
 
 export function intAttr(node: GraphNode, name: string, fallback: number): number {

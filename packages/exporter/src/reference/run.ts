@@ -3,9 +3,9 @@
  * tests compare onnxruntime against. Nodes run in graph order (builders emit them topologically);
  * intermediate values are dropped after their last use.
  */
-import { GcError, type Graph, type InitializerData } from '@gc-edge/core';
-import { REFERENCE_OPS } from './registry';
-import { dimsString, size, type RefTensor } from './tensor';
+import { GcError, type Graph, type InitializerData, numel, shapeString } from '@gc-edge/core';
+import { REFERENCE_OPS } from '../ops/registry';
+import type { RefTensor } from './tensor';
 
 function widen(t: InitializerData): RefTensor {
   const data = t.dataType === 'float32' ? Float64Array.from(t.data) : Float64Array.from(t.data, Number);
@@ -18,10 +18,10 @@ function checkInputs(graph: Graph, inputs: Readonly<Record<string, RefTensor>>):
     if (!t) throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' was not given`);
     const fits = t.dims.length === info.shape.length && info.shape.every((d, i) => typeof d === 'string' || d === t.dims[i]);
     if (!fits) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' is ${dimsString(t.dims)}, the graph declares [${info.shape.join(', ')}]`);
+      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' is ${shapeString(t.dims)}, the graph declares [${info.shape.join(', ')}]`);
     }
-    if (t.data.length !== size(t.dims)) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${dimsString(t.dims)}`);
+    if (t.data.length !== numel(t.dims)) {
+      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${shapeString(t.dims)}`);
     }
   }
 }

@@ -11,7 +11,7 @@ const INPUT_FIELDS = ['batch', 'channels', 'height', 'width'] as const;
 /** Bounds that keep shapes, MAC counts and ONNX dims far from overflow. */
 const MAX_INPUT: Readonly<Record<keyof InputSpec, number>> = { batch: 4096, channels: 4096, height: 16384, width: 16384 };
 
-export interface ParseOptions {
+interface ParseOptions {
   /** With --random-init the weights file is not needed (and not read). */
   readonly weightsOptional?: boolean;
 }

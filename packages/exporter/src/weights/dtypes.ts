@@ -37,9 +37,9 @@ function half(): Float32Array {
 }
 
 /** A function reading element `i` (in items, from `base`) of a little-endian byte buffer as a number. */
-export type ElementReader = (i: number) => number;
+type ElementReader = (i: number) => number;
 
-export function elementReader(bytes: Uint8Array, base: number, dtype: DType): ElementReader {
+function elementReader(bytes: Uint8Array, base: number, dtype: DType): ElementReader {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'float32':
@@ -124,7 +124,7 @@ export function decodeStrided(
   return out;
 }
 
-export function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
   let expected = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] !== 1 && stride[d] !== expected) return false;

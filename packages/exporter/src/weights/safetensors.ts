@@ -3,7 +3,7 @@
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}`, then the data area
  * the offsets are relative to. Every field is checked against the file before anything is allocated.
  */
-import { GcError, type StateDict, type Tensor } from '@gc-edge/core';
+import { GcError, numel, type StateDict, type Tensor } from '@gc-edge/core';
 import { decodeContiguous, ITEM_SIZE, type DType } from './dtypes';
 
 const DTYPES: Readonly<Record<string, DType>> = {
@@ -66,7 +66,7 @@ export function readSafetensors(bytes: Uint8Array, where: string): StateDict {
   entries.sort((a, b) => a.begin - b.begin);
   const out: StateDict = new Map();
   for (const e of entries) {
-    const count = e.shape.reduce((a, b) => a * b, 1);
+    const count = numel(e.shape);
     const tensor: Tensor = { shape: e.shape, data: decodeContiguous(bytes, dataStart + e.begin, count, e.dtype) };
     out.set(e.name, tensor);
   }
@@ -87,7 +87,7 @@ function parseEntry(name: string, raw: unknown, dataLen: number, bad: (what: str
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLen) throw bad(`${at}: data_offsets [${begin}, ${end}] lie outside the data area of ${dataLen} bytes`);
-  const numelBytes = (shape as number[]).reduce((a, b) => a * b, 1) * ITEM_SIZE[dt];
+  const numelBytes = numel(shape as number[]) * ITEM_SIZE[dt];
   if (numelBytes !== end - begin) {
     throw bad(`${at}: shape [${shape.join(', ')}] of ${dtype} needs ${numelBytes} bytes but data_offsets span ${end - begin}`);
   }

@@ -2,6 +2,7 @@
  * Test helper: builds small torch.save files (zip and legacy formats) from a description, the way
  * torch lays them out, so tests can vary one thing (dtype, view, size, name) at a time.
  */
+import { strides } from '@gc-edge/core';
 import { zipSync } from 'fflate';
 import { PickleWriter } from './pickle-writer';
 
@@ -25,16 +26,6 @@ export interface TensorSpec {
   stride?: number[];
   /** Legacy format only: a storage view (offset, size) in elements. */
   view?: { key: string; offset: number; size: number };
-}
-
-export function contiguousStride(size: readonly number[]): number[] {
-  const s = new Array<number>(size.length);
-  let acc = 1;
-  for (let d = size.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= size[d]!;
-  }
-  return s;
 }
 
 export function f32(values: readonly number[]): Uint8Array {
@@ -64,7 +55,7 @@ export function stateDictPickle(
       else w.none();
     }
     w.tuple().binpersid();
-    w.int(t.offset ?? 0).ints(t.size).ints(t.stride ?? contiguousStride(t.size)).bool(false);
+    w.int(t.offset ?? 0).ints(t.size).ints(t.stride ?? strides(t.size)).bool(false);
     w.global('collections', 'OrderedDict').emptyTuple().reduce();
     w.tuple().reduce();
   }

@@ -11,7 +11,7 @@ import { SERVE_DEFAULTS } from '../serve/options';
 /** Numeric flags arrive as the text given (quoted back in errors), or as their default number. */
 type NumberArg = string | number;
 
-export interface ServeArgs {
+interface ServeArgs {
   model: string;
   device: string;
   host: string;
@@ -36,7 +36,7 @@ const num = (fallback: number | undefined, describe: string) =>
   ({ type: 'string', requiresArg: true, coerce: lastValue, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
 
 /** Test-only crash hook: honoured only together with NODE_ENV=test (see serve/README.md). */
-export const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
+const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
   command: '$0 <model>',
@@ -88,7 +88,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
 };
 
 /** Checks the flags and turns them (and the environment) into daemon options. */
-export function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
+function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
   const int = (flag: keyof ServeArgs, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const v = numberOf(args[flag]);
     if (!Number.isSafeInteger(v) || v < min || v > max) {

@@ -7,7 +7,7 @@
  */
 import { hasPngSignature, walkPngChunks } from './png-chunks';
 
-export interface PngHeader {
+interface PngHeader {
   readonly width: number;
   readonly height: number;
   readonly channels: number;

@@ -24,7 +24,7 @@ function checkRange(name: string, v: number, lo: number, hi: number): number {
  * 171 KB in 7.2 ms (measured with sharp 0.34 on a 2-core machine; the same zlib does the work in
  * png-encode.ts). Ask for JPEG (Accept) when bytes matter.
  */
-export const DEFAULT_PNG_LEVEL = 0;
+const DEFAULT_PNG_LEVEL = 0;
 
 /** Encodes interleaved RGB bytes. */
 export async function encodeRgb(img: RgbImage, options: EncodeOptions = {}): Promise<EncodedImage> {

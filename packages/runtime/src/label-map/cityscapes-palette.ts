@@ -46,6 +46,3 @@ export const CITYSCAPES_PALETTE: LabelPalette = {
     { id: -1, name: 'license plate', color: [0, 0, 142] },
   ],
 };
-
-/** `--input_nc` GauGAN's Cityscapes models use (ids 0..33 and one spare class channel). */
-export const CITYSCAPES_LABEL_CHANNELS = 35;

@@ -8,7 +8,7 @@ import type { LabelMapInput, PrepareLabelMapOptions } from './types';
 
 export type * from './types';
 export { EDGE_RULES, LABEL_SIZE_POLICIES } from './types';
-export { CITYSCAPES_PALETTE, CITYSCAPES_LABEL_CHANNELS } from './cityscapes-palette';
+export { CITYSCAPES_PALETTE } from './cityscapes-palette';
 export { loadPalette, parsePalette } from './palette';
 export { decodeLabelPng, decodeInstancePng, LABEL_MAX_PIXELS } from './decode';
 export { encodeLabelMap, labelInputChannels, DONTCARE_ID } from './encode';

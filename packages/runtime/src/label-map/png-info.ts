@@ -6,7 +6,7 @@
 import { GcError } from '@gc-edge/core';
 import { hasPngSignature, walkPngChunks } from '../image/png-chunks';
 
-export type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';
+type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';
 
 const COLOR_TYPES: Readonly<Record<number, PngColorType>> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey-alpha', 6: 'rgba' };
 

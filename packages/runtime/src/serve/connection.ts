@@ -9,7 +9,7 @@ import { statusForCode, toHttpError } from './http-status';
 import type { ServeMetrics } from './metrics';
 
 /** How long a connection may take, all derived from --timeout-ms (the deadline of one answer). */
-export interface ConnectionTimeouts {
+interface ConnectionTimeouts {
   /** The whole request (headers and body) must arrive within this, else 408: the request deadline. */
   readonly requestMs: number;
   /** Headers must arrive within this: the deadline, at most 10 s. */

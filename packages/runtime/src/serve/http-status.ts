@@ -31,12 +31,12 @@ export function statusForCode(code: GcErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: string; message: string; hint?: string };
 }
 
 /** What the daemon was started with, for the messages of errors fastify raises itself. */
-export interface ErrorContext {
+interface ErrorContext {
   /** --max-body-mb. */
   readonly maxBodyMb: number;
 }

@@ -15,7 +15,7 @@ export const INFERENCE_HEADER_LENGTH = 'inference-header-content-length';
 const JSON_TYPE = 'application/json';
 const BINARY_TYPE = 'application/octet-stream';
 
-export interface InferBody {
+interface InferBody {
   readonly json: unknown;
   /** The bytes after the JSON when the request uses the binary extension. */
   readonly binary?: Buffer;

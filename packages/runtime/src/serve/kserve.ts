@@ -13,19 +13,19 @@
  * height x width within the model's pixel cap (413).
  */
 import { endianness } from 'node:os';
-import { GcError } from '@gc-edge/core';
+import { GcError, numel } from '@gc-edge/core';
 import type { FloatTensor, TensorInfo, TensorMap } from '../session/types';
 import { type PixelCap, checkPixelCap, describeSizeRule, fitUp, fitsSizeRule } from './input-rules';
 import type { InputPlan } from './model-plan';
 
-export interface V2TensorMetadata {
+interface V2TensorMetadata {
   name: string;
   datatype: string;
   /** -1 for a dimension of any size. */
   shape: number[];
 }
 
-export interface V2InferRequest {
+interface V2InferRequest {
   readonly id?: string;
   readonly feeds: TensorMap;
   /** Output names asked for, in order; undefined means all. */
@@ -36,7 +36,7 @@ export interface V2InferRequest {
   readonly binaryByDefault: boolean;
 }
 
-export interface V2OutputTensor {
+interface V2OutputTensor {
   name: string;
   datatype: 'FP32';
   shape: number[];
@@ -53,7 +53,7 @@ export interface V2InferResponse {
 }
 
 /** What the model takes beyond its declared shapes, and what the daemon allows. */
-export interface InferLimits {
+interface InferLimits {
   /** --max-body-mb in bytes: a tensor may not claim more values than a body this size can carry. */
   readonly maxBodyBytes: number;
   /** Height x width of a 4-D input at most this (413 beyond). */
@@ -228,7 +228,7 @@ function valueCount(shape: readonly number[], where: string, maxBodyBytes: numbe
     count *= d;
     if (count > most) {
       const mb = Math.round((maxBodyBytes / 1024 / 1024) * 100) / 100;
-      const total = shape.reduce((a, b) => a * b, 1);
+      const total = numel(shape);
       const holds = Number.isSafeInteger(total) ? String(total) : total.toExponential(2);
       throw bad(`${where}.shape [${shape.join(',')}] holds ${holds} values, more than a request body of at most ${mb} MiB can carry (${most})`, {
         hint: 'send the data the shape says (start gc-serve with a larger --max-body-mb for larger tensors)',

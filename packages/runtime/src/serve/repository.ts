@@ -23,7 +23,7 @@ export function isValidModelName(name: string): boolean {
 }
 
 /** One request's work for the scheduler. */
-export interface InferenceJob {
+interface InferenceJob {
   readonly feeds: TensorMap;
   /** The image the worker makes of this request's output (worker/answer.ts); none: floats back. */
   readonly answer?: AnswerSpec;
@@ -32,13 +32,13 @@ export interface InferenceJob {
 }
 
 /** One request's share of a run: its outputs (none when its answer was made) and its answer. */
-export interface JobResult extends Omit<RunResult, 'answers'> {
+interface JobResult extends Omit<RunResult, 'answers'> {
   readonly answer?: Answer;
 }
 
 export type CreatePool = (path: string, profile: DeviceProfile, options: PoolOptions) => Promise<InferencePool>;
 
-export interface RepositoryOptions {
+interface RepositoryOptions {
   /** A `.onnx` file or a folder of them. */
   readonly target: string;
   readonly profile: DeviceProfile;
@@ -59,7 +59,7 @@ export interface RepositoryOptions {
   readonly log: (line: string) => void;
 }
 
-export type ModelState = 'loading' | 'ready' | 'failed';
+type ModelState = 'loading' | 'ready' | 'failed';
 
 /** One served model: its pool (once loaded) and the queue in front of it. */
 export class ModelSlot {

@@ -47,7 +47,7 @@ export function serverTiming(stages: Readonly<Record<string, number>>): string {
 }
 
 /** Header a client may send to shorten its own deadline (never beyond --timeout-ms). */
-export const DEADLINE_HEADER = 'x-gc-timeout-ms';
+const DEADLINE_HEADER = 'x-gc-timeout-ms';
 
 /** When a request that arrived now must be answered by: --timeout-ms, or less if the client asks. */
 export function deadlineOf(headers: IncomingHttpHeaders, timeoutMs: number): number {

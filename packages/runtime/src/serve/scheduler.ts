@@ -16,7 +16,7 @@
  */
 import { GcError } from '@gc-edge/core';
 
-export interface SchedulerOptions<I, O> {
+interface SchedulerOptions<I, O> {
   readonly capacity: number;
   readonly concurrency: number;
   readonly maxBatch: number;
@@ -39,7 +39,7 @@ export interface SchedulerOptions<I, O> {
   readonly label: string;
 }
 
-export interface Scheduled<O> {
+interface Scheduled<O> {
   readonly output: O;
   /** Time spent waiting for a worker, ms. */
   readonly queuedMs: number;

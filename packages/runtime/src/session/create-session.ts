@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { GcError, ortLogLevel, readRegularFile } from '@gc-edge/core';
+import { GcError, numel, ortLogLevel, readRegularFile } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
 import { describeModel, readModelFacts } from './model-info';
 import { parsePlacement } from './placement';
@@ -230,7 +230,7 @@ class Session implements GcSession {
 
 function toOrtTensor(t: FloatTensor, where: string): Tensor {
   if (!(t.data instanceof Float32Array)) throw new GcError('E_SESSION', `${where}: data must be a Float32Array`);
-  const n = t.dims.reduce((a, b) => a * b, 1);
+  const n = numel(t.dims);
   if (n !== t.data.length) {
     throw new GcError('E_SESSION', `${where}: ${t.data.length} values but dims [${t.dims.join(', ')}] need ${n}`);
   }

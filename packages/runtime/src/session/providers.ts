@@ -42,14 +42,14 @@ function checkSpec(spec: ExecutionProviderSpec, where: string): void {
  * The onnxruntime EP config for a profile entry. Every option in the profile is passed through (a
  * binding that forwards them uses them); the stock binding reads only `deviceId` for cuda/tensorrt.
  */
-export function toOrtProvider(spec: ExecutionProviderSpec): OrtProviderConfig {
+function toOrtProvider(spec: ExecutionProviderSpec): OrtProviderConfig {
   const entry = PROVIDERS[spec.name];
   if (spec.name === 'cpu') return entry.ort as OrtProviderConfig;
   return { ...(spec.options ?? {}), name: entry.ort } as OrtProviderConfig;
 }
 
 /** The options of `spec` the stock binding actually forwards (`{deviceId}` or `{}`). */
-export function forwardedOptions(spec: ExecutionProviderSpec): Record<string, string | number | boolean> {
+function forwardedOptions(spec: ExecutionProviderSpec): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const key of PROVIDERS[spec.name].forwards) {
     const v = spec.options?.[key];
@@ -59,7 +59,7 @@ export function forwardedOptions(spec: ExecutionProviderSpec): Record<string, st
 }
 
 /** The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed). */
-export function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
+function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
   const where = `device profile ${profile.id}`;
   profile.executionProviders.forEach((s) => checkSpec(s, where));
   const list = [...profile.executionProviders];

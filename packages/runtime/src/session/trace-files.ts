@@ -6,7 +6,7 @@
  * the OS temp folder), never loose in the temp folder itself: the folder is removed when its last
  * user releases it and when the thread or process exits, so a session that ends without
  * endProfiling (a crashed or terminated worker) leaves nothing behind for long. Worker threads get
- * a sub-folder of the main thread's (see worker/inference-worker.ts), removed when they exit.
+ * a sub-folder of the main thread's (see worker/thread-handle.ts), removed when they exit.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

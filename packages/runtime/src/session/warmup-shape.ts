@@ -11,6 +11,7 @@
  * 3. otherwise a symbolic first dim (the batch) is {@link DEFAULT_WARMUP_BATCH} and any other
  *    symbolic dim (height, width, ...) is {@link DEFAULT_WARMUP_SIZE}.
  */
+import { numel } from '@gc-edge/core';
 import { contractOf } from './model-info';
 import type { FloatTensor, ModelInfo, TensorMap } from './types';
 
@@ -72,7 +73,7 @@ export function warmupShapes(info: ModelInfo): Record<string, number[]> {
 export function zeroFeeds(shapes: Readonly<Record<string, readonly number[]>>): TensorMap {
   const feeds: Record<string, FloatTensor> = {};
   for (const [name, dims] of Object.entries(shapes)) {
-    feeds[name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims: [...dims] };
+    feeds[name] = { data: new Float32Array(numel(dims)), dims: [...dims] };
   }
   return feeds;
 }

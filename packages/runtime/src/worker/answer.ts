@@ -10,7 +10,7 @@ import { type Region, cropTensor } from '../image/crop';
 import { encodePng } from '../image/png-encode';
 import { tensorToRgb } from '../image/tensor';
 import type { FloatTensor, TensorMap } from '../session/types';
-import { type WireError, toWire } from './protocol';
+import { type WireError, toWire } from './wire-error';
 
 /** What to make of one request's share of the output. */
 export interface AnswerSpec {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { GcError } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import type { ModelSource, TensorMap } from '../session/types';
-import { startWorker } from './inference-worker';
+import { startWorker } from './thread-handle';
 import type {
   InferencePool,
   InferencePoolEvents,

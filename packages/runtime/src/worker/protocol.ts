@@ -1,12 +1,13 @@
 /**
- * Messages between the main thread and the worker thread (`thread.ts`). Plain data only; errors
- * travel as `{code, message, hint}` and become GcErrors again on the main thread.
+ * Messages between the main thread (`thread-handle.ts`) and the worker thread (`thread-script.ts`).
+ * Plain data only; errors travel as `{code, message, hint}` (`wire-error.ts`) and become GcErrors
+ * again on the main thread.
  */
-import { GcError, type GcErrorCode } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
 import type { CreateSessionOptions, ModelSource, TensorMap } from '../session/types';
 import type { Answer, AnswerRequest } from './answer';
 import type { WorkerReady } from './types';
+import type { WireError } from './wire-error';
 
 /** `workerData` of a worker thread. */
 export interface WorkerInit {
@@ -20,12 +21,6 @@ export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly feeds: TensorMap; readonly answers?: AnswerRequest; readonly crash?: boolean }
   | { readonly type: 'crash' }
   | { readonly type: 'close' };
-
-export interface WireError {
-  readonly code: GcErrorCode;
-  readonly message: string;
-  readonly hint?: string;
-}
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly ready: WorkerReady }
@@ -43,22 +38,6 @@ export type FromWorker =
 
 /** Exit code of a worker told to crash (`simulateCrash`). */
 export const CRASH_EXIT_CODE = 70;
-
-export function toWire(e: unknown): WireError {
-  if (e instanceof GcError) return e.hint ? { code: e.code, message: e.message, hint: e.hint } : { code: e.code, message: e.message };
-  // GcError from another copy of the module (dist vs src) still has code/message.
-  const x = e as { code?: unknown; message?: unknown; hint?: unknown };
-  if (typeof x?.code === 'string' && x.code.startsWith('E_') && typeof x.message === 'string') {
-    return typeof x.hint === 'string'
-      ? { code: x.code as GcErrorCode, message: x.message, hint: x.hint }
-      : { code: x.code as GcErrorCode, message: x.message };
-  }
-  return { code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) };
-}
-
-export function fromWire(w: WireError): GcError {
-  return w.hint ? new GcError(w.code, w.message, { hint: w.hint }) : new GcError(w.code, w.message);
-}
 
 /**
  * `bytes` as an array whose buffer can be transferred: itself when it covers its buffer whole, else

@@ -6,8 +6,9 @@
  *
  * - {@link InferenceWorker}: one worker thread holding one session.
  * - {@link InferencePool}: N workers on one model, FIFO dispatch, crash replacement and hot reload.
- * Implementation: `inference-worker.ts`, `pool.ts`, `thread.ts` (the worker script, run from the
- * compiled `dist/worker/thread.js`).
+ * Implementation, main thread: `thread-handle.ts` (one worker thread), `pool.ts`; inside the worker
+ * thread: `thread-script.ts` (run from the compiled `dist/worker/thread-script.js`); between them:
+ * `protocol.ts` and `wire-error.ts`.
  *
  * Ownership: `run()` TRANSFERS each input's ArrayBuffer to the worker when the Float32Array covers
  * its whole buffer (the caller's array becomes detached, length 0); a view into a larger buffer is

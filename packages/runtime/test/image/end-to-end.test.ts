@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { negotiateImageFormat } from '../../src/image/accept';
 import { encodeOutput } from '../../src/image/postprocess';
 import { preprocessImage } from '../../src/image/preprocess';
-import { startWorker } from '../../src/worker/inference-worker';
+import { startWorker } from '../../src/worker/thread-handle';
 import { BASELINE_CYCLEGAN, CPU_ONLY } from '../support/session-fixtures';
 
 const HORSE = path.resolve(__dirname, '../../../../examples/images/horse.png');

@@ -4,7 +4,7 @@ import { encodeOutput } from '../../src/image/postprocess';
 import { tensorToRgb } from '../../src/image/tensor';
 import type { FloatTensor } from '../../src/session/types';
 import { allAnswered, makeAnswers } from '../../src/worker/answer';
-import { startWorker } from '../../src/worker/inference-worker';
+import { startWorker } from '../../src/worker/thread-handle';
 import { transferable } from '../../src/worker/protocol';
 import type { InferenceWorker } from '../../src/worker/types';
 import { CPU_ONLY, tanhModel } from '../support/session-fixtures';

@@ -1,7 +1,8 @@
 /** Concat along `axis` (folded on small constants: torch's pad-spec arithmetic). 0 MACs. */
+import { shapeString } from '../../tensor/tensor';
 import { concatData } from '../fold';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, axis, canFold, fmtShape, graphError, value } from '../values';
+import { attrInt, axis, canFold, graphError, value } from '../values';
 
 function infer(ctx: NodeContext): Value[] {
   const parts = ctx.inputs.filter((v): v is Value => v !== undefined);
@@ -12,7 +13,7 @@ function infer(ctx: NodeContext): Value[] {
   out[a] = 0;
   for (const p of parts) {
     const mismatch = p.shape.length !== rank || p.shape.some((d, i) => i !== a && d !== parts[0]!.shape[i]);
-    if (mismatch) throw graphError(ctx, `cannot concatenate ${parts.map((q) => fmtShape(q.shape)).join(' and ')} on axis ${a}`);
+    if (mismatch) throw graphError(ctx, `cannot concatenate ${parts.map((q) => shapeString(q.shape)).join(' and ')} on axis ${a}`);
     out[a] += p.shape[a]!;
   }
   const dtype = parts.some((p) => p.dtype === 'float') ? 'float' : parts[0]!.dtype;

@@ -2,8 +2,9 @@
  * Constant (value_int(s) / value_float(s); a tensor `value` is lifted to an initializer by
  * `readModelForCounting` before counting), ConstantOfShape, Shape, Range. Never MACs.
  */
+import { numel } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrFloats, attrInt, attrInts, canFold, constData, graphError, input, prod, value } from '../values';
+import { attrFloats, attrInt, attrInts, canFold, constData, graphError, input, value } from '../values';
 
 function constant(ctx: NodeContext): Value[] {
   const a = ctx.node.attributes;
@@ -25,7 +26,7 @@ function constant(ctx: NodeContext): Value[] {
 
 function constantOfShape(ctx: NodeContext): Value[] {
   const shape = Array.from(constData(ctx, 0, 'shape'));
-  const n = prod(shape);
+  const n = numel(shape);
   // The fill value is a one-element tensor attribute (default float 0); readModelForCounting turns
   // it into `value` ints (int64 fill) or floats.
   const a = ctx.node.attributes['value'];

@@ -3,10 +3,12 @@
  * paper: output elements x (input channels / group) x kernel area (no bias, as torchprofile).
  * exact: the same plus one add per output element for the bias.
  */
+import { numel, shapeString } from '../../tensor/tensor';
+import { type ConvAxis, convOutputSize } from '../../onnx/conv-output-size';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, attrString, fmtShape, graphError, input, prod, value } from '../values';
+import { attrInt, attrInts, attrString, graphError, input, value } from '../values';
 
-export interface ConvGeometry {
+interface ConvGeometry {
   readonly kernel: readonly number[];
   readonly strides: readonly number[];
   readonly dilations: readonly number[];
@@ -20,7 +22,7 @@ export function convGeometry(ctx: NodeContext, weightShape: readonly number[]): 
   const nSpatial = weightShape.length - 2;
   const kernel = attrInts(ctx, 'kernel_shape') ?? weightShape.slice(2);
   if (kernel.length !== nSpatial) {
-    throw graphError(ctx, `kernel_shape ${fmtShape(kernel)} does not match the weight ${fmtShape(weightShape)}`);
+    throw graphError(ctx, `kernel_shape ${shapeString(kernel)} does not match the weight ${shapeString(weightShape)}`);
   }
   const ones = new Array<number>(nSpatial).fill(1);
   return {
@@ -32,24 +34,20 @@ export function convGeometry(ctx: NodeContext, weightShape: readonly number[]): 
   };
 }
 
-export function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[], g: ConvGeometry): number[] {
+/** Axis `i` of `g` with its explicit pads (zero under auto_pad VALID). */
+export function convAxis(g: ConvGeometry, i: number, n: number): ConvAxis {
+  const valid = g.autoPad === 'VALID';
+  const padBegin = valid ? 0 : g.pads[i]!;
+  const padEnd = valid ? 0 : g.pads[i + n]!;
+  return { kernel: g.kernel[i]!, stride: g.strides[i]!, dilation: g.dilations[i]!, padBegin, padEnd };
+}
+
+function convOutputSpatial(ctx: NodeContext, inSpatial: readonly number[], g: ConvGeometry): number[] {
   const n = inSpatial.length;
   return inSpatial.map((x, i) => {
-    const s = g.strides[i]!;
-    const dk = (g.kernel[i]! - 1) * g.dilations[i]! + 1;
-    let out: number;
-    switch (g.autoPad) {
-      case 'SAME_UPPER':
-      case 'SAME_LOWER':
-        out = Math.ceil(x / s);
-        break;
-      case 'VALID':
-        out = Math.floor((x - dk) / s) + 1;
-        break;
-      default:
-        out = Math.floor((x + g.pads[i]! + g.pads[i + n]! - dk) / s) + 1;
-    }
-    if (!(out > 0)) throw graphError(ctx, `input spatial size ${fmtShape(inSpatial)} is too small for kernel ${fmtShape(g.kernel)}`);
+    const same = g.autoPad === 'SAME_UPPER' || g.autoPad === 'SAME_LOWER';
+    const out = same ? Math.ceil(x / g.strides[i]!) : convOutputSize(x, convAxis(g, i, n));
+    if (!(out > 0)) throw graphError(ctx, `input spatial size ${shapeString(inSpatial)} is too small for kernel ${shapeString(g.kernel)}`);
     return out;
   });
 }
@@ -59,12 +57,12 @@ function infer(ctx: NodeContext): Value[] {
   const w = input(ctx, 1, 'weight W');
   const group = attrInt(ctx, 'group', 1);
   if (x.shape.length !== w.shape.length || x.shape.length < 3) {
-    throw graphError(ctx, `input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)} ranks do not fit a convolution`);
+    throw graphError(ctx, `input ${shapeString(x.shape)} and weight ${shapeString(w.shape)} ranks do not fit a convolution`);
   }
   if (x.shape[1] !== w.shape[1]! * group) {
     throw graphError(
       ctx,
-      `input has ${x.shape[1]} channels, but the weight ${fmtShape(w.shape)} with group ${group} expects ${w.shape[1]! * group}`,
+      `input has ${x.shape[1]} channels, but the weight ${shapeString(w.shape)} with group ${group} expects ${w.shape[1]! * group}`,
     );
   }
   const spatial = convOutputSpatial(ctx, x.shape.slice(2), convGeometry(ctx, w.shape));
@@ -76,8 +74,8 @@ export const convRule: OpRule = {
   infer,
   macs(ctx, outputs, convention) {
     const w = input(ctx, 1);
-    const out = prod(outputs[0]!.shape);
-    const macs = out * w.shape[1]! * prod(w.shape.slice(2));
+    const out = numel(outputs[0]!.shape);
+    const macs = out * w.shape[1]! * numel(w.shape.slice(2));
     const hasBias = ctx.inputs[2] !== undefined;
     return convention === 'exact' && hasBias ? macs + out : macs;
   },

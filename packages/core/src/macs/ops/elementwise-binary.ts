@@ -5,8 +5,9 @@
  * exact: every arithmetic op 1 per output element (a variadic one: inputs - 1); comparisons,
  * logic and Where 0.
  */
+import { numel } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value, ValueDtype } from '../types';
-import { broadcastEval, broadcastShapes, canFold, graphError, prod, value } from '../values';
+import { broadcastEval, broadcastShapes, canFold, graphError, value } from '../values';
 
 type Fold = (xs: number[], isInt: boolean) => number;
 
@@ -49,7 +50,7 @@ function infer(ctx: NodeContext): Value[] {
   let dtype: ValueDtype = valueArgs.some((a) => a.dtype === 'float') ? 'float' : valueArgs[0]!.dtype;
   if (op in LOGIC && op !== 'Where') dtype = 'bool';
   const fold = ARITHMETIC[op] ?? LOGIC[op];
-  const data = fold !== undefined && canFold(args) && prod(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
+  const data = fold !== undefined && canFold(args) && numel(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
   return [value(shape, dtype, data)];
 }
 
@@ -58,7 +59,7 @@ export const binaryRule: OpRule = {
   infer,
   macs(ctx, outputs, convention) {
     const op = ctx.node.opType;
-    const n = prod(outputs[0]!.shape);
+    const n = numel(outputs[0]!.shape);
     if (convention === 'paper') return op === 'Mul' ? n : 0;
     if (!(op in ARITHMETIC)) return 0;
     return n * Math.max(1, ctx.inputs.length - 1);

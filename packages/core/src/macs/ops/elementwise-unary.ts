@@ -4,8 +4,9 @@
  * paper: 0 MACs (torchprofile counts no activation). exact: LeakyRelu / PRelu / HardSigmoid one
  * multiply per output element; comparisons and transcendental functions are not counted as MACs.
  */
+import { numel } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value, ValueDtype } from '../types';
-import { attrFloat, attrInt, canFold, input, prod, value } from '../values';
+import { attrFloat, attrInt, canFold, input, value } from '../values';
 
 type Fold = (x: number, ctx: NodeContext) => number;
 
@@ -65,7 +66,7 @@ export const unaryRule: OpRule = {
   infer,
   macs(ctx, outputs, convention) {
     if (convention === 'paper' || !MULTIPLY_PER_ELEMENT.has(ctx.node.opType)) return 0;
-    return prod(outputs[0]!.shape);
+    return numel(outputs[0]!.shape);
   },
   // PRelu's slope is learned
   learnedInputs: (ctx) => (ctx.node.opType === 'PRelu' ? [1] : []),

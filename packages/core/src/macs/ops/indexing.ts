@@ -1,7 +1,8 @@
 /** Slice, Gather, Transpose: shape-only ops (folded on small constants). 0 MACs. */
+import { numel } from '../../tensor/tensor';
 import { gatherData, sliceData, transposeData } from '../fold';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, canFold, constData, graphError, input, prod, value } from '../values';
+import { attrInt, attrInts, axis, canFold, constData, graphError, input, value } from '../values';
 
 function slice(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'data');
@@ -61,7 +62,7 @@ function transpose(ctx: NodeContext): Value[] {
   const perm = attrInts(ctx, 'perm') ?? x.shape.map((_, i) => x.shape.length - 1 - i);
   if (perm.length !== x.shape.length) throw graphError(ctx, `perm [${perm.join(', ')}] does not fit rank ${x.shape.length}`);
   const out = perm.map((p) => x.shape[p]!);
-  const data = canFold([x]) && prod(out) > 0 ? transposeData(x.data!, x.shape, perm) : undefined;
+  const data = canFold([x]) && numel(out) > 0 ? transposeData(x.data!, x.shape, perm) : undefined;
   return [value(out, x.dtype, data)];
 }
 

@@ -8,6 +8,7 @@
  * needs (upstream's InstanceNorm2d(affine=False), SPADE's param-free BatchNorm). Running mean and
  * variance are statistics, never parameters.
  */
+import { numel } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value } from '../types';
 import { input, value } from '../values';
 
@@ -31,21 +32,17 @@ function affineInputs(ctx: NodeContext): readonly number[] {
   return identityScale && identityBias ? [] : [1, 2];
 }
 
-function elements(outputs: readonly Value[]): number {
-  return outputs[0]!.shape.reduce((a, b) => a * b, 1);
-}
-
 export const instanceNormRule: OpRule = {
   opTypes: ['InstanceNormalization'],
   infer: sameAsInput,
-  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 1 : 3) * elements(outputs),
+  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 1 : 3) * numel(outputs[0]!.shape),
   learnedInputs: affineInputs,
 };
 
 export const layerNormRule: OpRule = {
   opTypes: ['LayerNormalization'],
   infer: sameAsInput,
-  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 1 : 3) * elements(outputs),
+  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 1 : 3) * numel(outputs[0]!.shape),
   learnedInputs: affineInputs,
 };
 
@@ -57,6 +54,6 @@ export const batchNormRule: OpRule = {
     // training-mode exports also output running mean / variance
     return ctx.node.outputs.map((_, i) => (i === 0 ? value(x.shape, 'float') : value([c], 'float')));
   },
-  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 0 : elements(outputs)),
+  macs: (_ctx, outputs, convention) => (convention === 'paper' ? 0 : numel(outputs[0]!.shape)),
   learnedInputs: affineInputs,
 };

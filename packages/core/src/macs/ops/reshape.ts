@@ -1,6 +1,7 @@
 /** Reshape, Flatten, Squeeze, Unsqueeze, Expand: shape-only ops (data passes through). 0 MACs. */
+import { numel, shapeString } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, canFold, constData, fmtShape, graphError, input, prod, value } from '../values';
+import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, canFold, constData, graphError, input, value } from '../values';
 
 function withData(x: Value, shape: number[]): Value {
   return value(shape, x.dtype, canFold([x]) ? x.data : undefined);
@@ -14,13 +15,13 @@ function reshape(ctx: NodeContext): Value[] {
   const known = out.filter((d) => d !== -1);
   const unknown = out.length - known.length;
   if (unknown > 1) throw graphError(ctx, `shape [${spec.join(', ')}] has more than one -1`);
-  const total = prod(x.shape);
+  const total = numel(x.shape);
   if (unknown === 1) {
-    const rest = prod(known);
-    if (rest === 0 || total % rest !== 0) throw graphError(ctx, `cannot reshape ${fmtShape(x.shape)} to [${spec.join(', ')}]`);
+    const rest = numel(known);
+    if (rest === 0 || total % rest !== 0) throw graphError(ctx, `cannot reshape ${shapeString(x.shape)} to [${spec.join(', ')}]`);
     out[out.indexOf(-1)] = total / rest;
   }
-  if (prod(out) !== total) throw graphError(ctx, `cannot reshape ${fmtShape(x.shape)} (${total} elements) to [${spec.join(', ')}]`);
+  if (numel(out) !== total) throw graphError(ctx, `cannot reshape ${shapeString(x.shape)} (${total} elements) to [${spec.join(', ')}]`);
   return [withData(x, out)];
 }
 
@@ -28,7 +29,7 @@ function flatten(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'input');
   const a = attrInt(ctx, 'axis', 1);
   const ax = a < 0 ? a + x.shape.length : a;
-  return [withData(x, [prod(x.shape.slice(0, ax)), prod(x.shape.slice(ax))])];
+  return [withData(x, [numel(x.shape.slice(0, ax)), numel(x.shape.slice(ax))])];
 }
 
 function axesOf(ctx: NodeContext): readonly number[] | undefined {
@@ -41,7 +42,7 @@ function squeeze(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'data');
   const given = axesOf(ctx);
   const axes = given ? given.map((a) => axis(ctx, a, x.shape.length)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-  for (const a of axes) if (x.shape[a] !== 1) throw graphError(ctx, `cannot squeeze axis ${a} of ${fmtShape(x.shape)}`);
+  for (const a of axes) if (x.shape[a] !== 1) throw graphError(ctx, `cannot squeeze axis ${a} of ${shapeString(x.shape)}`);
   return [withData(x, x.shape.filter((_, i) => !axes.includes(i)))];
 }
 
@@ -61,7 +62,7 @@ function expand(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'input');
   const target = Array.from(constData(ctx, 1, 'shape'));
   const shape = broadcastShapes(ctx, [x.shape, target]);
-  const data = canFold([x]) && prod(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
+  const data = canFold([x]) && numel(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
   return [value(shape, x.dtype, data)];
 }
 

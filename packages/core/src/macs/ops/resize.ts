@@ -4,8 +4,9 @@
  * paper: nearest 0, linear 4 per output element (torchprofile's upsample_bilinear2d), cubic 16.
  * exact: nearest 0, linear 2^k per output element, cubic 4^k (k = axes actually resized).
  */
+import { numel, shapeString } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrFloats, attrInts, attrString, axis, fmtShape, graphError, input, prod, value } from '../values';
+import { attrFloats, attrInts, attrString, axis, graphError, input, value } from '../values';
 
 function mode(ctx: NodeContext): 'nearest' | 'linear' | 'cubic' {
   const m = attrString(ctx, 'mode', 'nearest').toLowerCase();
@@ -16,7 +17,7 @@ function mode(ctx: NodeContext): 'nearest' | 'linear' | 'cubic' {
 }
 
 function nonEmpty(v: Value | undefined): v is Value {
-  return v !== undefined && prod(v.shape) > 0;
+  return v !== undefined && numel(v.shape) > 0;
 }
 
 function infer(ctx: NodeContext): Value[] {
@@ -49,7 +50,7 @@ function infer(ctx: NodeContext): Value[] {
   }
   const given = sizes ?? scales!;
   if (given.length !== axes.length) {
-    throw graphError(ctx, `${sizes ? 'sizes' : 'scales'} [${given.join(', ')}] do not match the input ${fmtShape(x.shape)}`);
+    throw graphError(ctx, `${sizes ? 'sizes' : 'scales'} [${given.join(', ')}] do not match the input ${shapeString(x.shape)}`);
   }
   const out = [...x.shape];
   axes.forEach((a, i) => {
@@ -64,7 +65,7 @@ export const resizeRule: OpRule = {
   macs(ctx, outputs, convention) {
     const m = mode(ctx);
     if (m === 'nearest') return 0;
-    const n = prod(outputs[0]!.shape);
+    const n = numel(outputs[0]!.shape);
     const k = outputs[0]!.shape.filter((d, i) => d !== input(ctx, 0).shape[i]).length;
     if (convention === 'paper') return n * (m === 'linear' ? 4 : 16);
     return n * (m === 'linear' ? 2 ** k : 4 ** k);

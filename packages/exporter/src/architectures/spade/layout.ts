@@ -18,7 +18,7 @@
  */
 import { GcError } from '@gc-edge/core';
 
-export interface SpadeBlockDef {
+interface SpadeBlockDef {
   /** State-dict prefix, also the node-name prefix. */
   readonly name: string;
   /** Supernet widths as multiples of ngf. */
@@ -29,7 +29,7 @@ export interface SpadeBlockDef {
 }
 
 /** In forward order. Before every block but the first comes a 2x upsampling (G_middle_1: 'more' only). */
-export const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
+const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
   { name: 'head_0', finMul: 16, foutMul: 16, configIndex: 1 },
   { name: 'G_middle_0', finMul: 16, foutMul: 16, configIndex: 2 },
   { name: 'G_middle_1', finMul: 16, foutMul: 16, configIndex: 3 },
@@ -42,9 +42,8 @@ export const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
 export const SPADE_CONFIG_LENGTH = 8;
 export const FC_MUL = 16;
 /** The SPADE norms' hidden width is HIDDEN_MUL * ngf in the supernet, HIDDEN_MUL * c in a subnet. */
-export const HIDDEN_MUL = 2;
+const HIDDEN_MUL = 2;
 export const KERNEL = 3;
-export const IMAGE_CHANNELS = 3;
 
 /** One SPADE norm of a block: which channels it normalises (its first k running statistics). */
 export interface SpadeNormLayout {
@@ -67,7 +66,7 @@ export interface SpadeBlockLayout {
   readonly normS: SpadeNormLayout | null;
 }
 
-export interface SpadeLayout {
+interface SpadeLayout {
   readonly fcChannels: number;
   readonly blocks: readonly SpadeBlockLayout[];
   /** conv_img's input channels (c[7]). */

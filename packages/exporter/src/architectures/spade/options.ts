@@ -12,10 +12,10 @@ import type { InputSpec, SubnetSpec } from '../../subnet/spec';
 export const SPADE_FIELDS = ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers'] as const;
 
 /** 'most' exists upstream for the full SPADE generator only; SubMobileSPADEGenerator raises on it. */
-export const UPSAMPLING_MODES = { normal: 5, more: 6 } as const;
+const UPSAMPLING_MODES = { normal: 5, more: 6 } as const;
 export type UpsamplingMode = keyof typeof UPSAMPLING_MODES;
 
-export interface SpadeOptions {
+interface SpadeOptions {
   /** Label classes (+1 with a dontcare label) + 1 instance-edge channel: the generator's input channels. */
   readonly semanticChannels: number;
   readonly cropSize: number;
@@ -23,7 +23,7 @@ export interface SpadeOptions {
   readonly numUpsamplingLayers: UpsamplingMode;
 }
 
-export interface SpadeGrid {
+interface SpadeGrid {
   /** Number of 2x upsamplings between the latent grid and the output. */
   readonly upsamplings: number;
   readonly latentHeight: number;

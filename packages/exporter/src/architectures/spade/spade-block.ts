@@ -14,7 +14,7 @@ import type { SupernetWeights } from '../supernet-weights';
 import { KERNEL, type SpadeBlockLayout, type SpadeNormLayout } from './layout';
 
 /** sync-BatchNorm's eps (PyTorch's default, what upstream trains and evaluates with). */
-export const SPADE_BN_EPS = 1e-5;
+const SPADE_BN_EPS = 1e-5;
 /** F.leaky_relu(x, 2e-1) in the residual blocks and before conv_img. */
 export const SPADE_LEAKY_SLOPE = 0.2;
 
@@ -54,7 +54,7 @@ export interface SpadeEmitContext {
 }
 
 /** SubMobileSPADE: `x` has `norm.channels` channels; `seg` is the label map already at x's size. */
-export function spadeNorm(ctx: SpadeEmitContext, norm: SpadeNormLayout, x: string, seg: string): string {
+function spadeNorm(ctx: SpadeEmitContext, norm: SpadeNormLayout, x: string, seg: string): string {
   const { g, w, semanticChannels } = ctx;
   const p = norm.name;
   const k = norm.channels;

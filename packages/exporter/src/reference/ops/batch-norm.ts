@@ -1,20 +1,20 @@
 /** BatchNormalization, inference form: scale[c] * (x - mean[c]) / sqrt(var[c] + epsilon) + B[c]. */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, numel, shapeString } from '@gc-edge/core';
 import { floatAttr, input, intAttr, refError } from '../node-access';
-import { dimsString, size, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 export function batchNorm(node: GraphNode, inputs: readonly (RefTensor | undefined)[]): RefTensor[] {
   if (intAttr(node, 'training_mode', 0) !== 0) throw refError(node, 'training_mode=1 is not implemented (inference only)');
   const x = input(node, inputs, 0, 'X');
   const params = ['scale', 'B', 'input_mean', 'input_var'].map((what, i) => input(node, inputs, i + 1, what));
-  if (x.dims.length < 2) throw refError(node, `X must be at least 2-D [N, C, ...], got ${dimsString(x.dims)}`);
+  if (x.dims.length < 2) throw refError(node, `X must be at least 2-D [N, C, ...], got ${shapeString(x.dims)}`);
   const [N, C] = x.dims as [number, number];
   for (const p of params) {
-    if (p.data.length !== C) throw refError(node, `scale/B/mean/var must be [${C}] for X ${dimsString(x.dims)}, got ${dimsString(p.dims)}`);
+    if (p.data.length !== C) throw refError(node, `scale/B/mean/var must be [${C}] for X ${shapeString(x.dims)}, got ${shapeString(p.dims)}`);
   }
   const [scale, bias, mean, variance] = params.map((p) => p.data) as [Float64Array, Float64Array, Float64Array, Float64Array];
   const eps = floatAttr(node, 'epsilon', 1e-5);
-  const plane = size(x.dims.slice(2));
+  const plane = numel(x.dims.slice(2));
   const out = new Float64Array(x.data.length);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {

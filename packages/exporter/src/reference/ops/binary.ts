@@ -1,7 +1,7 @@
 /** Add and Mul with numpy-style multidirectional broadcasting. */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, numel, shapeString, strides } from '@gc-edge/core';
 import { input, refError } from '../node-access';
-import { dimsString, size, strides, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 function broadcastDims(node: GraphNode, a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
@@ -9,7 +9,7 @@ function broadcastDims(node: GraphNode, a: readonly number[], b: readonly number
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw refError(node, `shapes ${dimsString(a)} and ${dimsString(b)} do not broadcast`);
+    if (da !== db && da !== 1 && db !== 1) throw refError(node, `shapes ${shapeString(a)} and ${shapeString(b)} do not broadcast`);
     out.push(da === 1 ? db : da);
   }
   return out;
@@ -27,7 +27,7 @@ function binary(node: GraphNode, inputs: readonly (RefTensor | undefined)[], f: 
   const a = input(node, inputs, 0, 'A');
   const b = input(node, inputs, 1, 'B');
   const dims = broadcastDims(node, a.dims, b.dims);
-  const out = new Float64Array(size(dims));
+  const out = new Float64Array(numel(dims));
   const ad = a.data;
   const bd = b.data;
   if (ad.length === out.length && bd.length === out.length) {

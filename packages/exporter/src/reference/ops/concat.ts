@@ -1,7 +1,7 @@
 /** Concat along `axis` (negative counts from the end); all other dims must agree. */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, numel, shapeString } from '@gc-edge/core';
 import { intAttr, refError } from '../node-access';
-import { dimsString, size, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 export function concat(node: GraphNode, inputs: readonly (RefTensor | undefined)[]): RefTensor[] {
   const xs = inputs.filter((t): t is RefTensor => t !== undefined);
@@ -13,17 +13,17 @@ export function concat(node: GraphNode, inputs: readonly (RefTensor | undefined)
   if (axis < 0 || axis >= rank) throw refError(node, `axis ${raw} is out of range for rank ${rank}`);
   for (const t of xs) {
     if (t.dims.length !== rank || t.dims.some((d, i) => i !== axis && d !== xs[0]!.dims[i])) {
-      throw refError(node, `inputs ${xs.map((u) => dimsString(u.dims)).join(', ')} differ outside axis ${axis}`);
+      throw refError(node, `inputs ${xs.map((u) => shapeString(u.dims)).join(', ')} differ outside axis ${axis}`);
     }
   }
-  const outer = size(xs[0]!.dims.slice(0, axis));
+  const outer = numel(xs[0]!.dims.slice(0, axis));
   const dims = [...xs[0]!.dims];
   dims[axis] = xs.reduce((s, t) => s + t.dims[axis]!, 0);
-  const out = new Float64Array(size(dims));
+  const out = new Float64Array(numel(dims));
   let o = 0;
   for (let i = 0; i < outer; i++) {
     for (const t of xs) {
-      const chunk = size(t.dims.slice(axis));
+      const chunk = numel(t.dims.slice(axis));
       out.set(t.data.subarray(i * chunk, (i + 1) * chunk), o);
       o += chunk;
     }

@@ -4,9 +4,9 @@
  * for every input pixel and tap that lands inside the output, then + B[m]. The explicit
  * `output_shape` attribute is not implemented (gc-export never writes it).
  */
-import type { GraphNode } from '@gc-edge/core';
+import { convTransposeOutputSize, type GraphNode, shapeString } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
-import { dimsString, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | undefined)[]): RefTensor[] {
   const x = input(node, inputs, 0, 'X');
@@ -20,20 +20,20 @@ export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | und
   const [Cw, Mg, KH, KW] = w.dims as [number, number, number, number];
   const group = intAttr(node, 'group', 1);
   if (group < 1 || Cw !== C || C % group !== 0) {
-    throw refError(node, `X ${dimsString(x.dims)} and W ${dimsString(w.dims)} do not agree with group ${group} (need W[0] = C, divisible by group)`);
+    throw refError(node, `X ${shapeString(x.dims)} and W ${shapeString(w.dims)} do not agree with group ${group} (need W[0] = C, divisible by group)`);
   }
   const M = Mg * group;
   const Cg = C / group;
   const kernel = pairAttr(node, 'kernel_shape', [KH, KW], 2);
-  if (kernel[0] !== KH || kernel[1] !== KW) throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${dimsString(w.dims)}`);
-  if (b && (b.dims.length !== 1 || b.dims[0] !== M)) throw refError(node, `B ${dimsString(b.dims)} must be [${M}]`);
+  if (kernel[0] !== KH || kernel[1] !== KW) throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${shapeString(w.dims)}`);
+  if (b && (b.dims.length !== 1 || b.dims[0] !== M)) throw refError(node, `B ${shapeString(b.dims)} must be [${M}]`);
   const [sh, sw] = pairAttr(node, 'strides', [1, 1], 2) as [number, number];
   const [dh, dw] = pairAttr(node, 'dilations', [1, 1], 2) as [number, number];
   const [pt, pl, pb, pr] = pairAttr(node, 'pads', [0, 0, 0, 0], 4) as [number, number, number, number];
   const [oph, opw] = pairAttr(node, 'output_padding', [0, 0], 2) as [number, number];
-  const OH = (H - 1) * sh - pt - pb + dh * (KH - 1) + oph + 1;
-  const OW = (W - 1) * sw - pl - pr + dw * (KW - 1) + opw + 1;
-  if (OH < 1 || OW < 1) throw refError(node, `output would be ${OH}x${OW}: pads too large for X ${dimsString(x.dims)}`);
+  const OH = convTransposeOutputSize(H, { kernel: KH, stride: sh, dilation: dh, padBegin: pt, padEnd: pb }, oph);
+  const OW = convTransposeOutputSize(W, { kernel: KW, stride: sw, dilation: dw, padBegin: pl, padEnd: pr }, opw);
+  if (OH < 1 || OW < 1) throw refError(node, `output would be ${OH}x${OW}: pads too large for X ${shapeString(x.dims)}`);
 
   const out = new Float64Array(N * M * OH * OW);
   const plane = OH * OW;

@@ -9,9 +9,9 @@
  * Output channels go four at a time when they can, so each input value loaded feeds four
  * multiply-adds (about twice as fast; the sums are the same).
  */
-import type { GraphNode } from '@gc-edge/core';
+import { convOutputSize, type GraphNode, shapeString } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
-import { dimsString, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 interface Geometry {
   readonly C: number;
@@ -100,17 +100,17 @@ export function conv(node: GraphNode, inputs: readonly (RefTensor | undefined)[]
   const [M, Cg, KH, KW] = w.dims as [number, number, number, number];
   const group = intAttr(node, 'group', 1);
   if (group < 1 || M % group !== 0 || Cg * group !== C) {
-    throw refError(node, `X ${dimsString(x.dims)} and W ${dimsString(w.dims)} do not agree with group ${group} (need C = W[1] * group, W[0] divisible by group)`);
+    throw refError(node, `X ${shapeString(x.dims)} and W ${shapeString(w.dims)} do not agree with group ${group} (need C = W[1] * group, W[0] divisible by group)`);
   }
   const kernel = pairAttr(node, 'kernel_shape', [KH, KW], 2);
-  if (kernel[0] !== KH || kernel[1] !== KW) throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${dimsString(w.dims)}`);
-  if (b && (b.dims.length !== 1 || b.dims[0] !== M)) throw refError(node, `B ${dimsString(b.dims)} must be [${M}]`);
+  if (kernel[0] !== KH || kernel[1] !== KW) throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${shapeString(w.dims)}`);
+  if (b && (b.dims.length !== 1 || b.dims[0] !== M)) throw refError(node, `B ${shapeString(b.dims)} must be [${M}]`);
   const [sh, sw] = pairAttr(node, 'strides', [1, 1], 2) as [number, number];
   const [dh, dw] = pairAttr(node, 'dilations', [1, 1], 2) as [number, number];
   const [pt, pl, pb, pr] = pairAttr(node, 'pads', [0, 0, 0, 0], 4) as [number, number, number, number];
-  const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
-  const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
-  if (OH < 1 || OW < 1) throw refError(node, `X ${dimsString(x.dims)} is smaller than the (dilated, padded) kernel`);
+  const OH = convOutputSize(H, { kernel: KH, stride: sh, dilation: dh, padBegin: pt, padEnd: pb });
+  const OW = convOutputSize(W, { kernel: KW, stride: sw, dilation: dw, padBegin: pl, padEnd: pr });
+  if (OH < 1 || OW < 1) throw refError(node, `X ${shapeString(x.dims)} is smaller than the (dilated, padded) kernel`);
   const k: Geometry = { C, H, W, Cg, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl };
 
   const out = new Float64Array(N * M * OH * OW);

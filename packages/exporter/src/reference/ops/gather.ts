@@ -2,10 +2,11 @@
  * Index-map gather shared by Pad and Resize: output index o on axis a reads input index maps[a][o],
  * or `fill` where the map says -1 (constant padding).
  */
-import { size, strides, type RefTensor } from '../tensor';
+import { numel, strides } from '@gc-edge/core';
+import type { RefTensor } from '../tensor';
 
 export function gatherAxes(x: RefTensor, outDims: readonly number[], maps: readonly Int32Array[], fill: number): RefTensor {
-  const out = new Float64Array(size(outDims));
+  const out = new Float64Array(numel(outDims));
   const rank = outDims.length;
   if (rank === 0) {
     out[0] = x.data[0]!;

@@ -1,19 +1,19 @@
 /** InstanceNormalization: per (n, c), scale[c] * (x - mean) / sqrt(var + epsilon) + B[c], biased variance. */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, numel, shapeString } from '@gc-edge/core';
 import { floatAttr, input, refError } from '../node-access';
-import { dimsString, size, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 
 export function instanceNorm(node: GraphNode, inputs: readonly (RefTensor | undefined)[]): RefTensor[] {
   const x = input(node, inputs, 0, 'input');
   const scale = input(node, inputs, 1, 'scale');
   const bias = input(node, inputs, 2, 'B');
-  if (x.dims.length < 3) throw refError(node, `input must be at least 3-D [N, C, ...], got ${dimsString(x.dims)}`);
+  if (x.dims.length < 3) throw refError(node, `input must be at least 3-D [N, C, ...], got ${shapeString(x.dims)}`);
   const [N, C] = x.dims as [number, number];
   if (scale.data.length !== C || bias.data.length !== C) {
-    throw refError(node, `scale ${dimsString(scale.dims)} and B ${dimsString(bias.dims)} must both be [${C}] for input ${dimsString(x.dims)}`);
+    throw refError(node, `scale ${shapeString(scale.dims)} and B ${shapeString(bias.dims)} must both be [${C}] for input ${shapeString(x.dims)}`);
   }
   const eps = floatAttr(node, 'epsilon', 1e-5);
-  const plane = size(x.dims.slice(2));
+  const plane = numel(x.dims.slice(2));
   const out = new Float64Array(x.data.length);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {

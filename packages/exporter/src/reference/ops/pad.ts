@@ -1,7 +1,7 @@
 /** Pad: constant / reflect / edge, pads from the `pads` input (opset 11+) or attribute (older). */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, shapeString } from '@gc-edge/core';
 import { input, refError, stringAttr, intsAttr, floatAttr } from '../node-access';
-import { dimsString, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 import { gatherAxes } from './gather';
 
 /** Source index for output position o of an axis of length n padded by `before` (-1 = fill). */
@@ -20,13 +20,13 @@ export function pad(node: GraphNode, inputs: readonly (RefTensor | undefined)[])
   if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw refError(node, `mode ${mode} is not one of constant, reflect, edge`);
   if (inputs[3]) throw refError(node, 'the axes input (opset 18) is not implemented');
   const pads = inputs[1] ? Array.from(inputs[1].data) : intsAttr(node, 'pads', []);
-  if (pads.length !== 2 * rank) throw refError(node, `pads has ${pads.length} entries, data ${dimsString(x.dims)} needs ${2 * rank}`);
+  if (pads.length !== 2 * rank) throw refError(node, `pads has ${pads.length} entries, data ${shapeString(x.dims)} needs ${2 * rank}`);
   const value = inputs[2] ? inputs[2].data[0]! : floatAttr(node, 'value', 0);
   const outDims = x.dims.map((d, a) => d + pads[a]! + pads[a + rank]!);
   const maps = x.dims.map((n, a) => {
     const before = pads[a]!;
     const after = pads[a + rank]!;
-    if (outDims[a]! < 0) throw refError(node, `pads [${pads.join(', ')}] crop axis ${a} of ${dimsString(x.dims)} below zero`);
+    if (outDims[a]! < 0) throw refError(node, `pads [${pads.join(', ')}] crop axis ${a} of ${shapeString(x.dims)} below zero`);
     if (mode === 'reflect' && (before > n - 1 || after > n - 1)) {
       throw refError(node, `reflect pads ${before}/${after} on axis ${a} must be smaller than its size ${n}`);
     }

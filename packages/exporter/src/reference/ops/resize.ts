@@ -2,9 +2,9 @@
  * Resize, mode 'nearest' only, with every coordinate_transformation_mode except tf_crop_and_resize
  * and every nearest_mode. Output size from `sizes` when given, else floor(in * scale).
  */
-import type { GraphNode } from '@gc-edge/core';
+import { type GraphNode, shapeString } from '@gc-edge/core';
 import { input, refError, stringAttr } from '../node-access';
-import { dimsString, type RefTensor } from '../tensor';
+import type { RefTensor } from '../tensor';
 import { gatherAxes } from './gather';
 
 function originalCoordinate(mode: string, o: number, scale: number, inSize: number, outSize: number): number | undefined {
@@ -50,7 +50,7 @@ export function resize(node: GraphNode, inputs: readonly (RefTensor | undefined)
   const scalesIn = inputs[2] && inputs[2].data.length > 0 ? Array.from(inputs[2].data) : undefined;
   if (!sizes && !scalesIn) throw refError(node, 'needs either scales or sizes');
   const given = (sizes ?? scalesIn)!;
-  if (given.length !== rank) throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${dimsString(x.dims)} needs ${rank}`);
+  if (given.length !== rank) throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${shapeString(x.dims)} needs ${rank}`);
   const outDims = sizes ?? x.dims.map((d, a) => Math.floor(d * scalesIn![a]!));
   const maps = x.dims.map((n, a) => {
     const outSize = outDims[a]!;

@@ -17,7 +17,7 @@ export interface UnpickleHooks {
   persistentLoad?(pid: PyValue): PyValue;
 }
 
-export interface Unpickled {
+interface Unpickled {
   value: PyValue;
   /** Offset just past the STOP opcode: where the next pickle in the stream starts. */
   end: number;

@@ -25,7 +25,7 @@ export class PyTuple {
 }
 
 /** What an allowed global is; nothing else can be imported. */
-export type GlobalKind =
+type GlobalKind =
   | { kind: 'callable'; call: (args: readonly PyValue[]) => PyValue }
   | { kind: 'storage-type'; dtype: DType }
   | { kind: 'dtype'; dtype: DType }

@@ -7,7 +7,7 @@ import type { DType } from '../dtypes';
 import { asIndex, asSequence, asText, describe, PyGlobal, PyTuple, Rejected, StorageRef, TensorRef, type PyValue } from '../pickle/values';
 
 /** torch storage class name -> element type (torch.FloatStorage, torch.cuda.HalfStorage, ...). */
-export const STORAGE_TYPES: Readonly<Record<string, DType>> = {
+const STORAGE_TYPES: Readonly<Record<string, DType>> = {
   FloatStorage: 'float32',
   HalfStorage: 'float16',
   BFloat16Storage: 'bfloat16',

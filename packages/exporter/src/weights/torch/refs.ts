@@ -14,7 +14,7 @@ export interface StorageBytes {
 }
 
 /** Finds a storage's bytes by key; throws a GcError naming the key when they are missing. */
-export type StorageResolver = (key: string, dtype: DType) => StorageBytes;
+type StorageResolver = (key: string, dtype: DType) => StorageBytes;
 
 /**
  * Materialises named tensor references. `maxElements` bounds the total output (zero strides could

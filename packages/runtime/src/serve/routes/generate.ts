@@ -14,7 +14,7 @@ import { asInputShapeError } from '../input-rules';
 import { generateBody, prepareGenerate } from '../model-input';
 import { type ModelRun, deadlineOf, runModel, serverTiming } from '../run-model';
 import { type AnswerSpec, makeAnswers } from '../../worker/answer';
-import { fromWire } from '../../worker/protocol';
+import { fromWire } from '../../worker/wire-error';
 
 interface NameParams {
   name: string;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSession } from '../../src/session/create-session';
 import { currentTraceDir } from '../../src/session/trace-files';
-import { startWorker } from '../../src/worker/inference-worker';
+import { startWorker } from '../../src/worker/thread-handle';
 import { workerScriptPath } from '../../src/worker/script-path';
 import type { InferenceWorker, WorkerCrash } from '../../src/worker/types';
 import {
@@ -213,7 +213,7 @@ describe('InferenceWorker', () => {
 
 describe('worker script', () => {
   it('resolves to the compiled script in dist', () => {
-    expect(workerScriptPath()).toMatch(/packages\/runtime\/dist\/worker\/thread\.js$/);
+    expect(workerScriptPath()).toMatch(/packages\/runtime\/dist\/worker\/thread-script\.js$/);
   });
 
   it('says to build when dist is missing', () => {
@@ -222,7 +222,7 @@ describe('worker script', () => {
       expect(() => workerScriptPath(unbuilt)).toThrow(
         expect.objectContaining({
           code: 'E_WORKER_SCRIPT',
-          message: `worker script ${unbuilt}/dist/worker/thread.js is missing (the runtime package is not built)`,
+          message: `worker script ${unbuilt}/dist/worker/thread-script.js is missing (the runtime package is not built)`,
           hint: expect.stringContaining('npx tsc -b'),
         }),
       );

@@ -1,5 +1,6 @@
 /**
- * The worker-thread script (run as the compiled `dist/worker/thread.js`): creates the session from
+ * Worker-thread side: the script each worker thread runs (as the compiled
+ * `dist/worker/thread-script.js`; `thread-handle.ts` starts it). Creates the session from
  * `workerData`, warms it up (computing placement on the way and ending profiling), reports `ready`,
  * then answers `run` messages one at a time, transferring output buffers back.
  */
@@ -10,7 +11,8 @@ import type { GcSession, Placement, TensorMap } from '../session/types';
 import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
 import type { WorkerReady } from './types';
 import { type AnswerRequest, allAnswered, makeAnswers } from './answer';
-import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, toWire, transferable } from './protocol';
+import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, transferable } from './protocol';
+import { toWire } from './wire-error';
 
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   try {

@@ -1,6 +1,7 @@
 /**
- * One worker thread holding one session (see `types.ts`). Requests are sent one at a time; a thread
- * that dies rejects what it held with E_WORKER_CRASHED and emits `crash`.
+ * Main-thread side: the handle on one worker thread holding one session (see `types.ts`; the thread
+ * runs `thread-script.ts`). Requests are sent one at a time; a thread that dies rejects what it held
+ * with E_WORKER_CRASHED and emits `crash`.
  */
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +12,10 @@ import type { DeviceProfile } from '../devices/profile';
 import { acquireTraceDir, releaseTraceDir } from '../session/trace-files';
 import type { ModelSource, TensorMap } from '../session/types';
 import type { AnswerRequest } from './answer';
-import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, fromWire, prepareTransfer } from './protocol';
+import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer } from './protocol';
 import { workerScriptPath } from './script-path';
 import type { InferenceWorker, InferenceWorkerEvents, PendingRun, RunResult, WorkerOptions, WorkerReady } from './types';
+import { fromWire } from './wire-error';
 
 let nextWorkerId = 1;
 
@@ -26,10 +28,10 @@ interface Request extends PendingRun {
  * on it; `run()` calls made earlier wait for it.
  */
 export function startWorker(source: ModelSource, profile: DeviceProfile, options: WorkerOptions = {}): InferenceWorker {
-  return new Thread(source, profile, options);
+  return new ThreadHandle(source, profile, options);
 }
 
-class Thread extends EventEmitter implements InferenceWorker {
+class ThreadHandle extends EventEmitter implements InferenceWorker {
   readonly id = nextWorkerId++;
   readonly ready: Promise<WorkerReady>;
   private readonly thread: Worker;
