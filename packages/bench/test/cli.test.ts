@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LATENCY_REPORT_SCHEMA, main, readReport, runLatency, type LatencyReport } from '@gc-edge/bench';
+import { MIN_RUNS_FOR_STABILITY } from '../src/latency/run-latency';
 import { countCores } from '../src/latency/threads';
 import { formatMacs } from '../src/report/format';
 import { evaluateInPage, inspectCharts, withChromium } from './browser';
@@ -30,11 +31,14 @@ async function gcBench(...argv: string[]): Promise<{ code: number; stdout: strin
 const FAST = ['--device', 'cpu', '--threads', '1', '--warmup', '2', '--warmup-seconds', '0', '--min-iterations', '8', '--min-duration', '0', '--quiet'];
 
 let dir: string;
+/** A report path for runs that fail before writing it. */
+let UNUSED: string;
 let original: string;
 let compressed: string;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-'));
+  UNUSED = path.join(dir, 'unused.json');
   original = writeTinyModel(dir, 'original', { width: 16, metadata: { architecture: 'resnet_9blocks', config: '' } });
   compressed = writeTinyModel(dir, 'compressed', { width: 4, metadata: { architecture: 'mobile_resnet_9blocks', config: '4_4' } });
 });
@@ -56,7 +60,7 @@ describe('gc-bench macs', () => {
 
   it('refuses --shape overriding a fixed dimension, naming the input and its fixed shape', async () => {
     for (const command of ['macs', 'latency']) {
-      const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? FAST : []));
+      const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? [...FAST, '--json', UNUSED] : []));
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe("error[E_ARGS]: --shape input=1x3x512x512: input 'input' has the fixed shape [1x3x32x32]; dimension 2 is 32, not 512");
       expect(r.stderr).toMatch(/hint: only symbolic dims may be set/);
@@ -66,7 +70,7 @@ describe('gc-bench macs', () => {
   it('reads the model file the same way in macs and latency: E_ARGS, the reason, a hint that fits it', async () => {
     const missing = path.join(dir, 'nope.onnx');
     const macs = await gcBench('macs', missing);
-    const latency = await gcBench('latency', missing, ...FAST);
+    const latency = await gcBench('latency', missing, ...FAST, '--json', UNUSED);
     expect(macs.code).toBe(2);
     expect(latency.code).toBe(2);
     expect(macs.stderr).toBe(latency.stderr);
@@ -141,7 +145,43 @@ describe('gc-bench latency and compare on this CPU', () => {
     expect(report.samplesMs).toHaveLength(report.settings.iterations);
     expect(report.fps).toBeCloseTo(1000 / report.latencyMs.mean, 6);
     expect(report.cv).toBeCloseTo(report.latencyMs.std / report.latencyMs.mean, 9);
-    expect(report.stable).toBe(report.cv <= report.settings.cvThreshold);
+    expect(report.stable).toBe(report.settings.iterations >= MIN_RUNS_FOR_STABILITY && report.cv <= report.settings.cvThreshold);
+    expect(report.settings.stoppedBy).toBe('minimums');
+  });
+
+  it('prints the JSON report on stdout with --json and no file, and refuses -q with nothing to write', async () => {
+    const quick = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'];
+    const r = await gcBench('latency', compressed, ...quick, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema: LATENCY_REPORT_SCHEMA, settings: { iterations: 1 } });
+    expect(r.stderr).toBe('');
+    const alone = await gcBench('latency', compressed, ...quick, '-q', '--json');
+    expect(JSON.parse(alone.stdout)).toMatchObject({ schema: LATENCY_REPORT_SCHEMA });
+    const quiet = await gcBench('latency', compressed, ...quick, '-q');
+    expect(quiet.code).toBe(2);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr.split('\n').slice(0, 2)).toEqual([
+      'error[E_ARGS]: -q/--quiet with no --json, --markdown or --html: the measurement would be thrown away',
+      '  hint: add --json FILE (or --json alone to print the report on stdout), or drop -q',
+    ]);
+  });
+
+  it('calls too few timed runs unstable, and says a time budget cut the runs short', async () => {
+    const file = path.join(dir, 'budget.json');
+    const args = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '100000'];
+    const r = await gcBench('latency', compressed, ...args, '--min-duration', '0', '--time-budget', '0.05', '--json', file, '--quiet');
+    expect(r.code).toBe(0);
+    const budgeted = readReport(file);
+    expect(budgeted.settings).toMatchObject({ timeBudgetS: 0.05, stoppedBy: 'time-budget' });
+    expect(budgeted.settings.iterations).toBeLessThan(100000);
+    expect(budgeted.warnings).toContainEqual(expect.stringMatching(/^the 0\.05 s time budget ended the timed runs after \d+ of --min-iterations 100000/));
+    const one = path.join(dir, 'one-run.json');
+    expect((await gcBench('latency', compressed, ...args.slice(0, -1), '1', '--min-duration', '0', '--json', one, '--quiet')).code).toBe(0);
+    const single = readReport(one);
+    expect(single.settings.iterations).toBe(1);
+    expect(single.cv).toBe(0);
+    expect(single.stable).toBe(false);
+    expect(single.warnings).toContain(`only 1 timed run: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
   });
 
   it('times the image pipeline stages with --end-to-end', () => {

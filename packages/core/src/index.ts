@@ -13,6 +13,8 @@ export { GcError, formatError, isGcError } from './errors';
 export type { GcErrorCode, GcErrorOptions } from './errors';
 export { runCli, lastValue } from './cli/run-cli';
 export type { CliDefinition } from './cli/run-cli';
+export { formatDuration, progressBar } from './cli/progress';
+export type { ProgressBar, ProgressOptions } from './cli/progress';
 export { readRegularFile } from './files/read-regular-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
 export type { Tensor, StateDict } from './tensor/tensor';
