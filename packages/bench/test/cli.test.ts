@@ -310,7 +310,13 @@ describe('gc-bench latency and compare on this CPU', () => {
     fs.writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]));
     const r = await gcBench('compare', png);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${png}: a binary file, not a JSON report (it starts "\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\r\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff...")`);
+    expect(r.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${png}: this is a PNG image, not a JSON report`);
+    const blob = path.join(dir, 'blob.json');
+    fs.writeFileSync(blob, Buffer.concat([Buffer.from([0x01, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]));
+    const b = await gcBench('compare', blob);
+    expect(b.code).toBe(1);
+    expect(b.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${blob}: a binary file, not a JSON report (it starts "\\x01PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\r\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff...")`);
+    expect(b.stderr).toMatch(/^[\x20-\x7e\n]*$/);
     // nothing outside printable ASCII reaches the terminal
     expect(r.stderr).toMatch(/^[\x20-\x7e\n]*$/);
     const text = path.join(dir, 'text.json');

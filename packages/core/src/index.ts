@@ -16,6 +16,8 @@ export type { CliDefinition } from './cli/run-cli';
 export { formatDuration, progressBar } from './cli/progress';
 export type { ProgressBar, ProgressOptions } from './cli/progress';
 export { readRegularFile } from './files/read-regular-file';
+export { escapedPreview, FORMAT_NAMES, knownFormat, looksBinary, parseJsonFile } from './files/json-file';
+export type { JsonFileOptions } from './files/json-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
 export type { Tensor, StateDict } from './tensor/tensor';
 export { numel, shapeString } from './tensor/tensor';
