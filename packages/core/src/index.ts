@@ -11,8 +11,9 @@
  */
 export { GcError, formatError, isGcError } from './errors';
 export type { GcErrorCode, GcErrorOptions } from './errors';
-export { runCli, lastValue } from './cli/run-cli';
-export type { CliDefinition } from './cli/run-cli';
+export { lastValue, numberOption, runCli } from './cli/run-cli';
+export type { CliDefinition, GcCommand } from './cli/run-cli';
+export { closest, editDistance } from './cli/closest';
 export { formatDuration, progressBar } from './cli/progress';
 export type { ProgressBar, ProgressOptions } from './cli/progress';
 export { readRegularFile } from './files/read-regular-file';

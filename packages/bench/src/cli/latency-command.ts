@@ -1,6 +1,6 @@
 /** `gc-bench latency <model.onnx> --device <profile>`: latency and FPS on this machine. */
-import type { Argv, CommandModule } from 'yargs';
-import { checkConvention, GcError, lastValue, progressBar, writeFileAtomicSync } from '@gc-edge/core';
+import type { Argv } from 'yargs';
+import { checkConvention, type GcCommand, GcError, numberOption, progressBar, writeFileAtomicSync } from '@gc-edge/core';
 import { parseShapeArgs } from '../latency/inputs';
 import { parseNumberArg, type NumberRule } from './numeric-args';
 import { DEFAULT_CV_THRESHOLD, DEFAULT_TIME_BUDGET_S, runLatency } from '../latency/run-latency';
@@ -54,15 +54,9 @@ export function latencyNumbers(args: LatencyArgs) {
   };
 }
 
-const num = (describe: string, dflt?: number) => ({
-  type: 'string' as const,
-  requiresArg: true,
-  coerce: lastValue,
-  describe,
-  ...(dflt !== undefined ? { default: dflt as unknown as string } : {}),
-});
+const num = numberOption;
 
-export const latencyCommand: CommandModule<object, LatencyArgs> = {
+export const latencyCommand: GcCommand<LatencyArgs> = {
   command: 'latency <model>',
   describe: 'Measure latency percentiles and FPS of a model on a device profile',
   builder: (y: Argv) =>
@@ -87,10 +81,13 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('markdown', { type: 'string', describe: 'write a Markdown report to FILE' })
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
-      .example('$0 latency h2z.onnx --device cpu --threads 2', 'latency on the CPU, 2 threads')
-      .example('$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports')
-      .example('$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano') as Argv<LatencyArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<LatencyArgs>,
+  needs: 'the .onnx model to measure',
+  examples: [
+    ['$0 latency h2z.onnx --device cpu --threads 2', 'latency on the CPU, 2 threads'],
+    ['$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports'],
+    ['$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano'],
+  ],
   handler: async (args) => {
     const v = latencyNumbers(args);
     if (args.image && !args['end-to-end']) throw new GcError('E_ARGS', '--image is used with --end-to-end only');

@@ -1,8 +1,8 @@
 /** `gc-export <subnet.json>`: the command definition; the work is in export.ts. */
 import * as path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import * as fs from 'node:fs';
-import { GcError, lastValue, progressBar, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
+import { type GcCommand, GcError, lastValue, progressBar, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
 import { exportSubnet, type ExportSummary } from '../export';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
@@ -50,7 +50,7 @@ export function defaultOutputPath(subnet: string): string {
   return path.join(path.dirname(subnet), `${base}.onnx`);
 }
 
-export const exportCommand: CommandModule<object, ExportArgs> = {
+export const exportCommand: GcCommand<ExportArgs> = {
   command: '$0 [subnet]',
   describe: 'Slice a GAN Compression supernet for a channel config and write a pruned ONNX graph',
   builder: (y: Argv) =>
@@ -64,7 +64,6 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]',
       })
       .option('opset', {
-        type: 'string',
         requiresArg: true,
         coerce: lastValue,
         default: String(DEFAULT_OPSET),
@@ -79,10 +78,12 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
-      .example('$0 examples/cyclegan-horse2zebra/subnet.json', 'export the shipped example')
-      .example('$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference')
-      .example('$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes') as Argv<ExportArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<ExportArgs>,
+  examples: [
+    ['$0 examples/cyclegan-horse2zebra/subnet.json', 'export the shipped example'],
+    ['$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference'],
+    ['$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes'],
+  ],
   handler: async (args) => {
     const started = process.hrtime.bigint();
     const bar = progressBar(process.stderr, { enabled: !args.quiet && !args.json, name: 'gc-export' });
