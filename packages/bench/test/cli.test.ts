@@ -58,6 +58,24 @@ describe('gc-bench macs', () => {
     expect(j.layers.map((l: { opType: string }) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
   });
 
+  it('counts and runs a dynamic model at the size it was exported at, unless --shape says otherwise', async () => {
+    const metadata = { macs_input_shape: '1x3x32x32' };
+    const dynamic = writeTinyModel(dir, 'dynamic-size', { width: 4, dynamicBatch: true, dynamicSize: true, metadata });
+    const r = await gcBench('macs', dynamic, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).macs).toBe(tinyMacs(4, 32));
+    const at64 = await gcBench('macs', dynamic, '--json', '--shape', 'height=64', '--shape', 'width=64');
+    expect(JSON.parse(at64.stdout).macs).toBe(tinyMacs(4, 64));
+    const file = path.join(dir, 'dynamic-size.json');
+    const quick = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'];
+    expect((await gcBench('latency', dynamic, ...quick, '--batch', '2', '--json', file, '-q')).code).toBe(0);
+    expect(readReport(file).model).toMatchObject({ inputShape: [2, 3, 32, 32], macsPerImage: tinyMacs(4, 32) });
+    const unrecorded = writeTinyModel(dir, 'dynamic-unrecorded', { width: 4, dynamicSize: true });
+    const refused = await gcBench('macs', unrecorded);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe("error[E_ARGS]: input 'input' has symbolic dims height, width [1x3xheightxwidth]");
+  });
+
   it('refuses --shape overriding a fixed dimension, naming the input and its fixed shape', async () => {
     for (const command of ['macs', 'latency']) {
       const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? [...FAST, '--json', UNUSED] : []));

@@ -6,12 +6,13 @@ import { attr, encodeModel, GraphBuilder } from '@gc-edge/core';
 export function writeTinyModel(
   dir: string,
   name: string,
-  opts: { width: number; size?: number; metadata?: Record<string, string>; dynamicBatch?: boolean },
+  opts: { width: number; size?: number; metadata?: Record<string, string>; dynamicBatch?: boolean; dynamicSize?: boolean },
 ): string {
   const size = opts.size ?? 32;
   const batch = opts.dynamicBatch ? 'batch' : 1;
+  const [h, w] = opts.dynamicSize ? ['height', 'width'] : [size, size];
   const g = new GraphBuilder(name);
-  const x = g.input({ name: 'input', elemType: 'float32', shape: [batch, 3, size, size] });
+  const x = g.input({ name: 'input', elemType: 'float32', shape: [batch, 3, h, w] });
   const w1 = g.float('c1.weight', [opts.width, 3, 3, 3], Float32Array.from({ length: opts.width * 27 }, (_, i) => Math.sin(i) * 0.2));
   const b1 = g.float('c1.bias', [opts.width], new Float32Array(opts.width));
   const s = g.float('in.scale', [opts.width], new Float32Array(opts.width).fill(1));
@@ -23,7 +24,7 @@ export function writeTinyModel(
   y = g.node('Conv', 'c2', [y, w2], { pads: attr.ints([1, 1, 1, 1]) });
   y = g.node('Tanh', 'tanh', [y]);
   g.rename(y, 'output');
-  g.output({ name: 'output', elemType: 'float32', shape: [batch, 3, size, size] });
+  g.output({ name: 'output', elemType: 'float32', shape: [batch, 3, h, w] });
   const file = path.join(dir, `${name}.onnx`);
   fs.writeFileSync(file, encodeModel({ graph: g.finish(), opset: 13, producerName: 'test', producerVersion: '0', metadata: opts.metadata ?? {} }));
   return file;

@@ -29,6 +29,7 @@ export { maxAbsDiff } from './tensor/max-abs-diff';
 export { GraphBuilder, attr } from './onnx/graph';
 export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
 export { encodeModel, decodeModel } from './onnx/codec';
+export { EXPORT_SHAPE_METADATA, parseShapeString, withExportShape } from './macs';
 export { countMacs, readModelForCounting, checkConvention, resolveInputShapes, supportedOps, MAC_CONVENTIONS } from './macs';
 export type { CountOptions, LayerCount, MacConvention, MacCount, ShapeOverrides } from './macs';
 export { ortLogLevel, ORT_LOG_ENV, ORT_LOG_LEVELS } from './ort-log';

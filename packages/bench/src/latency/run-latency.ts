@@ -13,6 +13,7 @@ import {
   type MacConvention,
   readModelForCounting,
   type ShapeOverrides,
+  withExportShape,
 } from '@gc-edge/core';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
 import { readModelFile } from '../model-file';
@@ -100,11 +101,13 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   const bytes = readModelFile(o.model);
   const model = readModelForCounting(bytes, o.model);
   const inputs = model.graph.inputs;
-  const shapes = inputShapes(inputs, o.shapes ?? {}, o.batch);
+  // symbolic dims the user left open take the size the model was exported at
+  const overrides = withExportShape(model, withBatch(inputs, o.shapes ?? {}, o.batch));
+  const shapes = inputShapes(inputs, overrides);
   let macs: number | null = null;
   let params: number | null = null;
   try {
-    const counted = countMacs(model, { convention, shapes: withBatch(inputs, o.shapes ?? {}, o.batch) });
+    const counted = countMacs(model, { convention, shapes: overrides });
     macs = counted.macs;
     params = counted.params;
   } catch (e) {

@@ -1,10 +1,12 @@
 /** `gc-bench macs` as functions: count a model file, and print the result. */
-import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/core';
+import { countMacs, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides, withExportShape } from '@gc-edge/core';
 import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
 
 export function countModelFile(file: string, convention: MacConvention, shapes: ShapeOverrides = {}): MacCount {
-  return countMacs(readModelForCounting(readModelFile(file), file), { convention, shapes });
+  const model = readModelForCounting(readModelFile(file), file);
+  // symbolic dims left open take the size the model was exported at
+  return countMacs(model, { convention, shapes: withExportShape(model, shapes) });
 }
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */
