@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LATENCY_REPORT_SCHEMA, main, readReport, runLatency, type LatencyReport } from '@gc-edge/bench';
+import { MIN_RUNS_FOR_STABILITY } from '../src/latency/run-latency';
 import { countCores } from '../src/latency/threads';
 import { formatMacs } from '../src/report/format';
 import { evaluateInPage, inspectCharts, withChromium } from './browser';
@@ -30,11 +31,14 @@ async function gcBench(...argv: string[]): Promise<{ code: number; stdout: strin
 const FAST = ['--device', 'cpu', '--threads', '1', '--warmup', '2', '--warmup-seconds', '0', '--min-iterations', '8', '--min-duration', '0', '--quiet'];
 
 let dir: string;
+/** A report path for runs that fail before writing it. */
+let UNUSED: string;
 let original: string;
 let compressed: string;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-'));
+  UNUSED = path.join(dir, 'unused.json');
   // Old-style metadata (only `architecture`, as files exported before the model contract): read
   // through core's pre-contract table. contract.test.ts covers models carrying the contract keys.
   original = writeTinyModel(dir, 'original', { width: 16, metadata: { architecture: 'resnet_9blocks', config: '' } });
@@ -56,9 +60,27 @@ describe('gc-bench macs', () => {
     expect(j.layers.map((l: { opType: string }) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
   });
 
+  it('counts and runs a dynamic model at the size it was exported at, unless --shape says otherwise', async () => {
+    const metadata = { macs_input_shape: '1x3x32x32' };
+    const dynamic = writeTinyModel(dir, 'dynamic-size', { width: 4, dynamicBatch: true, dynamicSize: true, metadata });
+    const r = await gcBench('macs', dynamic, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).macs).toBe(tinyMacs(4, 32));
+    const at64 = await gcBench('macs', dynamic, '--json', '--shape', 'height=64', '--shape', 'width=64');
+    expect(JSON.parse(at64.stdout).macs).toBe(tinyMacs(4, 64));
+    const file = path.join(dir, 'dynamic-size.json');
+    const quick = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'];
+    expect((await gcBench('latency', dynamic, ...quick, '--batch', '2', '--json', file, '-q')).code).toBe(0);
+    expect(readReport(file).model).toMatchObject({ inputShape: [2, 3, 32, 32], macsPerImage: tinyMacs(4, 32) });
+    const unrecorded = writeTinyModel(dir, 'dynamic-unrecorded', { width: 4, dynamicSize: true });
+    const refused = await gcBench('macs', unrecorded);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe("error[E_ARGS]: input 'input' has symbolic dims height, width [1x3xheightxwidth]");
+  });
+
   it('refuses --shape overriding a fixed dimension, naming the input and its fixed shape', async () => {
     for (const command of ['macs', 'latency']) {
-      const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? FAST : []));
+      const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? [...FAST, '--json', UNUSED] : []));
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe("error[E_ARGS]: --shape input=1x3x512x512: input 'input' has the fixed shape [1x3x32x32]; dimension 2 is 32, not 512");
       expect(r.stderr).toMatch(/hint: only symbolic dims may be set/);
@@ -68,7 +90,7 @@ describe('gc-bench macs', () => {
   it('reads the model file the same way in macs and latency: E_ARGS, the reason, a hint that fits it', async () => {
     const missing = path.join(dir, 'nope.onnx');
     const macs = await gcBench('macs', missing);
-    const latency = await gcBench('latency', missing, ...FAST);
+    const latency = await gcBench('latency', missing, ...FAST, '--json', UNUSED);
     expect(macs.code).toBe(2);
     expect(latency.code).toBe(2);
     expect(macs.stderr).toBe(latency.stderr);
@@ -143,7 +165,43 @@ describe('gc-bench latency and compare on this CPU', () => {
     expect(report.samplesMs).toHaveLength(report.settings.iterations);
     expect(report.fps).toBeCloseTo(1000 / report.latencyMs.mean, 6);
     expect(report.cv).toBeCloseTo(report.latencyMs.std / report.latencyMs.mean, 9);
-    expect(report.stable).toBe(report.cv <= report.settings.cvThreshold);
+    expect(report.stable).toBe(report.settings.iterations >= MIN_RUNS_FOR_STABILITY && report.cv <= report.settings.cvThreshold);
+    expect(report.settings.stoppedBy).toBe('minimums');
+  });
+
+  it('prints the JSON report on stdout with --json and no file, and refuses -q with nothing to write', async () => {
+    const quick = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'];
+    const r = await gcBench('latency', compressed, ...quick, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema: LATENCY_REPORT_SCHEMA, settings: { iterations: 1 } });
+    expect(r.stderr).toBe('');
+    const alone = await gcBench('latency', compressed, ...quick, '-q', '--json');
+    expect(JSON.parse(alone.stdout)).toMatchObject({ schema: LATENCY_REPORT_SCHEMA });
+    const quiet = await gcBench('latency', compressed, ...quick, '-q');
+    expect(quiet.code).toBe(2);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr.split('\n').slice(0, 2)).toEqual([
+      'error[E_ARGS]: -q/--quiet with no --json, --markdown or --html: the measurement would be thrown away',
+      '  hint: add --json FILE (or --json alone to print the report on stdout), or drop -q',
+    ]);
+  });
+
+  it('calls too few timed runs unstable, and says a time budget cut the runs short', async () => {
+    const file = path.join(dir, 'budget.json');
+    const args = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '100000'];
+    const r = await gcBench('latency', compressed, ...args, '--min-duration', '0', '--time-budget', '0.05', '--json', file, '--quiet');
+    expect(r.code).toBe(0);
+    const budgeted = readReport(file);
+    expect(budgeted.settings).toMatchObject({ timeBudgetS: 0.05, stoppedBy: 'time-budget' });
+    expect(budgeted.settings.iterations).toBeLessThan(100000);
+    expect(budgeted.warnings).toContainEqual(expect.stringMatching(/^the 0\.05 s time budget ended the timed runs after \d+ of --min-iterations 100000/));
+    const one = path.join(dir, 'one-run.json');
+    expect((await gcBench('latency', compressed, ...args.slice(0, -1), '1', '--min-duration', '0', '--json', one, '--quiet')).code).toBe(0);
+    const single = readReport(one);
+    expect(single.settings.iterations).toBe(1);
+    expect(single.cv).toBe(0);
+    expect(single.stable).toBe(false);
+    expect(single.warnings).toContain(`only 1 timed run: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
   });
 
   it('times the image pipeline stages with --end-to-end', () => {
@@ -272,7 +330,13 @@ describe('gc-bench latency and compare on this CPU', () => {
     fs.writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]));
     const r = await gcBench('compare', png);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${png}: a binary file, not a JSON report (it starts "\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\r\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff...")`);
+    expect(r.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${png}: this is a PNG image, not a JSON report`);
+    const blob = path.join(dir, 'blob.json');
+    fs.writeFileSync(blob, Buffer.concat([Buffer.from([0x01, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]));
+    const b = await gcBench('compare', blob);
+    expect(b.code).toBe(1);
+    expect(b.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${blob}: a binary file, not a JSON report (it starts "\\x01PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\r\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff...")`);
+    expect(b.stderr).toMatch(/^[\x20-\x7e\n]*$/);
     // nothing outside printable ASCII reaches the terminal
     expect(r.stderr).toMatch(/^[\x20-\x7e\n]*$/);
     const text = path.join(dir, 'text.json');

@@ -117,9 +117,38 @@ describe('the measurement loop', () => {
     expect(seen).toEqual(['warmup 1 0.5', 'warmup 2 1', 'timed 1 0.5', 'timed 2 1']);
   });
 
+  it('stops the timed runs when the time budget is spent, after at least one run, and says so', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 20 }), async (cost, budgetS) => {
+        const f = fakeRun(cost);
+        const m = await measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 1_000_000, minDurationS: 0, timeBudgetS: budgetS, now: f.now });
+        expect(m.stoppedBy).toBe('time-budget');
+        expect(m.samplesMs.length).toBe(Math.max(1, Math.ceil((budgetS * 1000) / cost)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives the warm-up a sixth of the time budget, and at least one run', async () => {
+    const slow = fakeRun(1700);
+    const m = await measure(slow.run, { warmupRuns: 10, warmupSeconds: 1, minIterations: 100, minDurationS: 10, timeBudgetS: 60, now: slow.now });
+    expect(m.warmupRuns).toBe(Math.ceil(10_000 / 1700));
+    expect(m.samplesMs.length).toBe(Math.ceil(60_000 / 1700));
+    const huge = fakeRun(100_000);
+    expect((await measure(huge.run, { warmupRuns: 10, warmupSeconds: 0, minIterations: 5, minDurationS: 0, timeBudgetS: 1, now: huge.now })).warmupRuns).toBe(1);
+  });
+
+  it('leaves fast runs to the minimums: the budget does not cut them', async () => {
+    const f = fakeRun(5);
+    const m = await measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 100, minDurationS: 0, timeBudgetS: 60, now: f.now });
+    expect(m).toMatchObject({ stoppedBy: 'minimums' });
+    expect(m.samplesMs.length).toBe(100);
+  });
+
   it('never exceeds --max-iterations', async () => {
     const f = fakeRun(1);
     const m = await measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 1000, minDurationS: 0, maxIterations: 7, now: f.now });
     expect(m.samplesMs.length).toBe(7);
+    expect(m.stoppedBy).toBe('max-iterations');
   });
 });

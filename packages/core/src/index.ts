@@ -12,9 +12,14 @@
  */
 export { GcError, formatError, isGcError } from './errors';
 export type { GcErrorCode, GcErrorOptions } from './errors';
-export { runCli, lastValue } from './cli/run-cli';
-export type { CliDefinition } from './cli/run-cli';
+export { lastValue, numberOption, runCli } from './cli/run-cli';
+export type { CliDefinition, GcCommand } from './cli/run-cli';
+export { closest, editDistance } from './cli/closest';
+export { formatDuration, progressBar } from './cli/progress';
+export type { ProgressBar, ProgressOptions } from './cli/progress';
 export { readRegularFile } from './files/read-regular-file';
+export { escapedPreview, FORMAT_NAMES, knownFormat, looksBinary, parseJsonFile } from './files/json-file';
+export type { JsonFileOptions } from './files/json-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';
 export type { Tensor, StateDict } from './tensor/tensor';
 export { numel, shapeString, strides } from './tensor/tensor';
@@ -27,6 +32,7 @@ export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValu
 export { encodeModel, decodeModel } from './onnx/codec';
 export { convOutputSize, convTransposeOutputSize } from './onnx/conv-output-size';
 export type { ConvAxis } from './onnx/conv-output-size';
+export { EXPORT_SHAPE_METADATA, parseShapeString, withExportShape } from './macs';
 export { countMacs, readModelForCounting, checkConvention, resolveInputShapes, supportedOps, MAC_CONVENTIONS } from './macs';
 export type { CountOptions, LayerCount, MacConvention, MacCount, ShapeOverrides } from './macs';
 export {

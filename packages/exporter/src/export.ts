@@ -51,6 +51,8 @@ export interface ExportSummary {
   readonly ngfSource: 'declared' | 'weights' | 'default';
   readonly opset: number;
   readonly inputShape: readonly Dim[];
+  /** The concrete input shape MACs and params were counted at (the export size; = inputShape when static). */
+  readonly macsInputShape: readonly number[];
   readonly outputShape: readonly Dim[];
   readonly params: number;
   readonly macs: number;
@@ -211,6 +213,7 @@ export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): Exp
       ngfSource: spec.ngf !== undefined ? 'declared' : options.randomInit ? 'default' : 'weights',
       opset: model.opset,
       inputShape: model.graph.inputs[0]!.shape,
+      macsInputShape: (m['macs_input_shape'] ?? '').split('x').map(Number),
       outputShape: model.graph.outputs[0]!.shape,
       params: Number(m['params']),
       macs: Number(m['macs']),

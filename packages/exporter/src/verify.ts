@@ -100,7 +100,13 @@ function labelMapInput(data: Float32Array, shape: readonly [number, number, numb
   }
 }
 
-export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Promise<VerifyResult> {
+/** Progress of a verification: fraction 0..1 of the whole check and what it is doing. */
+export type VerifyProgress = (fraction: number, label: string) => void;
+
+/** Share of the check spent on onnxruntime (the float64 reference takes the rest, and most of it). */
+const ORT_SHARE = 0.05;
+
+export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0, onProgress?: VerifyProgress): Promise<VerifyResult> {
   const input = model.graph.inputs[0]!;
   const shape = input.shape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : 256));
   const data = seededInput(model, shape, seed);
@@ -110,6 +116,7 @@ export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Pr
   const log = ortLogLevel();
   ort.env.logLevel = log.level;
   let actual: Float32Array;
+  onProgress?.(0, 'verify: running on onnxruntime');
   try {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
@@ -125,7 +132,9 @@ export async function verifyModel(model: Model, bytes: Uint8Array, seed = 0): Pr
       cause: e,
     });
   }
-  const ref = runReference(model.graph, { [input.name]: { dims: shape, data: Float64Array.from(data) } });
+  const ref = runReference(model.graph, { [input.name]: { dims: shape, data: Float64Array.from(data) } }, (done, total, node) =>
+    onProgress?.(ORT_SHARE + ((1 - ORT_SHARE) * done) / total, `verify: float64 reference, node ${done} of ${total} (${node.name})`),
+  );
   const expected = ref[model.graph.outputs[0]!.name]!.data;
   if (expected.length !== actual.length) {
     throw new GcError('E_VERIFY', `onnxruntime produced ${actual.length} values, the reference ${expected.length}`);

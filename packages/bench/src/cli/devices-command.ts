@@ -1,8 +1,9 @@
 /** `gc-bench devices`: the device profiles, and what `--device auto` picks here. */
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import type { GcCommand } from '@gc-edge/core';
 import { detectDevice, devicesDir, listDeviceProfiles } from '@gc-edge/runtime';
 
-export const devicesCommand: CommandModule<object, { json: boolean; debug: boolean }> = {
+export const devicesCommand: GcCommand<{ json: boolean; debug: boolean }> = {
   command: 'devices',
   describe: 'List the device profiles and the one --device auto picks on this machine',
   builder: (y: Argv) =>

@@ -1,10 +1,9 @@
 /** `gc-bench latency <model.onnx> --device <profile>`: latency and FPS on this machine. */
-import type { Argv, CommandModule } from 'yargs';
-import { checkConvention, GcError, lastValue, writeFileAtomicSync } from '@gc-edge/core';
+import type { Argv } from 'yargs';
+import { checkConvention, type GcCommand, GcError, numberOption, progressBar, writeFileAtomicSync } from '@gc-edge/core';
 import { parseShapeArgs } from '../latency/inputs';
 import { parseNumberArg, type NumberRule } from './numeric-args';
-import { progressBar } from '../latency/progress';
-import { DEFAULT_CV_THRESHOLD, runLatency } from '../latency/run-latency';
+import { DEFAULT_CV_THRESHOLD, DEFAULT_TIME_BUDGET_S, runLatency } from '../latency/run-latency';
 import { latencyHtml } from '../report/latency-html';
 import { latencyMarkdown } from '../report/latency-markdown';
 import { latencyText } from '../report/latency-text';
@@ -20,6 +19,7 @@ interface LatencyArgs {
   'min-iterations': NumberText;
   'min-duration': NumberText;
   'max-iterations'?: NumberText;
+  'time-budget': NumberText;
   threads?: NumberText;
   'inter-op-threads'?: NumberText;
   shape?: string[];
@@ -46,6 +46,7 @@ function latencyNumbers(args: LatencyArgs) {
     minIterations: n('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` })!,
     minDuration: n('min-duration', { min: 0 })!,
     maxIterations: n('max-iterations', { integer: true, min: 1, hint: 'at least one timed run is needed' }),
+    timeBudget: n('time-budget', { min: 0, hint: 'seconds; 0 = no budget' })!,
     threads: n('threads', { integer: true, min: 0, hint: "0 = onnxruntime's default (one thread per physical core)" }),
     interOpThreads: n('inter-op-threads', { integer: true, min: 0 }),
     batch: n('batch', { integer: true, min: 1 }),
@@ -53,15 +54,9 @@ function latencyNumbers(args: LatencyArgs) {
   };
 }
 
-const num = (describe: string, dflt?: number) => ({
-  type: 'string' as const,
-  requiresArg: true,
-  coerce: lastValue,
-  describe,
-  ...(dflt !== undefined ? { default: dflt as unknown as string } : {}),
-});
+const num = numberOption;
 
-export const latencyCommand: CommandModule<object, LatencyArgs> = {
+export const latencyCommand: GcCommand<LatencyArgs> = {
   command: 'latency <model>',
   describe: 'Measure latency percentiles and FPS of a model on a device profile',
   builder: (y: Argv) =>
@@ -73,6 +68,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('min-iterations', num('timed runs: at least this many (>= 1)...', 100))
       .option('min-duration', num('...and at least this many seconds', 10))
       .option('max-iterations', num('never more timed runs than this'))
+      .option('time-budget', num('seconds the timed runs may take, whatever --min-iterations asks; the warm-up gets a sixth (0 = none)', DEFAULT_TIME_BUDGET_S))
       .option('threads', num("intra-op threads (0 = onnxruntime's default: one per physical core) [default: the profile's]"))
       .option('inter-op-threads', num("inter-op threads (unused: sessions run sequentially) [default: the profile's]"))
       .option('shape', { type: 'string', array: true, describe: 'input shape for symbolic dims: input=1x3x512x512 or height=512' })
@@ -81,18 +77,27 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('image', { type: 'string', describe: 'image for --end-to-end [default: a synthetic PNG of the input size]' })
       .option('cv-threshold', num('coefficient of variation above which the result is flagged unstable', DEFAULT_CV_THRESHOLD))
       .option('convention', { type: 'string', default: 'paper', describe: 'MAC convention for the report: paper | exact' })
-      .option('json', { type: 'string', describe: 'write the versioned JSON report to FILE' })
+      .option('json', { type: 'string', describe: 'write the versioned JSON report to FILE (--json alone: print it on stdout instead of the summary)' })
       .option('markdown', { type: 'string', describe: 'write a Markdown report to FILE' })
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
-      .example('$0 latency h2z.onnx --device cpu --threads 2', 'latency on the CPU, 2 threads')
-      .example('$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports')
-      .example('$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano') as Argv<LatencyArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<LatencyArgs>,
+  needs: 'the .onnx model to measure',
+  examples: [
+    ['$0 latency h2z.onnx --device cpu --threads 2', 'latency on the CPU, 2 threads'],
+    ['$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports'],
+    ['$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano'],
+  ],
   handler: async (args) => {
     const v = latencyNumbers(args);
     if (args.image && !args['end-to-end']) throw new GcError('E_ARGS', '--image is used with --end-to-end only');
-    const bar = progressBar(process.stderr, !args.quiet);
+    const jsonToStdout = args.json === '';
+    if (args.quiet && args.json === undefined && !args.markdown && !args.html) {
+      throw new GcError('E_ARGS', '-q/--quiet with no --json, --markdown or --html: the measurement would be thrown away', {
+        hint: 'add --json FILE (or --json alone to print the report on stdout), or drop -q',
+      });
+    }
+    const bar = progressBar(process.stderr, { enabled: !args.quiet && !jsonToStdout, name: 'gc-bench' });
     let report;
     try {
       report = await runLatency({
@@ -107,6 +112,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
         minIterations: v.minIterations,
         minDurationS: v.minDuration,
         ...(v.maxIterations !== undefined ? { maxIterations: v.maxIterations } : {}),
+        ...(v.timeBudget > 0 ? { timeBudgetS: v.timeBudget } : {}),
         cvThreshold: v.cvThreshold,
         convention: checkConvention(args.convention),
         endToEnd: args['end-to-end'],
@@ -116,9 +122,11 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
     } finally {
       bar.done();
     }
-    if (args.json) writeFileAtomicSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    if (args.json && !jsonToStdout) writeFileAtomicSync(args.json, json);
     if (args.markdown) writeFileAtomicSync(args.markdown, latencyMarkdown(report));
     if (args.html) writeFileAtomicSync(args.html, latencyHtml(report));
-    if (!args.quiet) process.stdout.write(latencyText(report));
+    if (jsonToStdout) process.stdout.write(json);
+    else if (!args.quiet) process.stdout.write(latencyText(report));
   },
 };

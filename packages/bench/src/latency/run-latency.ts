@@ -15,6 +15,7 @@ import {
   readContract,
   readModelForCounting,
   type ShapeOverrides,
+  withExportShape,
 } from '@gc-edge/core';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
 import { withContractSizes } from '../contract-shapes';
@@ -41,6 +42,8 @@ export interface LatencyOptions {
   readonly minIterations: number;
   readonly minDurationS: number;
   readonly maxIterations?: number;
+  /** Seconds the timed runs may take, whatever --min-iterations asks (the warm-up gets a sixth of it); default none. */
+  readonly timeBudgetS?: number;
   /** Above this coefficient of variation the run is reported unstable (default 0.1). */
   readonly cvThreshold?: number;
   readonly convention?: MacConvention;
@@ -51,6 +54,13 @@ export interface LatencyOptions {
 }
 
 export const DEFAULT_CV_THRESHOLD = 0.1;
+/**
+ * The CLI's time budget: a fast model still gets its 100 runs and 10 s, a 1.7 s model stops after
+ * about a minute (35 runs) instead of three.
+ */
+export const DEFAULT_TIME_BUDGET_S = 60;
+/** Fewer timed runs than this say nothing about stability: the report calls them unstable. */
+export const MIN_RUNS_FOR_STABILITY = 10;
 
 /** The counts the loop needs, checked for library callers too (the CLI checks them as it parses). */
 function checkCounts(o: LatencyOptions): void {
@@ -63,6 +73,7 @@ function checkCounts(o: LatencyOptions): void {
   if (!isInt(o.warmupRuns, 0)) bad('--warmup', o.warmupRuns, 'an integer >= 0');
   if (!(o.warmupSeconds >= 0)) bad('--warmup-seconds', o.warmupSeconds, 'a number >= 0');
   if (!(o.minDurationS >= 0)) bad('--min-duration', o.minDurationS, 'a number >= 0');
+  if (o.timeBudgetS !== undefined && !(o.timeBudgetS > 0)) bad('--time-budget', o.timeBudgetS, 'a number of seconds > 0');
 }
 
 function withThreads(profile: DeviceProfile, o: LatencyOptions): DeviceProfile {
@@ -94,8 +105,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   const model = readModelForCounting(bytes, o.model);
   const contract = readContract(model, o.model);
   const inputs = model.graph.inputs;
-  // --shape and --batch first; symbolic dims they leave open run at the contract's sizes.
-  const overrides = withContractSizes(inputs, contract, withBatch(inputs, o.shapes ?? {}, o.batch));
+  // --shape and --batch first; symbolic dims they leave open run at the contract's sizes, else at
+  // the size the model was exported at (macs_input_shape).
+  const overrides = withExportShape(model, withContractSizes(inputs, contract, withBatch(inputs, o.shapes ?? {}, o.batch)));
   const shapes = inputShapes(inputs, overrides);
   const firstInput = inputs[0]!;
   const firstKind = contract?.inputs.find((t) => t.name === firstInput.name)?.kind;
@@ -140,12 +152,22 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       minIterations: o.minIterations,
       minDurationS: o.minDurationS,
       ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
+      ...(o.timeBudgetS !== undefined ? { timeBudgetS: o.timeBudgetS } : {}),
       onProgress: (p) => o.onProgress?.(p.fraction, `${p.phase === 'warmup' ? 'warm-up' : 'timed'}: ${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
     });
     const latencyMs = summarize(m.samplesMs);
     const cv = coefficientOfVariation(latencyMs);
-    const stable = cv <= cvThreshold;
-    if (!stable) warnings.push(stabilityAdvice(cv, cvThreshold));
+    const enoughRuns = m.samplesMs.length >= MIN_RUNS_FOR_STABILITY;
+    const stable = enoughRuns && cv <= cvThreshold;
+    if (m.stoppedBy === 'time-budget') {
+      warnings.push(
+        `the ${o.timeBudgetS} s time budget ended the timed runs after ${m.samplesMs.length} of --min-iterations ${o.minIterations}: ` +
+          'raise --time-budget for tighter percentiles',
+      );
+    }
+    if (!enoughRuns) {
+      warnings.push(`only ${m.samplesMs.length} timed run${m.samplesMs.length === 1 ? '' : 's'}: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
+    } else if (!stable) warnings.push(stabilityAdvice(cv, cvThreshold));
     for (const a of session.attempts) if (!a.ok) warnings.push(`${a.provider} provider unavailable: ${a.error ?? 'failed to load'}`);
     const final = session.attempts.find((a) => a.ok);
     if (profile.precision !== 'fp32' && (session.provider !== 'tensorrt' || final?.forwarded['trt_fp16_enable'] === undefined)) {
@@ -216,6 +238,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         warmupSeconds: m.warmupS,
         minIterations: o.minIterations,
         minDurationS: o.minDurationS,
+        timeBudgetS: o.timeBudgetS ?? null,
+        stoppedBy: m.stoppedBy,
         iterations: m.samplesMs.length,
         durationS: m.durationS,
         cvThreshold,

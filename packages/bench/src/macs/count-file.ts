@@ -1,5 +1,13 @@
 /** `gc-bench macs` as functions: count a model file, and print the result. */
-import { countMacs, readContract, readModelForCounting, type MacConvention, type MacCount, type ShapeOverrides } from '@gc-edge/core';
+import {
+  countMacs,
+  type MacConvention,
+  type MacCount,
+  readContract,
+  readModelForCounting,
+  type ShapeOverrides,
+  withExportShape,
+} from '@gc-edge/core';
 import { withContractSizes } from '../contract-shapes';
 import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
@@ -7,7 +15,8 @@ import { formatMacs, formatParams, markdownTable } from '../report/format';
 /** Symbolic dims `shapes` leaves open are counted at the model contract's sizes (contract-shapes.ts). */
 export function countModelFile(file: string, convention: MacConvention, shapes: ShapeOverrides = {}): MacCount {
   const model = readModelForCounting(readModelFile(file), file);
-  return countMacs(model, { convention, shapes: withContractSizes(model.graph.inputs, readContract(model, file), shapes) });
+  const open = withContractSizes(model.graph.inputs, readContract(model, file), shapes);
+  return countMacs(model, { convention, shapes: withExportShape(model, open) });
 }
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */

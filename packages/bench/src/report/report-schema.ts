@@ -1,6 +1,6 @@
 /** JSON Schema of LatencyReport files, and the validator `compare` runs on every file it reads. */
 import * as fs from 'node:fs';
-import { GcError, ROLES } from '@gc-edge/core';
+import { GcError, parseJsonFile, ROLES } from '@gc-edge/core';
 import { validateJson, type JsonSchema } from '@gc-edge/runtime';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from './types';
 
@@ -79,11 +79,13 @@ export const REPORT_JSON_SCHEMA: JsonSchema = obj({
     warmupSeconds: nonNeg,
     minIterations: nonNeg,
     minDurationS: nonNeg,
+    timeBudgetS: { type: ['number', 'null'], minimum: 0 },
+    stoppedBy: { enum: ['minimums', 'max-iterations', 'time-budget'] },
     iterations: { type: 'integer', minimum: 1 },
     durationS: nonNeg,
     cvThreshold: nonNeg,
     endToEnd: { type: 'boolean' },
-  }),
+  }, ['timeBudgetS', 'stoppedBy']),
   latencyMs: stats,
   fps: nonNeg,
   stable: { type: 'boolean' },
@@ -123,35 +125,6 @@ export function validateReport(json: unknown, file: string): LatencyReport {
   return json as LatencyReport;
 }
 
-/** The first bytes of a file, escaped (`\n`, `\xNN`) so a binary file cannot garble the terminal. */
-function escapedPreview(bytes: Uint8Array, max = 24): string {
-  let out = '';
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 0x0a) out += '\\n';
-    else if (b === 0x0d) out += '\\r';
-    else if (b === 0x09) out += '\\t';
-    else if (b === 0x5c) out += '\\\\';
-    else if (b === 0x22) out += '\\"';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return `"${out}${bytes.length > max ? '...' : ''}"`;
-}
-
-function looksBinary(bytes: Uint8Array): boolean {
-  if (bytes.subarray(0, 4096).includes(0)) return true;
-  return !isUtf8(bytes);
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function readReport(file: string): LatencyReport {
   let bytes: Buffer;
   try {
@@ -159,18 +132,6 @@ export function readReport(file: string): LatencyReport {
   } catch (e) {
     throw new GcError('E_REPORT', `${file}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e });
   }
-  const hint = 'pass report files written by gc-bench latency --json';
-  if (looksBinary(bytes)) {
-    throw new GcError('E_REPORT', `${file}: a binary file, not a JSON report (it starts ${escapedPreview(bytes)})`, { hint });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    // V8's message quotes the text it choked on, raw: say where instead, with an escaped preview
-    const at = /position (\d+)/.exec((e as Error).message);
-    const where = at ? ` at character ${at[1]}` : '';
-    throw new GcError('E_REPORT', `${file}: not valid JSON${where} (it starts ${escapedPreview(bytes)})`, { hint, cause: e });
-  }
+  const json = parseJsonFile(bytes, file, { code: 'E_REPORT', what: 'a JSON report', hint: 'pass report files written by gc-bench latency --json' });
   return validateReport(json, file);
 }

@@ -118,6 +118,10 @@ export interface ReportSettings {
   readonly warmupSeconds: number;
   readonly minIterations: number;
   readonly minDurationS: number;
+  /** The time budget of the timed runs in seconds (null: none); absent in reports before it existed. */
+  readonly timeBudgetS?: number | null;
+  /** What ended the timed runs; absent in reports before it existed. */
+  readonly stoppedBy?: 'minimums' | 'max-iterations' | 'time-budget';
   /** What the run actually did. */
   readonly iterations: number;
   readonly durationS: number;

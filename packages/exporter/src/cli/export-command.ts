@@ -1,8 +1,8 @@
 /** `gc-export <subnet.json>`: the command definition; the work is in export.ts. */
 import * as path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import * as fs from 'node:fs';
-import { GcError, lastValue, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
+import { type GcCommand, GcError, lastValue, progressBar, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
 import { exportSubnet, type ExportSummary } from '../export';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
@@ -50,7 +50,7 @@ function defaultOutputPath(subnet: string): string {
   return path.join(path.dirname(subnet), `${base}.onnx`);
 }
 
-export const exportCommand: CommandModule<object, ExportArgs> = {
+export const exportCommand: GcCommand<ExportArgs> = {
   command: '$0 [subnet]',
   describe: 'Slice a GAN Compression supernet for a channel config and write a pruned ONNX graph',
   builder: (y: Argv) =>
@@ -64,7 +64,6 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         describe: 'where to write the model [default: <subnet>.onnx beside the subnet.json]',
       })
       .option('opset', {
-        type: 'string',
         requiresArg: true,
         coerce: lastValue,
         default: String(DEFAULT_OPSET),
@@ -79,54 +78,65 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
-      .example('$0 examples/cyclegan-horse2zebra/subnet.json', 'export the shipped example')
-      .example('$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference')
-      .example('$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes') as Argv<ExportArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<ExportArgs>,
+  examples: [
+    ['$0 examples/cyclegan-horse2zebra/subnet.json', 'export the shipped example'],
+    ['$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference'],
+    ['$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes'],
+  ],
   handler: async (args) => {
     const started = process.hrtime.bigint();
-    const { subnet, seedText } = subnetAndSeed(args.subnet, args['random-init']);
-    const randomInit = parseSeed(seedText);
-    const opset = parseOpset(args.opset);
-    const progress = !args.quiet && !args.json && process.stderr.isTTY;
-    const onStage = progress ? (s: string) => process.stderr.write(`\r\x1b[2K  ${s}...`) : undefined;
-    const spec = loadSubnetSpec(subnet, { weightsOptional: randomInit !== undefined });
-    const output = args.output ?? defaultOutputPath(subnet);
-    refuseOverwritingInputs(output, [subnet, ...(spec.weights && randomInit === undefined ? [spec.weights] : [])]);
-    const result = exportSubnet(spec, {
-      opset,
-      dynamic: args.dynamic,
-      randomInit: randomInit === undefined ? undefined : { seed: randomInit },
-      onStage,
-    });
-    const exportSeconds = seconds(started);
-
-    // Verified in memory first: an interrupted or failed check never leaves a file behind.
-    let verified: (VerifyResult & { seconds: number }) | undefined;
-    if (args.verify) {
-      onStage?.('verifying on onnxruntime against the float64 reference');
-      const t0 = process.hrtime.bigint();
-      const result0 = await verifyModel(result.model, result.bytes);
-      verified = { ...result0, seconds: seconds(t0) };
-      if (!verified.ok) {
-        throw new GcError(
-          'E_VERIFY',
-          `${output}: max abs error ${verified.maxAbsError.toExponential(2)} vs the float64 reference exceeds ${verified.tolerance}`,
-          { hint: 'the model was not written; rerun with --debug and report it' },
-        );
-      }
-    }
-    onStage?.(`writing ${output}`);
-    await withTempCleanupOnSignal(() => writeFileAtomic(output, result.bytes));
-    if (progress) process.stderr.write('\r\x1b[2K');
-    const total = seconds(started);
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify({ ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null })}\n`);
-    } else if (!args.quiet) {
-      process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified));
+    const bar = progressBar(process.stderr, { enabled: !args.quiet && !args.json, name: 'gc-export' });
+    try {
+      await exportAndWrite(args, bar.update.bind(bar), started);
+    } finally {
+      bar.done();
     }
   },
 };
+
+type Progress = (fraction: number, label: string) => void;
+
+/** The handler's work; progress goes to `progress`, the summary to stdout. */
+async function exportAndWrite(args: ExportArgs, progress: Progress, started: bigint): Promise<void> {
+  const { subnet, seedText } = subnetAndSeed(args.subnet, args['random-init']);
+  const randomInit = parseSeed(seedText);
+  const opset = parseOpset(args.opset);
+  const onStage = (s: string): void => progress(0, s);
+  const spec = loadSubnetSpec(subnet, { weightsOptional: randomInit !== undefined });
+  const output = args.output ?? defaultOutputPath(subnet);
+  refuseOverwritingInputs(output, [subnet, ...(spec.weights && randomInit === undefined ? [spec.weights] : [])]);
+  const result = exportSubnet(spec, {
+    opset,
+    dynamic: args.dynamic,
+    randomInit: randomInit === undefined ? undefined : { seed: randomInit },
+    onStage,
+  });
+  const exportSeconds = seconds(started);
+
+  // Verified in memory first: an interrupted or failed check never leaves a file behind.
+  let verified: (VerifyResult & { seconds: number }) | undefined;
+  if (args.verify) {
+    const t0 = process.hrtime.bigint();
+    const result0 = await verifyModel(result.model, result.bytes, 0, progress);
+    verified = { ...result0, seconds: seconds(t0) };
+    if (!verified.ok) {
+      throw new GcError(
+        'E_VERIFY',
+        `${output}: max abs error ${verified.maxAbsError.toExponential(2)} vs the float64 reference exceeds ${verified.tolerance}`,
+        { hint: 'the model was not written; rerun with --debug and report it' },
+      );
+    }
+  }
+  onStage(`writing ${output}`);
+  await withTempCleanupOnSignal(() => writeFileAtomic(output, result.bytes));
+  const total = seconds(started);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null })}\n`);
+  } else if (!args.quiet) {
+    process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified));
+  }
+}
 
 /**
  * `gc-export --random-init subnet.json` (the flag before the file) reads the file name as the seed:
@@ -187,13 +197,15 @@ function formatSummary(s: ExportSummary, output: string, seconds: number, verifi
     `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf}${s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : ''})`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,
     `  params   ${formatCount(s.params)}`,
-    `  MACs     ${formatCount(s.macs)} (paper convention)`,
+    `  MACs     ${formatCount(s.macs)} (paper convention${s.inputShape.every((d) => typeof d === 'number') ? '' : `, at ${s.macsInputShape.join('x')}`})`,
     `  weights  ${s.weightsSha256 ? `${displayPath(s.weights)} (sha256 ${s.weightsSha256.slice(0, 12)}...)` : s.weights}`,
-    `  wrote    ${displayPath(output)} (${formatBytes(s.bytes)}) in ${seconds.toFixed(2)} s`,
+    `  export   built in ${seconds.toFixed(2)} s`,
   ];
   if (verified) {
     const took = verified.seconds === undefined ? '' : ` in ${verified.seconds.toFixed(1)} s`;
     lines.push(`  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})${took}`);
   }
+  // written last, as it happens: after the check
+  lines.push(`  wrote    ${displayPath(output)} (${formatBytes(s.bytes)})`);
   return `${lines.join('\n')}\n`;
 }

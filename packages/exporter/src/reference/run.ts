@@ -3,7 +3,7 @@
  * tests compare onnxruntime against. Nodes run in graph order (builders emit them topologically);
  * intermediate values are dropped after their last use.
  */
-import { GcError, type Graph, type InitializerData, numel, shapeString } from '@gc-edge/core';
+import { GcError, type Graph, type GraphNode, type InitializerData, numel, shapeString } from '@gc-edge/core';
 import { REFERENCE_OPS } from '../ops/registry';
 import type { RefTensor } from './tensor';
 
@@ -26,8 +26,11 @@ function checkInputs(graph: Graph, inputs: Readonly<Record<string, RefTensor>>):
   }
 }
 
+/** Called after each node: how many of the graph's nodes ran, of how many. */
+export type OnNode = (done: number, total: number, node: GraphNode) => void;
+
 /** Runs `graph` on float64 `inputs` (by graph input name) and returns its outputs by name. */
-export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTensor>>): Record<string, RefTensor> {
+export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTensor>>, onNode?: OnNode): Record<string, RefTensor> {
   checkInputs(graph, inputs);
   const values = new Map<string, RefTensor>();
   for (const info of graph.inputs) values.set(info.name, inputs[info.name]!);
@@ -40,6 +43,7 @@ export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTe
   for (const node of graph.nodes) for (const i of node.inputs) if (i !== '') use(i);
   for (const o of graph.outputs) use(o.name);
 
+  let done = 0;
   for (const node of graph.nodes) {
     const op = REFERENCE_OPS[node.opType];
     if (!op) {
@@ -62,6 +66,7 @@ export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTe
       remaining.set(name, left);
       if (left === 0) values.delete(name);
     }
+    onNode?.(++done, graph.nodes.length, node);
   }
 
   const out: Record<string, RefTensor> = {};

@@ -1,6 +1,7 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GcError, readRegularFile } from '@gc-edge/core';
+import { GcError, parseJsonFile, readRegularFile } from '@gc-edge/core';
 import { ARCHITECTURES, architectureNames, getArchitecture } from '../architectures/registry';
 import { parseConfig } from './config';
 import { preview } from './preview';
@@ -16,25 +17,46 @@ interface ParseOptions {
   readonly weightsOptional?: boolean;
 }
 
+const EXAMPLE = 'examples/cyclegan-horse2zebra/subnet.json';
+
 /** Reads and validates a subnet.json file. */
 export function loadSubnetSpec(file: string, options: ParseOptions = {}): SubnetSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readRegularFile(file).toString('utf8').replace(/^\uFEFF/, ''); // a UTF-8 BOM is not an error
+    bytes = readRegularFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${code ?? (e as Error).message})`, {
-      hint: code === 'ENOENT' ? 'check the path; see examples/*/subnet.json for the format' : undefined,
-      cause: e,
-    });
+    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${readFailure(e)})`, { hint: readHint(file, e), cause: e });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new GcError('E_SUBNET_JSON', `${file}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
+  const json = parseJsonFile(bytes, file, {
+    code: 'E_SUBNET_JSON',
+    what: 'a subnet.json',
+    hint: `gc-export takes a subnet.json (architecture, config, weights, input); see ${EXAMPLE}`,
+    formatHint: (format) =>
+      format === 'pth-zip' || format === 'pth-legacy' || format === 'safetensors'
+        ? `gc-export takes a subnet.json that names the weights: write one with "weights": "${path.basename(file)}" ` +
+          `beside it (see ${EXAMPLE} and docs/exporter.md), then run gc-export on that file`
+        : `gc-export exports models from their weights: name a subnet.json (see ${EXAMPLE}); to translate an image, serve the ` +
+          'exported model with gc-serve',
+  });
   return parseSubnetSpec(json, file, options);
+}
+
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? (e as Error).message;
+}
+
+function readHint(file: string, e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `check the path; see ${EXAMPLE} for the format`;
+  if (code === 'EISDIR') {
+    const inside = path.join(file, 'subnet.json');
+    return fs.existsSync(inside) ? `name the file inside it: gc-export ${inside}` : 'name the subnet.json file, not its folder';
+  }
+  return undefined;
 }
 
 /** Validates an already-parsed subnet.json object; `source` is its path (weights resolve next to it). */

@@ -108,6 +108,46 @@ describe('gc-export CLI', () => {
     expect(none.stderr).toMatch(/^error\[E_ARGS\]: name the subnet.json to export/);
   });
 
+  it('names what a weights file, an image or a folder is instead of a subnet.json, with what to do, and no raw bytes', () => {
+    const dir = tempDir();
+    const weights = gcExport([supernet]);
+    expectCleanError(weights, 'E_SUBNET_JSON', /supernet\.pth: this is a PyTorch checkpoint \(\.pth, zip format\), not a subnet\.json$/);
+    expect(weights.stderr).toContain('hint: gc-export takes a subnet.json that names the weights: write one with "weights": "supernet.pth"');
+    const legacy = gcExport([path.join(RESNET, 'supernet-legacy.pth')]);
+    expectCleanError(legacy, 'E_SUBNET_JSON', /this is a PyTorch checkpoint \(\.pth, legacy format\), not a subnet\.json$/);
+    const safetensors = gcExport([path.join(RESNET, 'supernet.safetensors')]);
+    expectCleanError(safetensors, 'E_SUBNET_JSON', /this is a safetensors weights file, not a subnet\.json$/);
+    const photo = gcExport([path.join(REPO, 'examples', 'images', 'horse.png')]);
+    expectCleanError(photo, 'E_SUBNET_JSON', /horse\.png: this is a PNG image, not a subnet\.json$/);
+    expect(photo.stderr).toMatch(/hint: .*serve the exported model with gc-serve/);
+    const blob = path.join(dir, 'blob.json');
+    fs.writeFileSync(blob, Buffer.from([0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0xff]));
+    const binary = gcExport([blob]);
+    expectCleanError(binary, 'E_SUBNET_JSON', /blob\.json: a binary file, not a subnet\.json \(it starts "\\x00\\x1b\[2J\\x07\\xff"\)$/);
+    const broken = writeSubnet(dir, '{"architecture": \u0007oops', 'broken.json');
+    expectCleanError(gcExport([broken]), 'E_SUBNET_JSON', /broken\.json: not valid JSON( at character \d+)? \(it starts "\{\\"architecture\\": \\x07oops"\)$/);
+    for (const r of [weights, legacy, safetensors, photo, binary]) expect(r.stderr).toMatch(/^[\x20-\x7e\n]*$/);
+
+    const folder = gcExport([dir]);
+    expectCleanError(folder, 'E_SUBNET_JSON', /: cannot read the subnet description \(it is a folder\)$/);
+    expect(folder.stderr).toContain('hint: name the subnet.json file, not its folder');
+    const example = gcExport([path.join('examples', 'cyclegan-horse2zebra')]);
+    expect(example.stderr).toContain(`hint: name the file inside it: gc-export ${path.join('examples', 'cyclegan-horse2zebra', 'subnet.json')}`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['blob.json', 'broken.json']);
+  });
+
+  it('prints the summary in the order things happen, and the size a --dynamic export\'s MACs are for', () => {
+    const dir = tempDir();
+    const r = gcExport([writeSubnet(dir, subnet()), '--verify', '--dynamic']);
+    expect(r.status).toBe(0);
+    const labels = r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]);
+    expect(labels).toEqual(['input', 'params', 'MACs', 'weights', 'export', 'verify', 'wrote']);
+    expect(r.stdout).toMatch(/^ {2}input {4}batchx3xheightxwidth -> output batchx3xheightxwidth, opset 13$/m);
+    expect(r.stdout).toMatch(/^ {2}MACs {5}[\d.]+ [GMK]? ?\(paper convention, at 1x3x64x64\)$/m);
+    const fixed = gcExport([writeSubnet(dir, subnet(), 'fixed.json')]);
+    expect(fixed.stdout).toMatch(/^ {2}MACs {5}[\d.]+ [GMK]? ?\(paper convention\)$/m);
+  });
+
   it('refuses an unknown field by listing the known ones, and writes nothing', () => {
     const dir = tempDir();
     const r = gcExport([writeSubnet(dir, subnet({ chanels: 3 }))]);

@@ -1,6 +1,6 @@
 /** `gc-serve <model.onnx | models-dir>`: the command definition; the daemon is serve/daemon.ts. */
-import type { Argv, CommandModule } from 'yargs';
-import { GcError, lastValue } from '@gc-edge/core';
+import type { Argv } from 'yargs';
+import { type GcCommand, GcError, lastValue, numberOption } from '@gc-edge/core';
 import { detectDevice } from '../devices/detect';
 import { loadDeviceProfile } from '../devices/load';
 import type { SizePolicy } from '../image/types';
@@ -32,13 +32,12 @@ interface ServeArgs {
 
 
 /** A numeric flag: taken as text so that a bad value can be quoted back (`--port 'abc'`). */
-const num = (fallback: number | undefined, describe: string) =>
-  ({ type: 'string', requiresArg: true, coerce: lastValue, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
+const num = (fallback: number | undefined, describe: string) => numberOption(describe, fallback);
 
 /** Test-only crash hook: honoured only together with NODE_ENV=test (see serve/README.md). */
 const TEST_CRASH_ENV = 'GC_SERVE_TEST_CRASH';
 
-export const serveCommand: CommandModule<object, ServeArgs> = {
+export const serveCommand: GcCommand<ServeArgs> = {
   command: '$0 <model>',
   describe: 'Serve ONNX generators over HTTP (KServe v2 + image generate), inference in worker threads',
   builder: (y: Argv) =>
@@ -78,9 +77,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
           '  GET /metrics',
         ].join('\n'),
-      )
-      .example('$0 horse2zebra.onnx --device cpu', 'serve one model on 127.0.0.1:8080')
-      .example('$0 models/ -d jetson-orin --host 0.0.0.0', 'serve every .onnx in models/ to the network') as Argv<ServeArgs>,
+      ) as Argv<ServeArgs>,
+  needs: 'the .onnx model to serve, or a folder of them',
+  examples: [
+    ['$0 horse2zebra.onnx --device cpu', 'serve one model on 127.0.0.1:8080'],
+    ['$0 models/ -d jetson-orin --host 0.0.0.0', 'serve every .onnx in models/ to the network'],
+  ],
   handler: async (args) => {
     const code = await runDaemon(daemonOptions(args, process.env));
     process.exit(code);

@@ -9,9 +9,8 @@
  *   not a server failure.
  * Computed once per loaded model (model-plan.ts); the routes read the plan.
  */
-import { type ContractInput, GcError, type ReadContract, type SizeRule } from '@gc-edge/core';
+import { type ContractInput, EXPORT_SHAPE_METADATA, GcError, parseShapeString, type ReadContract, type SizeRule } from '@gc-edge/core';
 import { contractOf } from '../session/model-info';
-import { parseShapeString, WARMUP_SHAPE_METADATA } from '../session/warmup-shape';
 import type { ModelInfo } from '../session/types';
 
 export type { SizeRule } from '@gc-edge/core';
@@ -74,7 +73,7 @@ export function pixelCapOf(info: ModelInfo, override?: number, contract = contra
 
 /** Height x width of `macs_input_shape` (`NxCxHxW`), which files without a contract may carry. */
 function exportedSize(info: ModelInfo): { height: number; width: number } | undefined {
-  const dims = parseShapeString(info.metadata[WARMUP_SHAPE_METADATA]);
+  const dims = parseShapeString(info.metadata[EXPORT_SHAPE_METADATA]);
   return dims?.length === 4 ? { height: dims[2]!, width: dims[3]! } : undefined;
 }
 

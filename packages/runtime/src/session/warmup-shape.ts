@@ -11,7 +11,7 @@
  * 3. otherwise a symbolic first dim (the batch) is {@link DEFAULT_WARMUP_BATCH} and any other
  *    symbolic dim (height, width, ...) is {@link DEFAULT_WARMUP_SIZE}.
  */
-import { numel } from '@gc-edge/core';
+import { EXPORT_SHAPE_METADATA, numel, parseShapeString } from '@gc-edge/core';
 import { contractOf } from './model-info';
 import type { FloatTensor, ModelInfo, TensorMap } from './types';
 
@@ -21,15 +21,9 @@ export const DEFAULT_WARMUP_BATCH = 1;
 export const DEFAULT_WARMUP_SIZE = 256;
 
 /** The metadata key gc-export writes: the input shape, `x`-separated (`1x3x256x256`). */
-export const WARMUP_SHAPE_METADATA = 'macs_input_shape';
+export const WARMUP_SHAPE_METADATA = EXPORT_SHAPE_METADATA;
 
 const isFixed = (d: number | string): d is number => typeof d === 'number' && d >= 0;
-
-/** Parses `1x3x256x256`; undefined for anything else (empty, zero or non-numeric dims). */
-export function parseShapeString(s: string | undefined): number[] | undefined {
-  if (s === undefined || !/^[1-9]\d{0,8}(x[1-9]\d{0,8})*$/.test(s.trim())) return undefined;
-  return s.trim().split('x').map(Number);
-}
 
 /** The dims each input is warmed up at (see the module comment), by input name. */
 export function warmupShapes(info: ModelInfo): Record<string, number[]> {

@@ -1,6 +1,7 @@
 /** The shapes a model is warmed up at: static dims kept, symbolic ones from metadata or defaults. */
 import type { ModelInfo, TensorInfo } from '../../src/session/types';
-import { DEFAULT_WARMUP_BATCH, DEFAULT_WARMUP_SIZE, parseShapeString, warmupShapes, zeroFeeds } from '../../src/session/warmup-shape';
+import { parseShapeString } from '@gc-edge/core';
+import { DEFAULT_WARMUP_BATCH, DEFAULT_WARMUP_SIZE, warmupShapes, zeroFeeds } from '../../src/session/warmup-shape';
 
 const input = (name: string, shape: TensorInfo['shape']): TensorInfo => ({ name, type: 'float32', shape });
 const info = (inputs: TensorInfo[], metadata: Record<string, string> = {}): ModelInfo => ({ inputs, outputs: [], metadata });
