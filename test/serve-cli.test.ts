@@ -26,11 +26,11 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess
   let err = '';
   let out = '';
   const waiters: (() => void)[] = [];
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     for (const w of waiters.splice(0)) w();
   });
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const waitFor = async (text: string | RegExp): Promise<void> => {
     let done = false;
@@ -85,7 +85,7 @@ describe('gc-serve CLI', () => {
     [['m.onnx', '--device', 'cpu', '--timeout-ms', ''], 2, /error\[E_ARGS\]: --timeout-ms '': expected an integer in \[1, \d+\]/],
     [['m.onnx', '--device', 'cpu', '--max-model-pixels', '1e3.5'], 2, /error\[E_ARGS\]: --max-model-pixels '1e3.5': expected an integer/],
   ])('refuses %j with exit %i and a one-line error', async (args, code, message) => {
-    const p = run(args as string[]);
+    const p = run(args);
     expect((await p.exit).code).toBe(code);
     expect(p.stderr()).toMatch(message);
     expect(p.stderr()).not.toMatch(/\n\s+at /); // no stack trace without --debug

@@ -95,7 +95,7 @@ export async function evaluateInPage<T>(browser: BrowserContext, file: string, e
   try {
     await page.goto(`file://${path.resolve(file)}`);
     await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
-    return (await page.evaluate(expression)) as T;
+    return (await page.evaluate(expression));
   } finally {
     await page.close();
   }

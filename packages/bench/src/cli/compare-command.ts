@@ -25,7 +25,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('markdown', { type: 'string', describe: 'write the table as Markdown to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
-      .example('$0 compare reports/*.json --html report.html', 'the latency benchmark report to hand around') as Argv<CompareArgs>,
+      .example('$0 compare reports/*.json --html report.html', 'the latency benchmark report to hand around'),
   handler: (args) => {
     const reports = args.reports.map((file) => ({ file, report: readReport(file) }));
     const comparison = buildComparison(reports, args.baseline);

@@ -8,7 +8,7 @@ export const devicesCommand: CommandModule<object, { json: boolean; debug: boole
   builder: (y: Argv) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print the profiles as JSON' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<{ json: boolean; debug: boolean }>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }),
   handler: (args) => {
     const profiles = listDeviceProfiles();
     const auto = detectDevice();

@@ -30,7 +30,7 @@ export const macsCommand: CommandModule<object, MacsArgs> = {
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
       .example('$0 macs h2z.onnx', 'MACs and params, paper convention')
       .example('$0 macs h2z.onnx --convention exact --per-layer', 'the honest count, layer by layer')
-      .example('$0 macs dynamic.onnx --shape input=1x3x512x512 --json', 'a dynamic-shape model at 512x512, as JSON') as Argv<MacsArgs>,
+      .example('$0 macs dynamic.onnx --shape input=1x3x512x512 --json', 'a dynamic-shape model at 512x512, as JSON'),
   handler: (args) => {
     const convention = checkConvention(args.convention);
     const counted = countModelFile(args.model, convention, parseShapeArgs(args.shape));

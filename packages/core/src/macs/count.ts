@@ -123,7 +123,7 @@ export function countMacs(model: Model, options: CountOptions = {}): MacCount {
     const ctx: NodeContext = { node, inputs, opset: model.opset, where };
     const outputs = rule.infer(ctx);
     node.outputs.forEach((name, i) => {
-      if (name !== '' && outputs[i]) env.set(name, outputs[i]!);
+      if (name !== '' && outputs[i]) env.set(name, outputs[i]);
     });
     // nodes whose every output is a known constant are shape arithmetic, folded away at load time
     if (outputs.length > 0 && outputs.every((o) => o.data !== undefined)) continue;

@@ -44,8 +44,8 @@ function checkSpec(spec: ExecutionProviderSpec, where: string): void {
  */
 export function toOrtProvider(spec: ExecutionProviderSpec): OrtProviderConfig {
   const entry = PROVIDERS[spec.name];
-  if (spec.name === 'cpu') return entry.ort as OrtProviderConfig;
-  return { ...(spec.options ?? {}), name: entry.ort } as OrtProviderConfig;
+  if (spec.name === 'cpu') return entry.ort;
+  return { ...(spec.options ?? {}), name: entry.ort };
 }
 
 /** The options of `spec` the stock binding actually forwards (`{deviceId}` or `{}`). */

@@ -12,7 +12,7 @@ function constant(ctx: NodeContext): Value[] {
     const v = attrInts(ctx, 'value_ints')!;
     return [value([v.length], 'int', v)];
   }
-  if (a['value_float']) return [value([], 'float', attrFloats(ctx, 'value_float')!)];
+  if (a['value_float']) return [value([], 'float', attrFloats(ctx, 'value_float'))];
   if (a['value_floats']) {
     const v = attrFloats(ctx, 'value_floats')!;
     return [value([v.length], 'float', v)];
