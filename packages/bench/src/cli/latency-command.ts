@@ -40,16 +40,22 @@ const QUICK = 'for a quick check: --min-iterations 1 --min-duration 0';
 /** The numeric options, checked and quoted back when wrong. */
 export function latencyNumbers(args: LatencyArgs) {
   const n = (flag: keyof LatencyArgs & string, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
+  /** An option with a default: yargs always gives it. */
+  const given = (flag: keyof LatencyArgs & string, rule: NumberRule): number => {
+    const v = n(flag, rule);
+    if (v === undefined) throw new GcError('E_ARGS', `--${flag} has no value`);
+    return v;
+  };
   return {
-    warmup: n('warmup', { integer: true, min: 0 })!,
-    warmupSeconds: n('warmup-seconds', { min: 0 })!,
-    minIterations: n('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` })!,
-    minDuration: n('min-duration', { min: 0 })!,
+    warmup: given('warmup', { integer: true, min: 0 }),
+    warmupSeconds: given('warmup-seconds', { min: 0 }),
+    minIterations: given('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` }),
+    minDuration: given('min-duration', { min: 0 }),
     maxIterations: n('max-iterations', { integer: true, min: 1, hint: 'at least one timed run is needed' }),
     threads: n('threads', { integer: true, min: 0, hint: "0 = onnxruntime's default (one thread per physical core)" }),
     interOpThreads: n('inter-op-threads', { integer: true, min: 0 }),
     batch: n('batch', { integer: true, min: 1 }),
-    cvThreshold: n('cv-threshold', { min: 0, hint: 'a fraction: 0.1 flags runs whose std is above 10% of the mean' })!,
+    cvThreshold: given('cv-threshold', { min: 0, hint: 'a fraction: 0.1 flags runs whose std is above 10% of the mean' }),
   };
 }
 

@@ -99,8 +99,10 @@ export function countMacs(model: Model, options: CountOptions = {}): MacCount {
   const g = model.graph;
   const env = new Map<string, Value>();
   for (const [name, t] of g.initializers) env.set(name, initializerValue(name, t));
-  for (const [name, shape] of resolveInputShapes(g.inputs, options.shapes)) {
-    if (!env.has(name)) env.set(name, { shape, dtype: g.inputs.find((i) => i.name === name)!.elemType === 'int64' ? 'int' : 'float' });
+  const inputShapes = resolveInputShapes(g.inputs, options.shapes);
+  for (const inp of g.inputs) {
+    const shape = inputShapes.get(inp.name);
+    if (shape && !env.has(inp.name)) env.set(inp.name, { shape, dtype: inp.elemType === 'int64' ? 'int' : 'float' });
   }
   const counted = new Set<string>();
   const layers: LayerCount[] = [];

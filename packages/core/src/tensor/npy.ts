@@ -46,7 +46,11 @@ export function parseNpy(buf: Uint8Array, where = 'npy'): NpyArray {
 }
 
 export function formatNpy(arr: NpyArray): Uint8Array {
-  const descr = Object.entries(DTYPES).find(([, v]) => v.dtype === arr.dtype)![0];
+  const descr = Object.entries(DTYPES).find(([, v]) => v.dtype === arr.dtype)?.[0];
+  if (descr === undefined) {
+    const valid = Object.values(DTYPES).map((v) => v.dtype).join(', ');
+    throw new GcError('E_INTERNAL', `npy: cannot write dtype '${String(arr.dtype)}'; expected one of ${valid}`);
+  }
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const pad = 64 - ((10 + header.length + 1) % 64);

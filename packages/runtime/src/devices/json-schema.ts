@@ -62,7 +62,8 @@ export function validateJson(value: unknown, schema: JsonSchema, path = ''): Sch
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) issues.push({ path: at, message: `must have at least ${schema.minItems} item(s)` });
-    if (schema.items) value.forEach((item, i) => issues.push(...validateJson(item, schema.items!, join(path, i))));
+    const { items } = schema;
+    if (items) value.forEach((item, i) => issues.push(...validateJson(item, items, join(path, i))));
   }
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;

@@ -36,7 +36,7 @@ function checkTarget(options: PreprocessOptions): { width?: number; height?: num
       throw new GcError('E_ARGS', `image: '${k}' ${String(v)} is not a positive integer`);
     }
   }
-  return width === undefined ? { policy } : { width, height: height!, policy };
+  return width === undefined || height === undefined ? { policy } : { width, height, policy };
 }
 
 /** The header facts preprocessing needs, from png-header.ts or sharp. */

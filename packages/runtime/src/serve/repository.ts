@@ -237,7 +237,7 @@ export class ModelRepository {
     }
     if (statSync(target).isDirectory()) {
       this.folder = target;
-      for (const path of this.scan()) this.add(path);
+      for (const path of this.scan(target)) this.add(path);
       if (this.slots.size === 0) {
         throw new GcError('E_MODEL_NOT_FOUND', `'${opts.target}' holds no .onnx model`, {
           hint: 'export one with gc-export, or give the path of a .onnx file',
@@ -295,7 +295,7 @@ export class ModelRepository {
 
   /** SIGHUP: reloads every model from its file (and, in folder mode, loads new files). */
   async reloadAll(): Promise<{ name: string; error: GcError }[]> {
-    if (this.folder) for (const path of this.scan()) if (!this.slots.has(modelName(path))) this.add(path);
+    if (this.folder) for (const path of this.scan(this.folder)) if (!this.slots.has(modelName(path))) this.add(path);
     const failures: { name: string; error: GcError }[] = [];
     for (const slot of this.all) {
       await slot.load().catch((e: GcError) => failures.push({ name: slot.name, error: e }));
@@ -312,8 +312,7 @@ export class ModelRepository {
     await Promise.all(this.all.map((s) => s.close()));
   }
 
-  private scan(): string[] {
-    const folder = this.folder!;
+  private scan(folder: string): string[] {
     return readdirSync(folder)
       .filter((f) => f.endsWith('.onnx'))
       .filter((f) => {

@@ -179,11 +179,12 @@ export class Scheduler<I, O> {
    */
   private nextBatch(): { take: Job<I, O>[]; full: boolean } {
     const head = this.waiting[0]!;
-    const key = this.opts.keyOf?.(head.input);
+    const { keyOf } = this.opts;
+    const key = keyOf?.(head.input);
     const take: Job<I, O>[] = [];
     let rows = 0;
     for (const j of this.waiting) {
-      if (take.length > 0 && key !== undefined && this.opts.keyOf!(j.input) !== key) continue;
+      if (take.length > 0 && key !== undefined && keyOf?.(j.input) !== key) continue;
       const r = this.sizeOf(j.input);
       if (take.length > 0 && rows + r > this.opts.maxBatch) return { take, full: true };
       rows += r;

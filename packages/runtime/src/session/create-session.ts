@@ -188,7 +188,7 @@ class Session implements GcSession {
     await this.profiledRun;
     this.endProfiling();
     if (this.placed) return this.placed;
-    throw this.placementError!;
+    throw this.placementError ?? new GcError('E_SESSION', `${this.name}: profiling ended without a placement`);
   }
 
   async release(): Promise<void> {

@@ -1,9 +1,9 @@
 /** Reshape, Flatten, Squeeze, Unsqueeze, Expand: shape-only ops (data passes through). 0 MACs. */
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, canFold, constData, fmtShape, graphError, input, prod, value } from '../values';
+import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, constData, fmtShape, foldable, graphError, input, prod, value } from '../values';
 
 function withData(x: Value, shape: number[]): Value {
-  return value(shape, x.dtype, canFold([x]) ? x.data : undefined);
+  return value(shape, x.dtype, foldable(x) ? x.data : undefined);
 }
 
 function reshape(ctx: NodeContext): Value[] {
@@ -61,7 +61,7 @@ function expand(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'input');
   const target = Array.from(constData(ctx, 1, 'shape'));
   const shape = broadcastShapes(ctx, [x.shape, target]);
-  const data = canFold([x]) && prod(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
+  const data = foldable(x) && prod(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
   return [value(shape, x.dtype, data)];
 }
 

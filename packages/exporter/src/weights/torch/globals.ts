@@ -83,8 +83,9 @@ function rebuildFromType(args: readonly PyValue[]): PyValue {
 /** OrderedDict() or OrderedDict([(k, v), ...]). */
 function orderedDict(args: readonly PyValue[]): Map<PyValue, PyValue> {
   const d = new Map<PyValue, PyValue>();
-  if (args.length === 0) return d;
-  const items = asSequence(args[0]!);
+  const [list] = args;
+  if (list === undefined) return d;
+  const items = asSequence(list);
   if (args.length > 1 || !items) throw new Rejected('expects no arguments or one list of pairs');
   for (const pair of items) {
     const kv = asSequence(pair);

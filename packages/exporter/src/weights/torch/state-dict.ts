@@ -35,8 +35,9 @@ export function findStateDict(root: PyValue, where: string): Array<[string, Tens
         { hint: `${HINT}; extract the generator's state_dict in Python and save it alone` },
       );
     }
-    [[, dict]] = candidates as [[PyValue, Map<PyValue, PyValue>]];
-    path = `[${keyText(candidates[0]![0])}]`;
+    const [[key, inner]] = candidates as [[PyValue, Map<PyValue, PyValue>]];
+    dict = inner;
+    path = `[${keyText(key)}]`;
   }
   const entries: Array<[string, TensorRef]> = [];
   for (const [k, v] of dict) {
