@@ -77,10 +77,10 @@ describe('gc-serve CLI', () => {
 
   it.each([
     [['m.onnx', '--workers', '0'], 2, /error\[E_ARGS\]: --workers '0': expected an integer in \[1, 64\]/],
-    [["m.onnx", "--resize-policy", "squash"], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
+    [['m.onnx', '--resize-policy', 'squash'], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
     [['/no/such/model.onnx', '--device', 'cpu'], 1, /error\[E_MODEL_NOT_FOUND\]: '\/no\/such\/model.onnx' does not exist/],
     [['m.onnx', '--device', 'toaster'], 1, /error\[E_DEVICE\]: unknown device profile "toaster". Should be one of: auto, .*cpu/],
-    [['m.onnx', '--device', 'cpu', '--max-body-mb', 'abc'], 2, /error\[E_ARGS\]: --max-body-mb 'abc': expected a positive number\n  hint: run gc-serve --help/],
+    [['m.onnx', '--device', 'cpu', '--max-body-mb', 'abc'], 2, /error\[E_ARGS\]: --max-body-mb 'abc': expected a positive number\n {2}hint: run gc-serve --help/],
     [['m.onnx', '--device', 'cpu', '--port', '0x10'], 2, /error\[E_ARGS\]: --port '0x10': expected an integer in \[0, 65535\]/],
     [['m.onnx', '--device', 'cpu', '--timeout-ms', ''], 2, /error\[E_ARGS\]: --timeout-ms '': expected an integer in \[1, \d+\]/],
     [['m.onnx', '--device', 'cpu', '--max-model-pixels', '1e3.5'], 2, /error\[E_ARGS\]: --max-model-pixels '1e3.5': expected an integer/],
@@ -107,7 +107,7 @@ describe('gc-serve CLI', () => {
   });
 
   it.each([
-    ['256.1.1.1', /error\[E_LISTEN\]: cannot listen on 256\.1\.1\.1:0: --host '256\.1\.1\.1' is neither an IP address nor a name that resolves\n  hint: --host takes/],
+    ['256.1.1.1', /error\[E_LISTEN\]: cannot listen on 256\.1\.1\.1:0: --host '256\.1\.1\.1' is neither an IP address nor a name that resolves\n {2}hint: --host takes/],
     ['192.0.2.1', /error\[E_LISTEN\]: cannot listen on 192\.0\.2\.1:0: '192\.0\.2\.1' is not an address of this machine/], // TEST-NET-1: never local
   ])('refuses --host %s with E_LISTEN and a hint, exit 1', async (host, message) => {
     const p = run([writeModel(dir, 'host', scaleModel(1)), '--device', 'cpu', '--port', '0', '--host', host]);

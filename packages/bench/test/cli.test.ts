@@ -49,9 +49,9 @@ describe('gc-bench macs', () => {
 
   it('adds the layers with --per-layer', async () => {
     const r = await gcBench('macs', compressed, '--json', '--per-layer', '--convention', 'exact');
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as { convention: string; layers: { opType: string }[] };
     expect(j.convention).toBe('exact');
-    expect(j.layers.map((l: { opType: string }) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
+    expect(j.layers.map((l) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
   });
 
   it('refuses --shape overriding a fixed dimension, naming the input and its fixed shape', async () => {
@@ -252,7 +252,11 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('still reads reports written before macsPerImage, placement nodes and thread notes existed', async () => {
-    const old = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    const old = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as {
+      model: Record<string, unknown>;
+      session: { placement: Record<string, unknown> };
+      settings: Record<string, unknown>;
+    };
     delete old.model.macsPerImage;
     delete old.session.placement.nodes;
     delete old.session.placement.kernels;
@@ -281,7 +285,7 @@ describe('gc-bench latency and compare on this CPU', () => {
 
   it('refuses a report with a broken field, naming the file and the field', async () => {
     const bad = path.join(dir, 'bad.json');
-    const json = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    const json = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { latencyMs: Record<string, unknown> };
     json.latencyMs.p99 = 'fast';
     fs.writeFileSync(bad, JSON.stringify(json));
     const r = await gcBench('compare', bad);

@@ -163,7 +163,8 @@ export function buildModel(
     gc_edge_version: gcEdgeVersion(),
   };
   for (const key of ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers']) {
-    if (spec.extras[key] !== undefined) metadata[key] = String(spec.extras[key]);
+    const v = spec.extras[key];
+    if (v !== undefined) metadata[key] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   return { ...draft, metadata };
 }

@@ -39,9 +39,9 @@ const QUICK = 'for a quick check: --min-iterations 1 --min-duration 0';
 
 /** The numeric options, checked and quoted back when wrong. */
 export function latencyNumbers(args: LatencyArgs) {
-  const n = (flag: keyof LatencyArgs & string, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
+  const n = (flag: keyof LatencyArgs, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
   /** An option with a default: yargs always gives it. */
-  const given = (flag: keyof LatencyArgs & string, rule: NumberRule): number => {
+  const given = (flag: keyof LatencyArgs, rule: NumberRule): number => {
     const v = n(flag, rule);
     if (v === undefined) throw new GcError('E_ARGS', `--${flag} has no value`);
     return v;

@@ -47,7 +47,7 @@ export async function measureEndToEnd(
     try {
       bytes = fs.readFileSync(options.image);
     } catch (e) {
-      throw new GcError('E_ARGS', `--image ${options.image}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e });
+      throw new GcError('E_ARGS', `--image ${options.image}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
     }
   } else {
     bytes = await syntheticImage(width, height);

@@ -23,7 +23,6 @@ function spec(architecture: string, config: number[] | null, height = 64): Subne
   };
 }
 
-
 describe('config validation', () => {
   it.each([mobile, legacy])('$name refuses a config with the wrong number of entries, listing the accepted counts', (arch) => {
     const e = gcErrorOf(() => arch.checkConfig([16, 16, 16, 16, 16, 16, 16], 16, spec(arch.name, null)));

@@ -11,7 +11,6 @@ function graphOf(build: (g: GraphBuilder, x: string) => string, shape: (number |
   return g.finish();
 }
 
-
 const x = { dims: [1, 2, 3, 3], data: Float64Array.from({ length: 18 }, (_, i) => i - 9) };
 
 describe('runReference', () => {

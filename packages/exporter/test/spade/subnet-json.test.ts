@@ -22,7 +22,6 @@ function parse(fields: Record<string, unknown>): ReturnType<typeof parseSubnetSp
   return parseSubnetSpec({ ...FIXTURE_FIELDS, ...fields }, 'subnet.json', { weightsOptional: true });
 }
 
-
 describe('mobile_spade subnet.json', () => {
   it('derives the input from cropSize, aspectRatio and numUpsamplingLayers (fixture: 36x64x128)', () => {
     expect(parse({}).input).toEqual({ batch: 1, channels: 36, height: 64, width: 128 });

@@ -30,7 +30,6 @@ export interface ServeArgs {
   debug: boolean;
 }
 
-
 /** A numeric flag: taken as text so that a bad value can be quoted back (`--port 'abc'`). */
 const num = (fallback: number | undefined, describe: string) =>
   ({ type: 'string', requiresArg: true, coerce: lastValue, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;

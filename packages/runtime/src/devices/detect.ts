@@ -76,7 +76,7 @@ export interface DetectOptions {
 /** Reads every profile's `detect` block without validating the whole profile (cheap, robust). */
 function detectionTable(dir: string): { id: string; detect: DeviceDetection }[] {
   const out: { id: string; detect: DeviceDetection }[] = [];
-  let files: string[] = [];
+  let files: string[];
   try {
     files = fs.readdirSync(dir);
   } catch {

@@ -104,7 +104,8 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
   const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
   if (v !== undefined && TRUE.includes(v)) return { dontcare: true };
   if (v !== undefined && FALSE.includes(v)) return { dontcare: false };
-  throw new GcError('E_BAD_REQUEST', `query 'dontcare': '${String(raw).slice(0, 40)}' is not one of 1, 0, true, false (given once)`, {
+  const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  throw new GcError('E_BAD_REQUEST', `query 'dontcare': '${shown.slice(0, 40)}' is not one of 1, 0, true, false (given once)`, {
     hint: `dontcare=1 when the model was trained with a dontcare label (id ${DONTCARE_ID} has its own channel)`,
   });
 }

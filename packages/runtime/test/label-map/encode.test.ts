@@ -3,7 +3,6 @@ import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const idMap = (rows: number[][]): IdMap => ({ width: rows[0]!.length, height: rows.length, ids: Int32Array.from(rows.flat()) });
 
-
 /** Channel c of a [1, C, H, W] tensor as rows. */
 function channel(t: { data: Float32Array; dims: readonly number[] }, c: number): number[][] {
   const [, , h, w] = t.dims as [number, number, number, number];

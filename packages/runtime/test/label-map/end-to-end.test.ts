@@ -16,6 +16,7 @@ import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 const REPO = path.resolve(__dirname, '../../../..');
 const SPADE = SPADE_FIXTURES;
 const EXAMPLE = path.join(REPO, 'examples', 'gaugan-cityscapes');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script, loaded by path
 const { labelLayout } = require(path.join(REPO, 'scripts', 'make-gaugan-label-map.js')) as {
   labelLayout: () => { width: number; height: number; ids: Uint8Array };
 };
@@ -49,7 +50,6 @@ async function run(model: Uint8Array, data: Float32Array, dims: readonly number[
     await session.release();
   }
 }
-
 
 describe('label map -> mobile_spade -> image', () => {
   const exported = fixtureModel();

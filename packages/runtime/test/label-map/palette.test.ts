@@ -1,7 +1,6 @@
 import { CITYSCAPES_PALETTE, parsePalette } from '../../src/label-map';
 import { gcErrorOf } from '../../../../test/support/gc-error';
 
-
 describe('palettes', () => {
   it('parses an entries list with [r, g, b] or #rrggbb colours', () => {
     const p = parsePalette([{ id: 0, name: 'road', color: [128, 64, 128] }, { id: 1, color: '#4682b4' }], 'mine.json');

@@ -34,7 +34,7 @@ describe('makeAnswers', () => {
     expect(png.ms).toBeGreaterThanOrEqual(0);
   });
 
-  it("answers each request of a batch from its own rows, and only those that asked", async () => {
+  it('answers each request of a batch from its own rows, and only those that asked', async () => {
     const out = images(3, 4, 4);
     const answers = makeAnswers({ output: out }, { sizes: [1, 1, 1], specs: [{ output: 'output', pngLevel: 1 }, undefined, { output: 'output' }] });
     expect(answers[1]).toBeUndefined();

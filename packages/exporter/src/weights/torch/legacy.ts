@@ -30,7 +30,10 @@ export function readTorchLegacy(bytes: Uint8Array, where: string): StateDict {
     throw bad(`magic number is ${typeof magic.value === 'bigint' ? `0x${magic.value.toString(16)}` : describe(magic.value)}, expected 0x${MAGIC.toString(16)}`);
   }
   const protocol = unpickle(bytes, magic.end, `${where}: protocol version pickle`, PLAIN);
-  if (protocol.value !== PROTOCOL_VERSION) throw bad(`legacy protocol version is ${String(protocol.value)}, expected ${PROTOCOL_VERSION}`);
+  if (protocol.value !== PROTOCOL_VERSION) {
+    const v = protocol.value;
+    throw bad(`legacy protocol version is ${typeof v === 'number' || typeof v === 'bigint' ? String(v) : describe(v)}, expected ${PROTOCOL_VERSION}`);
+  }
   const sysInfo = unpickle(bytes, protocol.end, `${where}: sys_info pickle`, PLAIN);
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) {
     throw new GcError('E_WEIGHTS_FORMAT', `${where}: saved on a big-endian machine (sys_info little_endian=False)`, {

@@ -6,7 +6,7 @@
 import { GcError } from '@gc-edge/core';
 import { describe, TensorRef, type PyValue } from '../pickle/values';
 
-const HINT = "expected what torch.save(model.state_dict(), path) writes: a dict of parameter name -> tensor";
+const HINT = 'expected what torch.save(model.state_dict(), path) writes: a dict of parameter name -> tensor';
 
 function hasTensor(d: Map<PyValue, PyValue>): boolean {
   for (const v of d.values()) if (v instanceof TensorRef) return true;
