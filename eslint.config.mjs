@@ -62,8 +62,14 @@ export default defineConfig(
   {
     plugins: { '@stylistic': stylistic },
     rules: {
-      // Lines people can read side by side; a URL or a regex literal may run past.
-      '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      // Lines people can read side by side. A URL, a regex literal or a line that is one string
+      // (a message, a hint: kept whole so it can be searched for) may run past.
+      '@stylistic/max-len': ['error', {
+        code: 140,
+        ignoreUrls: true,
+        ignoreRegExpLiterals: true,
+        ignorePattern: String.raw`^\s*(?:[\w$]+: )?(['"\x60]).*\1[,;]?$`,
+      }],
       '@stylistic/semi': ['error', 'always'],
       '@stylistic/quotes': ['error', 'single', { avoidEscape: true, allowTemplateLiterals: 'always' }],
       '@stylistic/comma-dangle': ['error', 'always-multiline'],

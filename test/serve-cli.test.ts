@@ -21,7 +21,10 @@ interface Daemon {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Daemon['exit']; waitFor: Daemon['waitFor'] } {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Daemon['exit']; waitFor: Daemon['waitFor'] } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let out = '';
@@ -31,7 +34,9 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess
     for (const w of waiters.splice(0)) w();
   });
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitFor = async (text: string | RegExp): Promise<void> => {
     let done = false;
     void exit.then(() => (done = true));
@@ -70,7 +75,20 @@ describe('gc-serve CLI', () => {
     const p = run(['--help']);
     expect((await p.exit).code).toBe(0);
     expect(p.stdout()).toMatch(/gc-serve <model>/);
-    for (const flag of ['--device', '--host', '--port', '--workers', '--queue-size', '--timeout-ms', '--max-body-mb', '--max-pixels', '--max-model-pixels', '--resize-policy', '--max-batch', '--max-delay-ms']) {
+    for (const flag of [
+      '--device',
+      '--host',
+      '--port',
+      '--workers',
+      '--queue-size',
+      '--timeout-ms',
+      '--max-body-mb',
+      '--max-pixels',
+      '--max-model-pixels',
+      '--resize-policy',
+      '--max-batch',
+      '--max-delay-ms',
+    ]) {
       expect(p.stdout()).toContain(flag);
     }
   });
@@ -99,7 +117,9 @@ describe('gc-serve CLI', () => {
       const port = (holder.address() as AddressInfo).port;
       const p = run([target, '--device', 'cpu', '--port', String(port)]);
       expect((await p.exit).code).toBe(1);
-      expect(p.stderr()).toContain(`error[E_LISTEN]: cannot listen on 127.0.0.1:${port}: the port is already in use\n  hint: stop what holds it, or pick another --port`);
+      expect(p.stderr()).toContain(
+        `error[E_LISTEN]: cannot listen on 127.0.0.1:${port}: the port is already in use\n  hint: stop what holds it, or pick another --port`,
+      );
       expect(p.stderr()).not.toMatch(/E_INTERNAL|a bug in gc-edge/);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
@@ -120,7 +140,11 @@ describe('gc-serve CLI', () => {
     const target = writeModel(dir, 'slow', slowModel());
     const d = await startDaemon(target, ['--workers', '1']);
     live.push(d.child);
-    const inFlight = fetch(`${d.url}/v1/models/slow/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+    const inFlight = fetch(`${d.url}/v1/models/slow/generate`, {
+      method: 'POST',
+      body: HORSE_PNG,
+      headers: { 'content-type': 'image/png' },
+    });
     let answered = false;
     void inFlight.then(() => (answered = true));
     // Wait (bounded by the test timeout) until the worker has the request.
@@ -176,7 +200,11 @@ describe('gc-serve CLI', () => {
     const token = { authorization: 'Bearer s3cret' };
     const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: [1, 2, 3] }] });
     const crash = (url: string): Promise<number> =>
-      fetch(`${url}/v2/models/env/infer`, { method: 'POST', body, headers: { ...token, 'content-type': 'application/json', 'x-gc-test-crash': '1' } }).then((r) => r.status);
+      fetch(`${url}/v2/models/env/infer`, {
+        method: 'POST',
+        body,
+        headers: { ...token, 'content-type': 'application/json', 'x-gc-test-crash': '1' },
+      }).then((r) => r.status);
 
     const prod = await startDaemon(target, [], { GC_SERVE_TOKEN: 's3cret', GC_SERVE_TEST_CRASH: '1', NODE_ENV: 'production' });
     live.push(prod.child);

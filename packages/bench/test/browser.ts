@@ -8,7 +8,9 @@ export const CHROMIUM = process.env['GC_EDGE_CHROMIUM'] ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
 if (!HAS_CHROMIUM && process.env['CI']) throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
 if (!HAS_CHROMIUM) {
-  console.warn(`skipping the headless-Chromium checks of the HTML reports: no ${CHROMIUM} (apt-get install chromium, or set GC_EDGE_CHROMIUM)`);
+  console.warn(
+    `skipping the headless-Chromium checks of the HTML reports: no ${CHROMIUM} (apt-get install chromium, or set GC_EDGE_CHROMIUM)`,
+  );
 }
 
 /**

@@ -146,9 +146,10 @@ export function buildModel(
     docString: `${arch.description} exported by gc-export`,
     metadata: {},
   };
-  const counted = countMacs(options.dynamic ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } } : draft, {
-    convention: 'paper',
-  });
+  const counted = countMacs(
+    options.dynamic ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } } : draft,
+    { convention: 'paper' },
+  );
   const metadata: Record<string, string> = {
     architecture: arch.name,
     config: spec.config ? formatConfig(spec.config) : '',

@@ -19,8 +19,16 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare latency reports across devices and models (FPS, p50, p99, MACs, params, speed-up over the original)',
   builder: (y: Argv) =>
     y
-      .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'report files written by gc-bench latency --json' })
-      .option('baseline', { type: 'string', describe: 'the model speed-ups are measured against (name, file or sha256 prefix) [default: the resnet_9blocks model]' })
+      .positional('reports', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'report files written by gc-bench latency --json',
+      })
+      .option('baseline', {
+        type: 'string',
+        describe: 'the model speed-ups are measured against (name, file or sha256 prefix) [default: the resnet_9blocks model]',
+      })
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('markdown', { type: 'string', describe: 'write the table as Markdown to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })

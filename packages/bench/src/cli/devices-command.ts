@@ -17,7 +17,10 @@ export const devicesCommand: CommandModule<object, { json: boolean; debug: boole
       return;
     }
     const w = Math.max(...profiles.map((p) => p.id.length));
-    const lines = profiles.map((p) => `  ${p.id.padEnd(w)}  ${p.name} [${p.executionProviders.map((e) => e.name).join(' > ')}]${p.id === auto.id ? '  <- auto' : ''}`);
+    const lines = profiles.map(
+      (p) =>
+        `  ${p.id.padEnd(w)}  ${p.name} [${p.executionProviders.map((e) => e.name).join(' > ')}]${p.id === auto.id ? '  <- auto' : ''}`,
+    );
     process.stdout.write(`device profiles in ${devicesDir()}:\n${lines.join('\n')}\nauto: ${auto.id} (${auto.reason})\n`);
   },
 };

@@ -73,7 +73,12 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
   builder: (y: Argv) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx file' })
-      .option('device', { alias: 'd', type: 'string', default: 'auto', describe: 'device profile id (devices/*.json), a profile file, or auto' })
+      .option('device', {
+        alias: 'd',
+        type: 'string',
+        default: 'auto',
+        describe: 'device profile id (devices/*.json), a profile file, or auto',
+      })
       .option('warmup', num('warm-up runs, excluded from the figures', 10))
       .option('warmup-seconds', num('and keep warming up at least this long', 1))
       .option('min-iterations', num('timed runs: at least this many (>= 1)...', 100))
@@ -83,7 +88,11 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('inter-op-threads', num("inter-op threads (unused: sessions run sequentially) [default: the profile's]"))
       .option('shape', { type: 'string', array: true, describe: 'input shape for symbolic dims: input=1x3x512x512 or height=512' })
       .option('batch', num('batch size (dynamic-batch models)'))
-      .option('end-to-end', { type: 'boolean', default: false, describe: 'also time decode / preprocess / postprocess / encode with the image pipeline' })
+      .option('end-to-end', {
+        type: 'boolean',
+        default: false,
+        describe: 'also time decode / preprocess / postprocess / encode with the image pipeline',
+      })
       .option('image', { type: 'string', describe: 'image for --end-to-end [default: a synthetic PNG of the input size]' })
       .option('cv-threshold', num('coefficient of variation above which the result is flagged unstable', DEFAULT_CV_THRESHOLD))
       .option('convention', { type: 'string', default: 'paper', describe: 'MAC convention for the report: paper | exact' })
@@ -94,7 +103,10 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' })
       .example('$0 latency h2z.onnx --device cpu --threads 2', 'latency on the CPU, 2 threads')
       .example('$0 latency h2z.onnx --device auto --json h2z-cpu.json --html h2z-cpu.html', 'detect the device, write reports')
-      .example('$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png', 'model and image pipeline on a Nano') as Argv<LatencyArgs>,
+      .example(
+        '$0 latency h2z.onnx --device jetson-nano --end-to-end --image horse.png',
+        'model and image pipeline on a Nano',
+      ) as Argv<LatencyArgs>,
   handler: async (args) => {
     const v = latencyNumbers(args);
     if (args.image && !args['end-to-end']) throw new GcError('E_ARGS', '--image is used with --end-to-end only');

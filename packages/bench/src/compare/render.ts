@@ -83,7 +83,12 @@ export function comparisonCharts(c: Comparison): ChartSpec[] {
           label: d,
           data: points
             .filter((r) => r.device === d)
-            .map((r) => ({ x: r.macsPerImage / 1e9, y: r.fps, label: r.model, tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS` })),
+            .map((r) => ({
+              x: r.macsPerImage / 1e9,
+              y: r.fps,
+              label: r.model,
+              tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS`,
+            })),
           backgroundColor: PALETTE[i % PALETTE.length],
           pointRadius: 6,
           pointHoverRadius: 8,

@@ -54,7 +54,12 @@ export async function warmUp(runOnce: () => Promise<unknown>, options: WarmupOpt
     runs++;
     if (options.onProgress) {
       const elapsedS = (now() - w0) / 1000;
-      options.onProgress({ phase: 'warmup', iterations: runs, elapsedS, fraction: towards(runs, options.warmupRuns, elapsedS, options.warmupSeconds) });
+      options.onProgress({
+        phase: 'warmup',
+        iterations: runs,
+        elapsedS,
+        fraction: towards(runs, options.warmupRuns, elapsedS, options.warmupSeconds),
+      });
     }
   }
   return { runs, seconds: (now() - w0) / 1000 };
@@ -79,7 +84,12 @@ export async function measure(runOnce: () => Promise<unknown>, options: MeasureO
     samplesMs.push(b - a);
     elapsedS = (b - t0) / 1000;
     if (options.onProgress) {
-      options.onProgress({ phase: 'timed', iterations: samplesMs.length, elapsedS, fraction: towards(samplesMs.length, options.minIterations, elapsedS, options.minDurationS) });
+      options.onProgress({
+        phase: 'timed',
+        iterations: samplesMs.length,
+        elapsedS,
+        fraction: towards(samplesMs.length, options.minIterations, elapsedS, options.minDurationS),
+      });
     }
   }
   return { samplesMs, warmupRuns, warmupS, durationS: elapsedS };

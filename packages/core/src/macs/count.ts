@@ -50,7 +50,10 @@ export function resolveInputShapes(inputs: readonly ValueInfo[], shapes: ShapeOv
     if (given !== undefined) {
       const dims = typeof given === 'number' ? [given] : [...given];
       if (inp.shape.length > 0 && dims.length !== inp.shape.length) {
-        throw new GcError('E_ARGS', `--shape ${inp.name}: gave ${dims.length} dims [${dims.join('x')}], the input has ${inp.shape.length} [${inp.shape.join('x')}]`);
+        throw new GcError(
+          'E_ARGS',
+          `--shape ${inp.name}: gave ${dims.length} dims [${dims.join('x')}], the input has ${inp.shape.length} [${inp.shape.join('x')}]`,
+        );
       }
       // Only symbolic dims may be set: a fixed dim is baked into the graph (Reshape constants,
       // exported padding), so counting or running at another size would be wrong or fail.

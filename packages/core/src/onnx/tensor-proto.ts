@@ -29,7 +29,10 @@ export function tensorFromProto(t: onnx.ITensorProto, where: string): Initialize
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const need = (bytes: number): void => {
     if (view && view.byteLength < n * bytes) {
-      throw new GcError('E_ONNX_PARSE', `${where}: tensor '${t.name}' has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${n * bytes}`);
+      throw new GcError(
+        'E_ONNX_PARSE',
+        `${where}: tensor '${t.name}' has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${n * bytes}`,
+      );
     }
   };
   const floats = (read: (v: DataView, i: number) => number, bytes: number, fallback: readonly number[]): InitializerData => {

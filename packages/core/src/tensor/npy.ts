@@ -35,7 +35,8 @@ export function parseNpy(buf: Uint8Array, where = 'npy'): NpyArray {
   const n = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   if (offset + n * kind.size > buf.length) throw bad(`data needs ${n * kind.size} bytes, file has ${buf.length - offset}`);
-  const bytes = Uint8Array.prototype.slice.call(buf, offset, offset + n * kind.size); // a copy (Buffer#slice would be a view): aligned and owned
+  // a copy (Buffer#slice would be a view): aligned and owned
+  const bytes = Uint8Array.prototype.slice.call(buf, offset, offset + n * kind.size);
   const ab = bytes.buffer;
   const data =
     kind.dtype === 'float32' ? new Float32Array(ab, 0, n)

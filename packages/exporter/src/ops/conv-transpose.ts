@@ -49,7 +49,11 @@ export function convTranspose(
 }
 
 /** Output [N, out, H', W'] with H' = (H-1)*s - pads + d*(k-1) + output_padding + 1. */
-export function convTransposeOutputShape(input: readonly number[], weightShape: readonly number[], opts: ConvTransposeOptions = {}): number[] {
+export function convTransposeOutputShape(
+  input: readonly number[],
+  weightShape: readonly number[],
+  opts: ConvTransposeOptions = {},
+): number[] {
   const p = pads2d(opts.pads ?? 0);
   const s = opts.stride ?? 1;
   const d = opts.dilation ?? 1;

@@ -18,10 +18,16 @@ function checkInputs(graph: Graph, inputs: Readonly<Record<string, RefTensor>>):
     if (!t) throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' was not given`);
     const fits = t.dims.length === info.shape.length && info.shape.every((d, i) => typeof d === 'string' || d === t.dims[i]);
     if (!fits) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' is ${dimsString(t.dims)}, the graph declares [${info.shape.join(', ')}]`);
+      throw new GcError(
+        'E_ARGS',
+        `reference run of ${graph.name}: input '${info.name}' is ${dimsString(t.dims)}, the graph declares [${info.shape.join(', ')}]`,
+      );
     }
     if (t.data.length !== size(t.dims)) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${dimsString(t.dims)}`);
+      throw new GcError(
+        'E_ARGS',
+        `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${dimsString(t.dims)}`,
+      );
     }
   }
 }
@@ -43,7 +49,10 @@ export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTe
   for (const node of graph.nodes) {
     const op = REFERENCE_OPS[node.opType];
     if (!op) {
-      throw new GcError('E_GRAPH', `${node.name}: op ${node.opType} has no reference implementation (known: ${Object.keys(REFERENCE_OPS).join(', ')})`);
+      throw new GcError(
+        'E_GRAPH',
+        `${node.name}: op ${node.opType} has no reference implementation (known: ${Object.keys(REFERENCE_OPS).join(', ')})`,
+      );
     }
     const args = node.inputs.map((name) => {
       if (name === '') return undefined;

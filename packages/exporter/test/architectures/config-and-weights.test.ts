@@ -115,7 +115,12 @@ describe('weights given to build', () => {
 
 describe('input', () => {
   it('defaults to 1x3x256x256', () => {
-    expect(mobile.resolveInput(spec(mobile.name, [8, 8, 8, 8, 8, 8]), undefined)).toEqual({ batch: 1, channels: 3, height: 256, width: 256 });
+    expect(mobile.resolveInput(spec(mobile.name, [8, 8, 8, 8, 8, 8]), undefined)).toEqual({
+      batch: 1,
+      channels: 3,
+      height: 256,
+      width: 256,
+    });
   });
 
   it.each([[250], [4]])('refuses a height of %p (not a multiple of 4 of at least 8)', (height) => {

@@ -28,7 +28,9 @@ describe('runReference', () => {
   });
 
   it('names the node whose attributes it cannot run', () => {
-    const linear = graphOf((g, v) => g.node('Resize', 'up.linear', [v, '', ops.constFloats(g, 's', [1, 1, 2, 2])], { mode: { type: 'string', value: 'linear' } }));
+    const linear = graphOf((g, v) =>
+      g.node('Resize', 'up.linear', [v, '', ops.constFloats(g, 's', [1, 1, 2, 2])], { mode: { type: 'string', value: 'linear' } }),
+    );
     expect(gcErrorOf(() => runReference(linear, { input: x })).message).toMatch(/^up\.linear \(Resize\): mode linear is not implemented/);
   });
 

@@ -172,7 +172,9 @@ export function detectDevice(options: DetectOptions = {}): DetectedDevice {
     return { id: gpuProfile.id, reason: 'an NVIDIA GPU driver is present' };
   }
   const fallback = table.find((t) => t.detect.fallback)?.id ?? 'cpu';
-  const what = model ? `device "${model}"${compatible.length > 0 ? ` (compatible ${compatible.map((c) => `"${c}"`).join(', ')})` : ''}` : undefined;
+  const what = model
+    ? `device "${model}"${compatible.length > 0 ? ` (compatible ${compatible.map((c) => `"${c}"`).join(', ')})` : ''}`
+    : undefined;
   if (tegra) return { id: fallback, reason: `no profile matches the Tegra board ${what ?? `compatible ${compatible.join(', ')}`}` };
   return { id: fallback, reason: what ? `no profile matches ${what} and no NVIDIA GPU found` : 'no Jetson and no NVIDIA GPU found' };
 }

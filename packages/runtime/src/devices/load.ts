@@ -28,7 +28,9 @@ function readJson(file: string, what: string): unknown {
 let schemaCache: { dir: string; schema: JsonSchema } | undefined;
 
 function schemaFor(dir: string): JsonSchema {
-  if (schemaCache?.dir !== dir) schemaCache = { dir, schema: readJson(path.join(dir, 'schema.json'), 'device profile schema') as JsonSchema };
+  if (schemaCache?.dir !== dir) {
+    schemaCache = { dir, schema: readJson(path.join(dir, 'schema.json'), 'device profile schema') as JsonSchema };
+  }
   return schemaCache.schema;
 }
 

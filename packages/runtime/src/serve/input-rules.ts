@@ -86,7 +86,10 @@ export function pixelCapOf(info: ModelInfo, override?: number): PixelCap {
   if (exported) {
     const [eh, ew] = [Number(exported[1]), Number(exported[2])];
     if (eh > 0 && ew > 0) {
-      return { maxPixels: MODEL_PIXELS_FACTOR * eh * ew, source: `${MODEL_PIXELS_FACTOR}x the ${ew}x${eh} it was exported at; --max-model-pixels sets it` };
+      return {
+        maxPixels: MODEL_PIXELS_FACTOR * eh * ew,
+        source: `${MODEL_PIXELS_FACTOR}x the ${ew}x${eh} it was exported at; --max-model-pixels sets it`,
+      };
     }
   }
   return { maxPixels: DEFAULT_MODEL_PIXELS, source: 'the default for a model of unknown size; --max-model-pixels sets it' };
@@ -96,9 +99,13 @@ export function pixelCapOf(info: ModelInfo, override?: number): PixelCap {
 export function checkPixelCap(model: string, what: string, height: number, width: number, cap: PixelCap): void {
   const pixels = height * width;
   if (pixels <= cap.maxPixels) return;
-  throw new GcError('E_IMAGE_TOO_LARGE', `${what}: ${width}x${height} (width x height) is ${pixels} pixels; model '${model}' takes at most ${cap.maxPixels} (${cap.source})`, {
-    hint: 'send a smaller image, or start gc-serve with a larger --max-model-pixels if the device has the memory',
-  });
+  throw new GcError(
+    'E_IMAGE_TOO_LARGE',
+    `${what}: ${width}x${height} (width x height) is ${pixels} pixels; model '${model}' takes at most ${cap.maxPixels} (${cap.source})`,
+    {
+      hint: 'send a smaller image, or start gc-serve with a larger --max-model-pixels if the device has the memory',
+    },
+  );
 }
 
 /** onnxruntime messages that say an input's dimensions do not suit the graph. */

@@ -96,7 +96,10 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
   const q = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
   for (const key of Object.keys(q)) {
     if (!(LABEL_MAP_QUERY as readonly string[]).includes(key)) {
-      throw new GcError('E_BAD_REQUEST', `unknown query parameter '${key.slice(0, 40)}' for a label map. Should be one of: ${LABEL_MAP_QUERY.join(', ')}`);
+      throw new GcError(
+        'E_BAD_REQUEST',
+        `unknown query parameter '${key.slice(0, 40)}' for a label map. Should be one of: ${LABEL_MAP_QUERY.join(', ')}`,
+      );
     }
   }
   const raw = q['dontcare'];
@@ -111,18 +114,28 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
 }
 
 /** The size the label map becomes, or the refusal: per policy for a fixed size, grid multiples for a symbolic one. */
-function targetSize(model: string, m: LabelMapModel, got: { width: number; height: number }, policy: SizePolicy): { width: number; height: number } {
+function targetSize(
+  model: string,
+  m: LabelMapModel,
+  got: { width: number; height: number },
+  policy: SizePolicy,
+): { width: number; height: number } {
   const size = `${got.width}x${got.height} (width x height)`;
   if (m.width === undefined || m.height === undefined) {
     if (got.width % m.grid === 0 && got.height % m.grid === 0) return got;
-    throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes any size whose width and height are multiples of ${m.grid}`, {
-      hint: `draw the label map at a multiple of ${m.grid} in both directions`,
-    });
+    throw new GcError(
+      'E_LABEL_MAP',
+      `${WHERE} is ${size} but model '${model}' takes any size whose width and height are multiples of ${m.grid}`,
+      {
+        hint: `draw the label map at a multiple of ${m.grid} in both directions`,
+      },
+    );
   }
   const want = `${m.width}x${m.height}`;
   if (got.width === m.width && got.height === m.height) return got;
   if (policy === 'resize') return { width: m.width, height: m.height };
-  const crop = policy === 'crop' ? '; --resize-policy crop does not apply to label maps (a crop cuts classes out of the scene), so it is refused' : '';
+  const crop =
+    policy === 'crop' ? '; --resize-policy crop does not apply to label maps (a crop cuts classes out of the scene), so it is refused' : '';
   throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes ${want}${crop}`, {
     hint: `draw the label map at ${want}, or start gc-serve with --resize-policy resize (nearest neighbour, as upstream resizes label maps)`,
   });
@@ -142,14 +155,21 @@ export async function labelMapTensor(
 ): Promise<FloatTensor> {
   const png = readPngInfo(body, WHERE);
   if (png.width * png.height > limits.maxPixels) {
-    throw new GcError('E_IMAGE_TOO_LARGE', `${WHERE}: ${png.width}x${png.height} is ${png.width * png.height} pixels, over the limit of ${limits.maxPixels}`, {
-      hint: m.width !== undefined ? `send the label map at the model's size, ${m.width}x${m.height}` : undefined,
-    });
+    throw new GcError(
+      'E_IMAGE_TOO_LARGE',
+      `${WHERE}: ${png.width}x${png.height} is ${png.width * png.height} pixels, over the limit of ${limits.maxPixels}`,
+      {
+        hint: m.width !== undefined ? `send the label map at the model's size, ${m.width}x${m.height}` : undefined,
+      },
+    );
   }
   const { width, height } = targetSize(model, m, png, limits.policy);
   const labelChannels = m.semanticChannels - 1 - (request.dontcare ? 1 : 0);
   if (labelChannels < 1) {
-    throw new GcError('E_BAD_REQUEST', `model '${model}' has ${m.semanticChannels} semantic channels: no room for label classes${request.dontcare ? ' with dontcare=1' : ''}`);
+    throw new GcError(
+      'E_BAD_REQUEST',
+      `model '${model}' has ${m.semanticChannels} semantic channels: no room for label classes${request.dontcare ? ' with dontcare=1' : ''}`,
+    );
   }
   try {
     const prepared = await prepareLabelMap(body, {

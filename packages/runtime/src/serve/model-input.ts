@@ -69,7 +69,10 @@ export function modelInputOf(ctx: ServeContext, model: string, info: ModelInfo):
       async prepare(r) {
         requirePng(model, r.contentType);
         const options = labelMapRequestOptions(r.query);
-        const tensor = await labelMapTensor(model, m, r.body, options, { policy: ctx.options.resizePolicy, maxPixels: ctx.options.maxPixels });
+        const tensor = await labelMapTensor(model, m, r.body, options, {
+          policy: ctx.options.resizePolicy,
+          maxPixels: ctx.options.maxPixels,
+        });
         holdToCap(model, 'label map', tensor, cap);
         return { tensor };
       },
@@ -92,7 +95,10 @@ export function modelInputOf(ctx: ServeContext, model: string, info: ModelInfo):
       const [, , h = 1, w = 1] = image.tensor.dims;
       const rule = sizeRuleOf(info);
       const [height, width] = [fitUp(rule, h), fitUp(rule, w)];
-      const what = height === h && width === w ? 'image' : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(rule)})`;
+      const what =
+        height === h && width === w
+          ? 'image'
+          : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(rule)})`;
       checkPixelCap(model, what, height, width, cap);
       const padded = padTensor(image.tensor, height, width);
       return height === h && width === w ? { tensor: padded.tensor } : { tensor: padded.tensor, crop: padded.region };
@@ -144,7 +150,14 @@ export function describeGenerateInput(model: string, info: ModelInfo, maxModelPi
       input.width !== undefined && input.height !== undefined
         ? `${input.width}x${input.height} (others are resized, cropped or refused per --resize-policy)`
         : `any: mirror-padded to ${describeSizeRule(rule)}, the answer cropped back to the image's size`;
-    return { takes: 'image', contentTypes: IMAGE_TYPES, width: input.width ?? null, height: input.height ?? null, sizes, maxPixels: cap.maxPixels };
+    return {
+      takes: 'image',
+      contentTypes: IMAGE_TYPES,
+      width: input.width ?? null,
+      height: input.height ?? null,
+      sizes,
+      maxPixels: cap.maxPixels,
+    };
   } catch (e) {
     if (e instanceof GcError) return null;
     throw e;

@@ -116,7 +116,9 @@ export class ModelSlot {
       throw new GcError(
         'E_IMAGE_TOO_LARGE',
         `model '${this.name}': input '${name}' [${t.dims.join(',')}] is ${width}x${height} (width x height) = ${height * width} pixels; the model takes at most ${cap}`,
-        { hint: `${warm ? `it was warmed up at [${warm.join(',')}]; ` : ''}send a smaller image, or start gc-serve with a larger --max-model-pixels` },
+        {
+          hint: `${warm ? `it was warmed up at [${warm.join(',')}]; ` : ''}send a smaller image, or start gc-serve with a larger --max-model-pixels`,
+        },
       );
     }
   }
@@ -165,7 +167,9 @@ export class ModelSlot {
       this.lastError = err;
       if (!this.pool) this.state = 'failed';
       metrics.reloads.inc({ model: this.name, result: 'failed' });
-      log(`model '${this.name}' ${reload ? 'reload failed, the previous version keeps serving' : 'failed to load'}: [${err.code}] ${err.message}`);
+      log(
+        `model '${this.name}' ${reload ? 'reload failed, the previous version keeps serving' : 'failed to load'}: [${err.code}] ${err.message}`,
+      );
       throw err;
     }
   }
@@ -206,7 +210,9 @@ export class ModelSlot {
     });
     pool.on('worker-crash', (c) => {
       metrics.workerCrashes.inc({ model: this.name });
-      this.opts.log(`model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`);
+      this.opts.log(
+        `model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`,
+      );
     });
     pool.on('worker-abandoned', (info) => {
       this.opts.log(

@@ -217,7 +217,11 @@ export class Scheduler<I, O> {
         batch.forEach((j, i) => {
           const output = outputs[i];
           if (output === undefined) {
-            this.settle(j, undefined, new GcError('E_INTERNAL', `${this.opts.label}: batch of ${batch.length} returned ${outputs.length} outputs`));
+            this.settle(
+              j,
+              undefined,
+              new GcError('E_INTERNAL', `${this.opts.label}: batch of ${batch.length} returned ${outputs.length} outputs`),
+            );
           } else {
             this.settle(j, { output, queuedMs: startedAt - j.enqueuedAt, runMs, batchSize: batch.length });
           }

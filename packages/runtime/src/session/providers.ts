@@ -82,9 +82,9 @@ export interface FallbackResult {
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
-  return /failed to load shared library/i.test(line)
-    ? `${line}: the provider's libraries are not installed (x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md)`
-    : line;
+  if (!/failed to load shared library/i.test(line)) return line;
+  const install = 'x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md';
+  return `${line}: the provider's libraries are not installed (${install})`;
 }
 
 /**

@@ -77,7 +77,9 @@ describe('encodeLabelMap', () => {
     const e = gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, sizePolicy: 'stretch' as never }));
     expect(e.code).toBe('E_ARGS');
     expect(e.message).toContain('Should be one of: refuse, resize');
-    expect(gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain('upstream, forward');
+    expect(gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain(
+      'upstream, forward',
+    );
   });
 });
 

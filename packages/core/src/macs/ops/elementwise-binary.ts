@@ -54,7 +54,8 @@ function infer(ctx: NodeContext): Value[] {
   let dtype: ValueDtype = valueArgs.some((a) => a.dtype === 'float') ? 'float' : valueArgs[0]!.dtype;
   if (op in LOGIC && op !== 'Where') dtype = 'bool';
   const fold = ARITHMETIC[op] ?? LOGIC[op];
-  const data = fold !== undefined && canFold(args) && prod(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
+  const data =
+    fold !== undefined && canFold(args) && prod(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
   return [value(shape, dtype, data)];
 }
 

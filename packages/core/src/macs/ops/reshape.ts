@@ -1,6 +1,19 @@
 /** Reshape, Flatten, Squeeze, Unsqueeze, Expand: shape-only ops (data passes through). 0 MACs. */
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, constData, fmtShape, foldable, graphError, input, prod, value } from '../values';
+import {
+  attrInt,
+  attrInts,
+  axis,
+  broadcastEval,
+  broadcastShapes,
+  constData,
+  fmtShape,
+  foldable,
+  graphError,
+  input,
+  prod,
+  value,
+} from '../values';
 
 function withData(x: Value, shape: number[]): Value {
   return value(shape, x.dtype, foldable(x) ? x.data : undefined);

@@ -10,7 +10,10 @@ export function instanceNorm(node: GraphNode, inputs: readonly (RefTensor | unde
   if (x.dims.length < 3) throw refError(node, `input must be at least 3-D [N, C, ...], got ${dimsString(x.dims)}`);
   const [N, C] = x.dims as [number, number];
   if (scale.data.length !== C || bias.data.length !== C) {
-    throw refError(node, `scale ${dimsString(scale.dims)} and B ${dimsString(bias.dims)} must both be [${C}] for input ${dimsString(x.dims)}`);
+    throw refError(
+      node,
+      `scale ${dimsString(scale.dims)} and B ${dimsString(bias.dims)} must both be [${C}] for input ${dimsString(x.dims)}`,
+    );
   }
   const eps = floatAttr(node, 'epsilon', 1e-5);
   const plane = size(x.dims.slice(2));

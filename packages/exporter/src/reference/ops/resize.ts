@@ -50,7 +50,9 @@ export function resize(node: GraphNode, inputs: readonly (RefTensor | undefined)
   const scalesIn = inputs[2] && inputs[2].data.length > 0 ? Array.from(inputs[2].data) : undefined;
   const given = sizes ?? scalesIn; // the scales whenever there are no sizes
   if (!given) throw refError(node, 'needs either scales or sizes');
-  if (given.length !== rank) throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${dimsString(x.dims)} needs ${rank}`);
+  if (given.length !== rank) {
+    throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${dimsString(x.dims)} needs ${rank}`);
+  }
   const outDims = sizes ?? x.dims.map((d, a) => Math.floor(d * given[a]!));
   const maps = x.dims.map((n, a) => {
     const outSize = outDims[a]!;

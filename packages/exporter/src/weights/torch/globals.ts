@@ -66,7 +66,9 @@ function rebuildTensor(args: readonly PyValue[]): TensorRef {
 /** _rebuild_parameter(data, requires_grad, backward_hooks[, state]): the tensor itself. */
 function rebuildParameter(args: readonly PyValue[]): TensorRef {
   const data = args[0];
-  if (!(data instanceof TensorRef)) throw new Rejected(`data is a ${data === undefined ? 'missing argument' : describe(data)}, expected a tensor`);
+  if (!(data instanceof TensorRef)) {
+    throw new Rejected(`data is a ${data === undefined ? 'missing argument' : describe(data)}, expected a tensor`);
+  }
   return data;
 }
 

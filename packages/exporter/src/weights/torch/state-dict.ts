@@ -27,11 +27,12 @@ export function findStateDict(root: PyValue, where: string): Array<[string, Tens
     const candidates = [...root.entries()].filter((e): e is [PyValue, Map<PyValue, PyValue>] => e[1] instanceof Map && hasTensor(e[1]));
     if (candidates.length !== 1) {
       const keys = [...root.keys()].map(keyText).join(', ');
+      const dicts = candidates.map((c) => keyText(c[0])).join(', ');
       throw new GcError(
         'E_WEIGHTS_FORMAT',
         candidates.length === 0
           ? `${where}: no tensors found; the checkpoint is a dict with keys ${keys}`
-          : `${where}: the checkpoint holds ${candidates.length} tensor dicts (${candidates.map((c) => keyText(c[0])).join(', ')}); which one is the generator is ambiguous`,
+          : `${where}: the checkpoint holds ${candidates.length} tensor dicts (${dicts}); which one is the generator is ambiguous`,
         { hint: `${HINT}; extract the generator's state_dict in Python and save it alone` },
       );
     }

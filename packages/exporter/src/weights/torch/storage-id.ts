@@ -9,7 +9,9 @@ export function storageIdFields(pid: PyValue, arity: number): readonly PyValue[]
   const first = items[0];
   const kind = first === undefined ? undefined : asText(first);
   if (kind !== 'storage') {
-    throw new Rejected(`kind is ${kind === undefined ? describe(first ?? null) : `'${kind}'`}, expected 'storage' (whole-module pickles are not supported; save model.state_dict())`);
+    throw new Rejected(
+      `kind is ${kind === undefined ? describe(first ?? null) : `'${kind}'`}, expected 'storage' (whole-module pickles are not supported; save model.state_dict())`,
+    );
   }
   if (items.length !== arity) throw new Rejected(`has ${items.length} fields, expected ${arity}`);
   return items.slice(1);

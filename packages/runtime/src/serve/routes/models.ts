@@ -16,7 +16,9 @@ interface NameParams {
 }
 
 export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name), ctx.options.maxModelPixels));
+  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) =>
+    describeModel(ctx.repository.get(req.params.name), ctx.options.maxModelPixels),
+  );
 
   app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
     const slot = ctx.repository.get(req.params.name);
