@@ -28,7 +28,12 @@ async function main() {
 
   const sharpDecode = async () => {
     await sharp(bytes, { limitInputPixels: false }).metadata();
-    const { data, info } = await sharp(bytes, { failOn: 'warning' }).rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes, { failOn: 'warning' })
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     return runtime.rgbToTensor({ data, width: info.width, height: info.height });
   };
   const sharpEncode = async () => {

@@ -9,7 +9,8 @@
 // (or --model some.onnx), on the device profile's session settings (default profile: cpu).
 // The client is node:http with a keep-alive agent (as curl, requests or a browser keep their
 // connection); --client fetch uses Node's fetch instead, which costs ~0.6 ms more per request here.
-//   node scripts/bench-serve.js [--rounds 40] [--requests 16] [--blocks 8] [--clients 4] [--workers N] [--device cpu] [--intra-op N] [--png-level 0..9] [--client http|fetch] [--model m.onnx]
+//   node scripts/bench-serve.js [--rounds 40] [--requests 16] [--blocks 8] [--clients 4] [--workers N]
+//     [--device cpu] [--intra-op N] [--png-level 0..9] [--client http|fetch] [--model m.onnx]
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -47,7 +48,15 @@ async function main() {
   const profile = intraOp === undefined ? loaded : { ...loaded, threads: { ...loaded.threads, intraOp: Number(intraOp) } };
 
   const pngLevel = arg('png-level') === undefined ? undefined : Number(arg('png-level'));
-  const server = runtime.createServer({ target: model, profile, port: 0, ...(workers === undefined ? {} : { workers }), queueSize: 64, pngLevel, log: () => undefined });
+  const server = runtime.createServer({
+    target: model,
+    profile,
+    port: 0,
+    ...(workers === undefined ? {} : { workers }),
+    queueSize: 64,
+    pngLevel,
+    log: () => undefined,
+  });
   const url = await server.listen();
   const failures = await server.loadModels();
   if (failures.length) throw failures[0].error;
@@ -62,14 +71,23 @@ async function main() {
   const { hostname: host, port } = new URL(url);
   const post = () =>
     client === 'fetch'
-      ? fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } }).then(async (r) => ({
-          status: r.status,
-          timing: r.headers.get('server-timing'),
-          body: Buffer.from(await r.arrayBuffer()),
-        }))
+      ? fetch(`${url}/v1/models/${name}/generate`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } }).then(
+          async (r) => ({
+            status: r.status,
+            timing: r.headers.get('server-timing'),
+            body: Buffer.from(await r.arrayBuffer()),
+          }),
+        )
       : new Promise((resolve, reject) => {
           const req = http.request(
-            { host, port, path: `/v1/models/${name}/generate`, method: 'POST', agent, headers: { 'content-type': 'image/png', 'content-length': png.length } },
+            {
+              host,
+              port,
+              path: `/v1/models/${name}/generate`,
+              method: 'POST',
+              agent,
+              headers: { 'content-type': 'image/png', 'content-length': png.length },
+            },
             (res) => {
               const parts = [];
               res.on('data', (d) => parts.push(d));
@@ -129,20 +147,28 @@ async function main() {
   };
   const rates = { serve: [], bare: [] };
   for (let b = 0; b < blocks; b++) {
-    for (const which of b % 2 === 0 ? ['bare', 'serve'] : ['serve', 'bare']) rates[which].push(await (which === 'serve' ? serveBlock() : bareBlock()));
+    for (const which of b % 2 === 0 ? ['bare', 'serve'] : ['serve', 'bare']) {
+      rates[which].push(await (which === 'serve' ? serveBlock() : bareBlock()));
+    }
   }
   const serveRps = median(rates.serve);
   const bareRps = median(rates.bare);
 
-  console.log(`gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs, client ${client}`);
+  console.log(
+    `gc-serve vs bare session.run: ${name} ${height}x${width}, device ${profile.id}, ${server.options.workers} worker(s), PNG level ${server.options.pngLevel}, ${os.cpus().length} CPUs, client ${client}`,
+  );
   console.log(`latency (${rounds} alternating rounds after 5 warm-up each)`);
   console.log(`  generate (PNG in, PNG out over HTTP)  median ${mServe.toFixed(2)} ms  (min ${Math.min(...times.serve).toFixed(2)})`);
   console.log(`  bare session.run                      median ${mBare.toFixed(2)} ms  (min ${Math.min(...times.bare).toFixed(2)})`);
-  console.log(`  ratio generate / bare = ${(mServe / mBare).toFixed(3)}; overhead ${(mServe - mBare).toFixed(2)} ms = ${((100 * (mServe - mBare)) / mBare).toFixed(1)}% of the model's latency`);
+  console.log(
+    `  ratio generate / bare = ${(mServe / mBare).toFixed(3)}; overhead ${(mServe - mBare).toFixed(2)} ms = ${((100 * (mServe - mBare)) / mBare).toFixed(1)}% of the model's latency`,
+  );
   // Each round's two runs are back to back: their difference cancels the machine's slow drifts.
   const paired = times.serve.map((t, i) => t - times.bare[i]);
   const pairedShare = times.serve.map((t, i) => (t - times.bare[i]) / times.bare[i]);
-  console.log(`  paired (each round's generate - its bare run): median overhead ${median(paired).toFixed(2)} ms = ${(100 * median(pairedShare)).toFixed(1)}%`);
+  console.log(
+    `  paired (each round's generate - its bare run): median overhead ${median(paired).toFixed(2)} ms = ${(100 * median(pairedShare)).toFixed(1)}%`,
+  );
   let staged = 0;
   for (const [s, values] of Object.entries(stages)) {
     staged += median(values);

@@ -21,17 +21,22 @@ interface Daemon {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Daemon['exit']; waitFor: Daemon['waitFor'] } {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Daemon['exit']; waitFor: Daemon['waitFor'] } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let out = '';
   const waiters: (() => void)[] = [];
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     for (const w of waiters.splice(0)) w();
   });
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitFor = async (text: string | RegExp): Promise<void> => {
     let done = false;
     void exit.then(() => (done = true));
@@ -70,22 +75,35 @@ describe('gc-serve CLI', () => {
     const p = run(['--help']);
     expect((await p.exit).code).toBe(0);
     expect(p.stdout()).toMatch(/gc-serve <model>/);
-    for (const flag of ['--device', '--host', '--port', '--workers', '--queue-size', '--timeout-ms', '--max-body-mb', '--max-pixels', '--max-model-pixels', '--resize-policy', '--max-batch', '--max-delay-ms']) {
+    for (const flag of [
+      '--device',
+      '--host',
+      '--port',
+      '--workers',
+      '--queue-size',
+      '--timeout-ms',
+      '--max-body-mb',
+      '--max-pixels',
+      '--max-model-pixels',
+      '--resize-policy',
+      '--max-batch',
+      '--max-delay-ms',
+    ]) {
       expect(p.stdout()).toContain(flag);
     }
   });
 
   it.each([
     [['m.onnx', '--workers', '0'], 2, /error\[E_ARGS\]: --workers '0': expected an integer in \[1, 64\]/],
-    [["m.onnx", "--resize-policy", "squash"], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
+    [['m.onnx', '--resize-policy', 'squash'], 2, /error\[E_ARGS\]: Invalid values: Argument: resize-policy, Given: "squash", Choices: "resize", "crop", "refuse"/],
     [['/no/such/model.onnx', '--device', 'cpu'], 1, /error\[E_MODEL_NOT_FOUND\]: '\/no\/such\/model.onnx' does not exist/],
     [['m.onnx', '--device', 'toaster'], 1, /error\[E_DEVICE\]: unknown device profile "toaster". Should be one of: auto, .*cpu/],
-    [['m.onnx', '--device', 'cpu', '--max-body-mb', 'abc'], 2, /error\[E_ARGS\]: --max-body-mb 'abc': expected a positive number\n  hint: run gc-serve --help/],
+    [['m.onnx', '--device', 'cpu', '--max-body-mb', 'abc'], 2, /error\[E_ARGS\]: --max-body-mb 'abc': expected a positive number\n {2}hint: run gc-serve --help/],
     [['m.onnx', '--device', 'cpu', '--port', '0x10'], 2, /error\[E_ARGS\]: --port '0x10': expected an integer in \[0, 65535\]/],
     [['m.onnx', '--device', 'cpu', '--timeout-ms', ''], 2, /error\[E_ARGS\]: --timeout-ms '': expected an integer in \[1, \d+\]/],
     [['m.onnx', '--device', 'cpu', '--max-model-pixels', '1e3.5'], 2, /error\[E_ARGS\]: --max-model-pixels '1e3.5': expected an integer/],
   ])('refuses %j with exit %i and a one-line error', async (args, code, message) => {
-    const p = run(args as string[]);
+    const p = run(args);
     expect((await p.exit).code).toBe(code);
     expect(p.stderr()).toMatch(message);
     expect(p.stderr()).not.toMatch(/\n\s+at /); // no stack trace without --debug
@@ -99,7 +117,9 @@ describe('gc-serve CLI', () => {
       const port = (holder.address() as AddressInfo).port;
       const p = run([target, '--device', 'cpu', '--port', String(port)]);
       expect((await p.exit).code).toBe(1);
-      expect(p.stderr()).toContain(`error[E_LISTEN]: cannot listen on 127.0.0.1:${port}: the port is already in use\n  hint: stop what holds it, or pick another --port`);
+      expect(p.stderr()).toContain(
+        `error[E_LISTEN]: cannot listen on 127.0.0.1:${port}: the port is already in use\n  hint: stop what holds it, or pick another --port`,
+      );
       expect(p.stderr()).not.toMatch(/E_INTERNAL|a bug in gc-edge/);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
@@ -107,7 +127,7 @@ describe('gc-serve CLI', () => {
   });
 
   it.each([
-    ['256.1.1.1', /error\[E_LISTEN\]: cannot listen on 256\.1\.1\.1:0: --host '256\.1\.1\.1' is neither an IP address nor a name that resolves\n  hint: --host takes/],
+    ['256.1.1.1', /error\[E_LISTEN\]: cannot listen on 256\.1\.1\.1:0: --host '256\.1\.1\.1' is neither an IP address nor a name that resolves\n {2}hint: --host takes/],
     ['192.0.2.1', /error\[E_LISTEN\]: cannot listen on 192\.0\.2\.1:0: '192\.0\.2\.1' is not an address of this machine/], // TEST-NET-1: never local
   ])('refuses --host %s with E_LISTEN and a hint, exit 1', async (host, message) => {
     const p = run([writeModel(dir, 'host', scaleModel(1)), '--device', 'cpu', '--port', '0', '--host', host]);
@@ -120,7 +140,11 @@ describe('gc-serve CLI', () => {
     const target = writeModel(dir, 'slow', slowModel());
     const d = await startDaemon(target, ['--workers', '1']);
     live.push(d.child);
-    const inFlight = fetch(`${d.url}/v1/models/slow/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+    const inFlight = fetch(`${d.url}/v1/models/slow/generate`, {
+      method: 'POST',
+      body: HORSE_PNG,
+      headers: { 'content-type': 'image/png' },
+    });
     let answered = false;
     void inFlight.then(() => (answered = true));
     // Wait (bounded by the test timeout) until the worker has the request.
@@ -176,7 +200,11 @@ describe('gc-serve CLI', () => {
     const token = { authorization: 'Bearer s3cret' };
     const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: [1, 2, 3] }] });
     const crash = (url: string): Promise<number> =>
-      fetch(`${url}/v2/models/env/infer`, { method: 'POST', body, headers: { ...token, 'content-type': 'application/json', 'x-gc-test-crash': '1' } }).then((r) => r.status);
+      fetch(`${url}/v2/models/env/infer`, {
+        method: 'POST',
+        body,
+        headers: { ...token, 'content-type': 'application/json', 'x-gc-test-crash': '1' },
+      }).then((r) => r.status);
 
     const prod = await startDaemon(target, [], { GC_SERVE_TOKEN: 's3cret', GC_SERVE_TEST_CRASH: '1', NODE_ENV: 'production' });
     live.push(prod.child);

@@ -59,17 +59,20 @@ describe(`golden images through gc-serve: ${name}`, () => {
     expect(m).toMatchObject({ architecture: manifest.model.architecture, config: manifest.model.config, macs: expect.any(Number) });
   });
 
-  it.each(manifest.images.map((c) => [c.input, c.expected] as const))('%s comes back as %s within the tolerance', async (input, expected) => {
-    const r = await fetch(`${srv.url}/v1/models/${name}/generate`, {
-      method: 'POST',
-      body: readFileSync(join(IMAGES, input)),
-      headers: { 'content-type': 'image/png', accept: 'image/png' },
-    });
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toBe('image/png');
-    const got = await rgbOf(Buffer.from(await r.arrayBuffer()));
-    const want = await rgbOf(join(IMAGES, expected));
-    expect([got.width, got.height]).toEqual([want.width, want.height]);
-    expect(maxLsb(got.data, want.data)).toBeLessThanOrEqual(manifest.tolerance.maxAbsLsb);
-  });
+  it.each(manifest.images.map((c) => [c.input, c.expected] as const))(
+    '%s comes back as %s within the tolerance',
+    async (input, expected) => {
+      const r = await fetch(`${srv.url}/v1/models/${name}/generate`, {
+        method: 'POST',
+        body: readFileSync(join(IMAGES, input)),
+        headers: { 'content-type': 'image/png', accept: 'image/png' },
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('image/png');
+      const got = await rgbOf(Buffer.from(await r.arrayBuffer()));
+      const want = await rgbOf(join(IMAGES, expected));
+      expect([got.width, got.height]).toEqual([want.width, want.height]);
+      expect(maxLsb(got.data, want.data)).toBeLessThanOrEqual(manifest.tolerance.maxAbsLsb);
+    },
+  );
 });

@@ -92,10 +92,10 @@ describe('devices/systemd/gc-serve.service', () => {
       let exited = false;
       void exit.then(() => (exited = true));
       const changed = (): Promise<void> => new Promise((resolve) => {
-        child.stderr!.once('data', () => resolve());
+        child.stderr.once('data', () => resolve());
         void exit.then(() => resolve());
       });
-      child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (log += d.toString()));
 
       // Wait (bounded by the test timeout) for the address, then poll readiness a bounded number of times.
       while (!/listening on (http:\/\/[^\s]+)/.test(log)) {

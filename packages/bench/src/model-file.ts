@@ -27,7 +27,13 @@ export function readModelFile(file: string): Buffer {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unknown error');
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (code ?? 'unknown error');
     throw new GcError('E_ARGS', `${file}: cannot read the model (${why})`, { hint: hintFor(code, file), cause: e });
   }
 }

@@ -8,7 +8,9 @@ export const CHROMIUM = process.env['GC_EDGE_CHROMIUM'] ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
 if (!HAS_CHROMIUM && process.env['CI']) throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
 if (!HAS_CHROMIUM) {
-  console.warn(`skipping the headless-Chromium checks of the HTML reports: no ${CHROMIUM} (apt-get install chromium, or set GC_EDGE_CHROMIUM)`);
+  console.warn(
+    `skipping the headless-Chromium checks of the HTML reports: no ${CHROMIUM} (apt-get install chromium, or set GC_EDGE_CHROMIUM)`,
+  );
 }
 
 /**
@@ -72,7 +74,7 @@ export async function inspectCharts(browser: BrowserContext, file: string): Prom
   await page.goto(`file://${path.resolve(file)}`);
   await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
   // runs in the page (a string, so this file needs no DOM typings)
-  const result = (await page.evaluate(`(() => {
+  const result = await page.evaluate<Pick<ChartCheck, 'ids' | 'painted' | 'types'>>(`(() => {
     const painted = {};
     const types = {};
     for (const [id, chart] of Object.entries(window.gcCharts)) {
@@ -84,7 +86,7 @@ export async function inspectCharts(browser: BrowserContext, file: string): Prom
       types[id] = chart.config.type;
     }
     return { ids: Object.keys(window.gcCharts), painted, types };
-  })()`)) as Pick<ChartCheck, 'ids' | 'painted' | 'types'>;
+  })()`);
   await page.close();
   return { ...result, errors, requests };
 }
@@ -95,7 +97,7 @@ export async function evaluateInPage<T>(browser: BrowserContext, file: string, e
   try {
     await page.goto(`file://${path.resolve(file)}`);
     await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20000 });
-    return (await page.evaluate(expression)) as T;
+    return await page.evaluate<T>(expression);
   } finally {
     await page.close();
   }

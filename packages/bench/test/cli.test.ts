@@ -28,7 +28,21 @@ async function gcBench(...argv: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-const FAST = ['--device', 'cpu', '--threads', '1', '--warmup', '2', '--warmup-seconds', '0', '--min-iterations', '8', '--min-duration', '0', '--quiet'];
+const FAST = [
+  '--device',
+  'cpu',
+  '--threads',
+  '1',
+  '--warmup',
+  '2',
+  '--warmup-seconds',
+  '0',
+  '--min-iterations',
+  '8',
+  '--min-duration',
+  '0',
+  '--quiet',
+];
 
 let dir: string;
 /** A report path for runs that fail before writing it. */
@@ -55,9 +69,9 @@ describe('gc-bench macs', () => {
 
   it('adds the layers with --per-layer', async () => {
     const r = await gcBench('macs', compressed, '--json', '--per-layer', '--convention', 'exact');
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as { convention: string; layers: { opType: string }[] };
     expect(j.convention).toBe('exact');
-    expect(j.layers.map((l: { opType: string }) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
+    expect(j.layers.map((l) => l.opType)).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'Tanh']);
   });
 
   it('counts and runs a dynamic model at the size it was exported at, unless --shape says otherwise', async () => {
@@ -82,7 +96,9 @@ describe('gc-bench macs', () => {
     for (const command of ['macs', 'latency']) {
       const r = await gcBench(command, compressed, '--shape', 'input=1x3x512x512', ...(command === 'latency' ? [...FAST, '--json', UNUSED] : []));
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toBe("error[E_ARGS]: --shape input=1x3x512x512: input 'input' has the fixed shape [1x3x32x32]; dimension 2 is 32, not 512");
+      expect(r.stderr.split('\n')[0]).toBe(
+        "error[E_ARGS]: --shape input=1x3x512x512: input 'input' has the fixed shape [1x3x32x32]; dimension 2 is 32, not 512",
+      );
       expect(r.stderr).toMatch(/hint: only symbolic dims may be set/);
     }
   });
@@ -100,7 +116,10 @@ describe('gc-bench macs', () => {
       '',
     ]);
     const folder = await gcBench('macs', dir);
-    expect(folder.stderr.split('\n').slice(0, 2)).toEqual([`error[E_ARGS]: ${dir}: cannot read the model (it is a folder)`, '  hint: that is a folder: pass the .onnx file inside it']);
+    expect(folder.stderr.split('\n').slice(0, 2)).toEqual([
+      `error[E_ARGS]: ${dir}: cannot read the model (it is a folder)`,
+      '  hint: that is a folder: pass the .onnx file inside it',
+    ]);
   });
 
   it('rejects an unknown convention with one line listing the valid ones, exit code 2', async () => {
@@ -142,7 +161,12 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('reports the threads actually used, not 0', () => {
-    expect(report.settings.threads).toEqual({ intraOp: 1, interOp: 1, requested: { intraOp: 1, interOp: 1 }, note: '1 asked; inter-op pool unused, sessions run sequentially' });
+    expect(report.settings.threads).toEqual({
+      intraOp: 1,
+      interOp: 1,
+      requested: { intraOp: 1, interOp: 1 },
+      note: '1 asked; inter-op pool unused, sessions run sequentially',
+    });
   });
 
   it('gives every Markdown table a real header row', () => {
@@ -154,7 +178,13 @@ describe('gc-bench latency and compare on this CPU', () => {
 
   it('writes a versioned report that validates against the schema', () => {
     expect(report.schema).toBe(LATENCY_REPORT_SCHEMA);
-    expect(report.model).toMatchObject({ name: 'compressed', macs: tinyMacs(4), inputShape: [1, 3, 32, 32], architecture: 'mobile_resnet_9blocks', config: '4_4' });
+    expect(report.model).toMatchObject({
+      name: 'compressed',
+      macs: tinyMacs(4),
+      inputShape: [1, 3, 32, 32],
+      architecture: 'mobile_resnet_9blocks',
+      config: '4_4',
+    });
     expect(report.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.device.profile).toBe('cpu');
     expect(report.session.provider).toBe('cpu');
@@ -255,8 +285,16 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('compares per-image MACs, gives every report its own bar, and labels the scatter points', async () => {
-    const dynamic = writeTinyModel(dir, 'compressed-dyn', { width: 4, dynamicBatch: true, metadata: { architecture: 'mobile_resnet_9blocks', config: '4_4' } });
-    const files = { orig: path.join(dir, 'orig-b1.json'), again: path.join(dir, 'compressed-again.json'), batch2: path.join(dir, 'compressed-b2.json') };
+    const dynamic = writeTinyModel(dir, 'compressed-dyn', {
+      width: 4,
+      dynamicBatch: true,
+      metadata: { architecture: 'mobile_resnet_9blocks', config: '4_4' },
+    });
+    const files = {
+      orig: path.join(dir, 'orig-b1.json'),
+      again: path.join(dir, 'compressed-again.json'),
+      batch2: path.join(dir, 'compressed-b2.json'),
+    };
     expect((await gcBench('latency', original, ...FAST, '--json', files.orig)).code).toBe(0);
     expect((await gcBench('latency', compressed, ...FAST, '--json', files.again)).code).toBe(0);
     expect((await gcBench('latency', dynamic, ...FAST, '--batch', '2', '--json', files.batch2)).code).toBe(0);
@@ -312,7 +350,11 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('still reads reports written before macsPerImage, placement nodes and thread notes existed', async () => {
-    const old = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    const old = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as {
+      model: Record<string, unknown>;
+      session: { placement: Record<string, unknown> };
+      settings: Record<string, unknown>;
+    };
     delete old.model.macsPerImage;
     delete old.session.placement.nodes;
     delete old.session.placement.kernels;
@@ -327,7 +369,10 @@ describe('gc-bench latency and compare on this CPU', () => {
 
   it('shows a short escaped preview, not raw bytes, when given a binary file', async () => {
     const png = path.join(dir, 'image.json');
-    fs.writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]));
+    fs.writeFileSync(
+      png,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)]),
+    );
     const r = await gcBench('compare', png);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe(`error[E_REPORT]: ${png}: this is a PNG image, not a JSON report`);
@@ -347,7 +392,7 @@ describe('gc-bench latency and compare on this CPU', () => {
 
   it('refuses a report with a broken field, naming the file and the field', async () => {
     const bad = path.join(dir, 'bad.json');
-    const json = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    const json = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { latencyMs: Record<string, unknown> };
     json.latencyMs.p99 = 'fast';
     fs.writeFileSync(bad, JSON.stringify(json));
     const r = await gcBench('compare', bad);
@@ -387,7 +432,9 @@ describe('gc-bench latency and compare on this CPU', () => {
   });
 
   it('refuses zero timed runs from the library too', async () => {
-    await expect(runLatency({ model: compressed, device: 'cpu', warmupRuns: 0, warmupSeconds: 0, minIterations: 0, minDurationS: 0 })).rejects.toMatchObject({
+    await expect(
+      runLatency({ model: compressed, device: 'cpu', warmupRuns: 0, warmupSeconds: 0, minIterations: 0, minDurationS: 0 }),
+    ).rejects.toMatchObject({
       code: 'E_ARGS',
       message: '--min-iterations 0: expected an integer >= 1',
     });
@@ -405,7 +452,13 @@ describe('gc-bench latency and compare on this CPU', () => {
       onProgress: (_f, label) => labels.push(label),
     });
     const stages = [...new Set(labels.map((l) => l.split(':')[0]))];
-    expect(stages).toEqual(['reading the model', 'creating the session (cpu)', 'first inference (profiled, for placement)', 'warm-up', 'timed']);
+    expect(stages).toEqual([
+      'reading the model',
+      'creating the session (cpu)',
+      'first inference (profiled, for placement)',
+      'warm-up',
+      'timed',
+    ]);
     expect(labels.filter((l) => l.startsWith('warm-up:'))).toEqual([expect.stringMatching(/^warm-up: 1 runs, /), expect.stringMatching(/^warm-up: 2 runs, /)]);
     // the cpu profile asks 0 (onnxruntime's default: one thread per physical core)
     const cores = countCores();

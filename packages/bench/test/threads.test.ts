@@ -35,7 +35,11 @@ describe('thread counts in reports', () => {
   });
 
   it('falls back to os.availableParallelism() without a CPU topology', () => {
-    expect(countCores(path.join(os.tmpdir(), 'no-such-sysfs'))).toEqual({ physical: os.availableParallelism(), logical: os.availableParallelism(), source: 'availableParallelism' });
+    expect(countCores(path.join(os.tmpdir(), 'no-such-sysfs'))).toEqual({
+      physical: os.availableParallelism(),
+      logical: os.availableParallelism(),
+      source: 'availableParallelism',
+    });
   });
 
   it('states the real intra-op count for 0 (the default) and keeps an explicit one', () => {
@@ -46,6 +50,10 @@ describe('thread counts in reports', () => {
       requested: { intraOp: 0, interOp: 1 },
       note: "0 asked = onnxruntime's default, one per physical core: 6 here of 12 logical CPUs; inter-op pool unused, sessions run sequentially",
     });
-    expect(effectiveThreads({ intraOp: 4, interOp: 0 }, cores)).toMatchObject({ intraOp: 4, interOp: 0, requested: { intraOp: 4, interOp: 0 } });
+    expect(effectiveThreads({ intraOp: 4, interOp: 0 }, cores)).toMatchObject({
+      intraOp: 4,
+      interOp: 0,
+      requested: { intraOp: 4, interOp: 0 },
+    });
   });
 });

@@ -26,7 +26,10 @@ export function writeTinyModel(
   g.rename(y, 'output');
   g.output({ name: 'output', elemType: 'float32', shape: [batch, 3, size, across] });
   const file = path.join(dir, `${name}.onnx`);
-  fs.writeFileSync(file, encodeModel({ graph: g.finish(), opset: 13, producerName: 'test', producerVersion: '0', metadata: opts.metadata ?? {} }));
+  fs.writeFileSync(
+    file,
+    encodeModel({ graph: g.finish(), opset: 13, producerName: 'test', producerVersion: '0', metadata: opts.metadata ?? {} }),
+  );
   return file;
 }
 

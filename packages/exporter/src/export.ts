@@ -187,7 +187,8 @@ export function buildModel(
     gc_edge_version: gcEdgeVersion(),
   };
   for (const key of arch.extraFields) {
-    if (spec.extras[key] !== undefined) metadata[key] = String(spec.extras[key]);
+    const v = spec.extras[key];
+    if (v !== undefined) metadata[key] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   Object.assign(metadata, encodeContract(modelContract(arch, spec)));
   const model: Model = { ...draft, metadata };

@@ -9,7 +9,6 @@
  */
 import { numel, seededRandom, type StateDict, type Tensor } from '@gc-edge/core';
 
-
 /**
  * Whether `key` is the bias of the depthwise conv that opens upstream's SeparableConv2d
  * (`<name>.conv.0`, weight [C, 1, k, k]; the mobile ResNet blocks and the SPADE gamma/beta heads). The

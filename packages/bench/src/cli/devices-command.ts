@@ -9,7 +9,7 @@ export const devicesCommand: GcCommand<{ json: boolean; debug: boolean }> = {
   builder: (y: Argv) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print the profiles as JSON' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<{ json: boolean; debug: boolean }>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }),
   handler: (args) => {
     const profiles = listDeviceProfiles();
     const auto = detectDevice();
@@ -18,7 +18,10 @@ export const devicesCommand: GcCommand<{ json: boolean; debug: boolean }> = {
       return;
     }
     const w = Math.max(...profiles.map((p) => p.id.length));
-    const lines = profiles.map((p) => `  ${p.id.padEnd(w)}  ${p.name} [${p.executionProviders.map((e) => e.name).join(' > ')}]${p.id === auto.id ? '  <- auto' : ''}`);
+    const lines = profiles.map(
+      (p) =>
+        `  ${p.id.padEnd(w)}  ${p.name} [${p.executionProviders.map((e) => e.name).join(' > ')}]${p.id === auto.id ? '  <- auto' : ''}`,
+    );
     process.stdout.write(`device profiles in ${devicesDir()}:\n${lines.join('\n')}\nauto: ${auto.id} (${auto.reason})\n`);
   },
 };

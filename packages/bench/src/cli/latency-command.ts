@@ -39,18 +39,24 @@ const QUICK = 'for a quick check: --min-iterations 1 --min-duration 0';
 
 /** The numeric options, checked and quoted back when wrong. */
 function latencyNumbers(args: LatencyArgs) {
-  const n = (flag: keyof LatencyArgs & string, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
+  const n = (flag: keyof LatencyArgs, rule: NumberRule) => parseNumberArg(flag, args[flag], rule);
+  /** An option with a default: yargs always gives it. */
+  const given = (flag: keyof LatencyArgs, rule: NumberRule): number => {
+    const v = n(flag, rule);
+    if (v === undefined) throw new GcError('E_ARGS', `--${flag} has no value`);
+    return v;
+  };
   return {
-    warmup: n('warmup', { integer: true, min: 0 })!,
-    warmupSeconds: n('warmup-seconds', { min: 0 })!,
-    minIterations: n('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` })!,
-    minDuration: n('min-duration', { min: 0 })!,
+    warmup: given('warmup', { integer: true, min: 0 }),
+    warmupSeconds: given('warmup-seconds', { min: 0 }),
+    minIterations: given('min-iterations', { integer: true, min: 1, hint: `at least one timed run is needed; ${QUICK}` }),
+    minDuration: given('min-duration', { min: 0 }),
     maxIterations: n('max-iterations', { integer: true, min: 1, hint: 'at least one timed run is needed' }),
-    timeBudget: n('time-budget', { min: 0, hint: 'seconds; 0 = no budget' })!,
+    timeBudget: given('time-budget', { min: 0, hint: 'seconds; 0 = no budget' }),
     threads: n('threads', { integer: true, min: 0, hint: "0 = onnxruntime's default (one thread per physical core)" }),
     interOpThreads: n('inter-op-threads', { integer: true, min: 0 }),
     batch: n('batch', { integer: true, min: 1 }),
-    cvThreshold: n('cv-threshold', { min: 0, hint: 'a fraction: 0.1 flags runs whose std is above 10% of the mean' })!,
+    cvThreshold: given('cv-threshold', { min: 0, hint: 'a fraction: 0.1 flags runs whose std is above 10% of the mean' }),
   };
 }
 
@@ -62,7 +68,12 @@ export const latencyCommand: GcCommand<LatencyArgs> = {
   builder: (y: Argv) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx file' })
-      .option('device', { alias: 'd', type: 'string', default: 'auto', describe: 'device profile id (devices/*.json), a profile file, or auto' })
+      .option('device', {
+        alias: 'd',
+        type: 'string',
+        default: 'auto',
+        describe: 'device profile id (devices/*.json), a profile file, or auto',
+      })
       .option('warmup', num('warm-up runs, excluded from the figures', 10))
       .option('warmup-seconds', num('and keep warming up at least this long', 1))
       .option('min-iterations', num('timed runs: at least this many (>= 1)...', 100))
@@ -73,7 +84,11 @@ export const latencyCommand: GcCommand<LatencyArgs> = {
       .option('inter-op-threads', num("inter-op threads (unused: sessions run sequentially) [default: the profile's]"))
       .option('shape', { type: 'string', array: true, describe: 'input shape for symbolic dims: input=1x3x512x512 or height=512' })
       .option('batch', num('batch size (dynamic-batch models)'))
-      .option('end-to-end', { type: 'boolean', default: false, describe: 'also time decode / preprocess / postprocess / encode with the image pipeline' })
+      .option('end-to-end', {
+        type: 'boolean',
+        default: false,
+        describe: 'also time decode / preprocess / postprocess / encode with the image pipeline',
+      })
       .option('image', { type: 'string', describe: 'image for --end-to-end [default: a synthetic PNG of the input size]' })
       .option('cv-threshold', num('coefficient of variation above which the result is flagged unstable', DEFAULT_CV_THRESHOLD))
       .option('convention', { type: 'string', default: 'paper', describe: 'MAC convention for the report: paper | exact' })

@@ -19,10 +19,11 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 /** Parses `raw` (what followed `--flag`); undefined stays undefined (option not given). */
 export function parseNumberArg(flag: string, raw: unknown, rule: NumberRule = {}): number | undefined {
   if (raw === undefined) return undefined;
-  const text = String(raw).trim();
+  const typed = typeof raw === 'string' ? raw : JSON.stringify(raw); // a number when yargs gave the default
+  const text = typed.trim();
   const kind = `${rule.integer ? 'an integer' : 'a number'}${rule.min !== undefined ? ` >= ${rule.min}` : ''}`;
   const fail = (): never => {
-    throw new GcError('E_ARGS', `--${flag} '${String(raw)}': expected ${kind}`, rule.hint ? { hint: rule.hint } : {});
+    throw new GcError('E_ARGS', `--${flag} '${typed}': expected ${kind}`, rule.hint ? { hint: rule.hint } : {});
   };
   if (!NUMBER.test(text)) return fail();
   const n = Number(text);

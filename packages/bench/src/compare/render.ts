@@ -70,8 +70,8 @@ function comparisonCharts(c: Comparison): ChartSpec[] {
       },
     },
   };
-  const points = c.rows.filter((r) => r.macsPerImage !== null);
-  const range = logAxisRange(points.map((r) => r.macsPerImage! / 1e9));
+  const points = c.rows.filter((r): r is CompareRow & { macsPerImage: number } => r.macsPerImage !== null);
+  const range = logAxisRange(points.map((r) => r.macsPerImage / 1e9));
   const conventions = [...new Set(points.map((r) => r.macsConvention))].join(' / ');
   const macsVsFps: ChartSpec = {
     id: 'chart-macs-vs-fps',
@@ -83,7 +83,12 @@ function comparisonCharts(c: Comparison): ChartSpec[] {
           label: d,
           data: points
             .filter((r) => r.device === d)
-            .map((r) => ({ x: r.macsPerImage! / 1e9, y: r.fps, label: r.model, tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS` })),
+            .map((r) => ({
+              x: r.macsPerImage / 1e9,
+              y: r.fps,
+              label: r.model,
+              tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS`,
+            })),
           backgroundColor: PALETTE[i % PALETTE.length],
           pointRadius: 6,
           pointHoverRadius: 8,

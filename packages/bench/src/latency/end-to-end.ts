@@ -47,7 +47,9 @@ export async function measureEndToEnd(
     try {
       bytes = fs.readFileSync(options.image);
     } catch (e) {
-      throw new GcError('E_ARGS', `--image ${options.image}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e });
+      throw new GcError('E_ARGS', `--image ${options.image}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+        cause: e,
+      });
     }
   } else {
     bytes = await syntheticImage(width, height);
@@ -85,5 +87,11 @@ export async function measureEndToEnd(
   const totals = m.samplesMs.map((_, i) => PIPELINE_STAGES.reduce((s, st) => s + stageSamples[st][i]!, 0));
   const stagesMs = Object.fromEntries(PIPELINE_STAGES.map((st) => [st, summarize(stageSamples[st])])) as EndToEndResult['stagesMs'];
   const totalMs = summarize(totals);
-  return { image: options.image ?? `synthetic ${width}x${height} PNG`, iterations: m.samplesMs.length, stagesMs, totalMs, fps: fps(1, totalMs.mean) };
+  return {
+    image: options.image ?? `synthetic ${width}x${height} PNG`,
+    iterations: m.samplesMs.length,
+    stagesMs,
+    totalMs,
+    fps: fps(1, totalMs.mean),
+  };
 }

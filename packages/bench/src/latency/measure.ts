@@ -67,7 +67,12 @@ export async function warmUp(runOnce: () => Promise<unknown>, options: WarmupOpt
     runs++;
     if (options.onProgress) {
       const elapsedS = (now() - w0) / 1000;
-      options.onProgress({ phase: 'warmup', iterations: runs, elapsedS, fraction: towards(runs, options.warmupRuns, elapsedS, options.warmupSeconds) });
+      options.onProgress({
+        phase: 'warmup',
+        iterations: runs,
+        elapsedS,
+        fraction: towards(runs, options.warmupRuns, elapsedS, options.warmupSeconds),
+      });
     }
   }
   return { runs, seconds: (now() - w0) / 1000 };

@@ -68,8 +68,17 @@ function checkCounts(o: LatencyOptions): void {
     throw new GcError('E_ARGS', `${flag} ${v}: expected ${expected}`, hint ? { hint } : {});
   };
   const isInt = (v: number, min: number): boolean => Number.isSafeInteger(v) && v >= min;
-  if (!isInt(o.minIterations, 1)) bad('--min-iterations', o.minIterations, 'an integer >= 1', 'at least one timed run is needed; for a quick check: --min-iterations 1 --min-duration 0');
-  if (o.maxIterations !== undefined && !isInt(o.maxIterations, 1)) bad('--max-iterations', o.maxIterations, 'an integer >= 1', 'at least one timed run is needed');
+  if (!isInt(o.minIterations, 1)) {
+    bad(
+      '--min-iterations',
+      o.minIterations,
+      'an integer >= 1',
+      'at least one timed run is needed; for a quick check: --min-iterations 1 --min-duration 0',
+    );
+  }
+  if (o.maxIterations !== undefined && !isInt(o.maxIterations, 1)) {
+    bad('--max-iterations', o.maxIterations, 'an integer >= 1', 'at least one timed run is needed');
+  }
   if (!isInt(o.warmupRuns, 0)) bad('--warmup', o.warmupRuns, 'an integer >= 0');
   if (!(o.warmupSeconds >= 0)) bad('--warmup-seconds', o.warmupSeconds, 'a number >= 0');
   if (!(o.minDurationS >= 0)) bad('--min-duration', o.minDurationS, 'a number >= 0');
@@ -78,7 +87,9 @@ function checkCounts(o: LatencyOptions): void {
 
 function withThreads(profile: DeviceProfile, o: LatencyOptions): DeviceProfile {
   for (const [flag, v] of [['--threads', o.threads], ['--inter-op-threads', o.interOpThreads]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new GcError('E_ARGS', `${flag} ${v}: expected an integer >= 0 (0 = onnxruntime's default)`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+      throw new GcError('E_ARGS', `${flag} ${v}: expected an integer >= 0 (0 = onnxruntime's default)`);
+    }
   }
   return {
     ...profile,
@@ -171,9 +182,11 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
     for (const a of session.attempts) if (!a.ok) warnings.push(`${a.provider} provider unavailable: ${a.error ?? 'failed to load'}`);
     const final = session.attempts.find((a) => a.ok);
     if (profile.precision !== 'fp32' && (session.provider !== 'tensorrt' || final?.forwarded['trt_fp16_enable'] === undefined)) {
-      warnings.push(
-        `the profile asks ${profile.precision}, but the session ran fp32 (${session.provider === 'tensorrt' ? 'the stock onnxruntime-node binding does not forward trt_fp16_enable' : `the ${session.provider} provider runs the fp32 graph`})`,
-      );
+      const why =
+        session.provider === 'tensorrt'
+          ? 'the stock onnxruntime-node binding does not forward trt_fp16_enable'
+          : `the ${session.provider} provider runs the fp32 graph`;
+      warnings.push(`the profile asks ${profile.precision}, but the session ran fp32 (${why})`);
     }
     const inputShape = shapes.get(firstInput.name)!;
     const batch = inputShape[0] ?? 1;
@@ -222,7 +235,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
         onnxruntime: sys.onnxruntime,
       },
       session: {
-        executionProviders: session.attempts.map((a) => (a.ok ? { provider: a.provider, ok: true } : { provider: a.provider, ok: false, error: a.error ?? '' })),
+        executionProviders: session.attempts.map((a) =>
+          a.ok ? { provider: a.provider, ok: true } : { provider: a.provider, ok: false, error: a.error ?? '' },
+        ),
         provider: session.provider,
         placement: reportPlacement(placement, session.info.graphNodes ?? model.graph.nodes.length),
         createMs: session.loadMs,

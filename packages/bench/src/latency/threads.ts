@@ -44,10 +44,11 @@ export function countCores(root = '/sys/devices/system/cpu'): CoreCount {
 /** Resolves the requested counts to what onnxruntime uses, with a note saying how. */
 export function effectiveThreads(requested: { intraOp: number; interOp: number }, cores: CoreCount = countCores()): ReportThreads {
   const intraOp = requested.intraOp > 0 ? requested.intraOp : cores.physical;
+  const fallback = cores.source === 'availableParallelism' ? ' (no CPU topology: os.availableParallelism() used)' : '';
   const how =
     requested.intraOp > 0
       ? `${requested.intraOp} asked`
-      : `0 asked = onnxruntime's default, one per physical core: ${cores.physical} here of ${cores.logical} logical CPUs${cores.source === 'availableParallelism' ? ' (no CPU topology: os.availableParallelism() used)' : ''}`;
+      : `0 asked = onnxruntime's default, one per physical core: ${cores.physical} here of ${cores.logical} logical CPUs${fallback}`;
   return {
     intraOp,
     interOp: requested.interOp,

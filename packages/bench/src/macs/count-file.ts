@@ -21,12 +21,16 @@ export function countModelFile(file: string, convention: MacConvention, shapes: 
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */
 export function macsJson(c: MacCount, perLayer: boolean): string {
-  const out = perLayer ? { macs: c.macs, params: c.params, convention: c.convention, layers: c.layers } : { macs: c.macs, params: c.params, convention: c.convention };
+  const out = perLayer
+    ? { macs: c.macs, params: c.params, convention: c.convention, layers: c.layers }
+    : { macs: c.macs, params: c.params, convention: c.convention };
   return `${JSON.stringify(out)}\n`;
 }
 
 export function macsText(file: string, c: MacCount, perLayer: boolean): string {
-  const lines = [`${file}: ${formatMacs(c.macs)} MACs (${c.macs.toLocaleString('en-US')}), ${formatParams(c.params)} params (${c.params.toLocaleString('en-US')}), ${c.convention} convention`];
+  const lines = [
+    `${file}: ${formatMacs(c.macs)} MACs (${c.macs.toLocaleString('en-US')}), ${formatParams(c.params)} params (${c.params.toLocaleString('en-US')}), ${c.convention} convention`,
+  ];
   if (perLayer) {
     const rows = c.layers
       .filter((l) => l.macs > 0 || l.params > 0)

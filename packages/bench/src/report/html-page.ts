@@ -152,7 +152,10 @@ interface PageOptions {
 
 function chartCards(charts: readonly ChartSpec[]): string {
   return `<div class="grid">${charts
-    .map((c) => `<div class="card"><h3>${escapeHtml(c.title)}</h3><div style="position:relative;height:280px"><canvas id="${escapeHtml(c.id)}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></div>`)
+    .map(
+      (c) =>
+        `<div class="card"><h3>${escapeHtml(c.title)}</h3><div style="position:relative;height:280px"><canvas id="${escapeHtml(c.id)}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></div>`,
+    )
     .join('')}</div>`;
 }
 
@@ -187,11 +190,14 @@ ${o.sectionsAfter}
 /** An HTML table from pre-escaped cells; `num` marks right-aligned columns. */
 export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[], num: readonly boolean[] = []): string {
   const th = header.map((h, i) => `<th${num[i] ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td${num[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const trs = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${num[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
 }
 
 /** A two-column label/value table without a header row. */
 export function htmlKv(rows: readonly (readonly [string, string])[]): string {
-  return `<table><tbody>\n${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}\n</tbody></table>`;
+  const body = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
+  return `<table><tbody>\n${body}\n</tbody></table>`;
 }

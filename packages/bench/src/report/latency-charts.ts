@@ -19,7 +19,13 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
           labels: h.edges.map((e) => (e + h.width / 2).toFixed(2)),
           datasets: [{ label: 'runs', data: h.counts, backgroundColor: BLUE, barPercentage: 1, categoryPercentage: 1 }],
         },
-        options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'latency (ms)' } }, y: { title: { display: true, text: 'runs' }, beginAtZero: true } } },
+        options: {
+          plugins: { legend: { display: false } },
+          scales: {
+            x: { title: { display: true, text: 'latency (ms)' } },
+            y: { title: { display: true, text: 'runs' }, beginAtZero: true },
+          },
+        },
       },
     },
     {
@@ -32,7 +38,15 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
           datasets: [
             {
               label: 'ms',
-              data: [r.latencyMs.min, r.latencyMs.p50, r.latencyMs.p90, r.latencyMs.p95, r.latencyMs.p99, r.latencyMs.max, r.latencyMs.mean],
+              data: [
+                r.latencyMs.min,
+                r.latencyMs.p50,
+                r.latencyMs.p90,
+                r.latencyMs.p95,
+                r.latencyMs.p99,
+                r.latencyMs.max,
+                r.latencyMs.mean,
+              ],
               backgroundColor: [GREY, BLUE, BLUE, BLUE, BLUE, GREY, ORANGE],
             },
           ],
@@ -61,7 +75,11 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
     config: {
       type: 'bar',
       data: { labels: fpsLabels, datasets: [{ label: 'FPS', data: fpsData, backgroundColor: colors }] },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: { display: true, text: 'frames per second' } } } },
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: 'frames per second' } } },
+      },
     },
   });
   if (r.endToEnd) {
@@ -71,7 +89,10 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
       title: 'End-to-end time per stage (mean ms)',
       config: {
         type: 'bar',
-        data: { labels: [...PIPELINE_STAGES], datasets: [{ label: 'mean ms', data: PIPELINE_STAGES.map((s) => e.stagesMs[s].mean), backgroundColor: ORANGE }] },
+        data: {
+          labels: [...PIPELINE_STAGES],
+          datasets: [{ label: 'mean ms', data: PIPELINE_STAGES.map((s) => e.stagesMs[s].mean), backgroundColor: ORANGE }],
+        },
         options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
       },
     });

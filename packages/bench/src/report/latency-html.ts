@@ -32,7 +32,9 @@ export function latencyHtml(r: LatencyReport): string {
     nodeRows(r).length > 0
       ? `<details id="placement-nodes"><summary>${escapeHtml(nodesTitle(r))}</summary>${htmlTable([...NODE_HEADER], nodeRows(r))}</details>`
       : '',
-    r.endToEnd ? `<h2>End to end (${escapeHtml(r.endToEnd.image)}, ${r.endToEnd.iterations} runs): ${r.endToEnd.fps.toFixed(1)} FPS</h2>` : '',
+    r.endToEnd
+      ? `<h2>End to end (${escapeHtml(r.endToEnd.image)}, ${r.endToEnd.iterations} runs): ${r.endToEnd.fps.toFixed(1)} FPS</h2>`
+      : '',
     r.endToEnd ? htmlTable(['stage', ...STAT_KEYS], endToEndRows(r), [false, ...STAT_KEYS.map(() => true)]) : '',
     '<h2>Settings</h2>',
     htmlKv(settingsRows(r)),

@@ -53,7 +53,12 @@ export function latencyMarkdown(r: LatencyReport): string {
   }
   parts.push('', '## Settings', '', kv('setting', settingsRows(r)), '', '## Machine', '', kv('machine', machineRows(r)));
   if (r.reference.length > 0) {
-    parts.push('', '## Published reference figures for this device', '', markdownTable(['model', 'FPS', 'latency ms', 'source'], referenceRows(r)));
+    parts.push(
+      '',
+      '## Published reference figures for this device',
+      '',
+      markdownTable(['model', 'FPS', 'latency ms', 'source'], referenceRows(r)),
+    );
   }
   if (r.warnings.length > 0) parts.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
   return `${parts.join('\n')}\n`;

@@ -14,7 +14,8 @@ export function perImageMacs(r: LatencyReport): number | null {
 function macsText(r: LatencyReport): string {
   const batch = r.settings.batch;
   const total = batch > 1 && r.model.macs !== null ? `; ${formatMacs(r.model.macs)} per run of batch ${batch}` : '';
-  return `${formatMacs(perImageMacs(r))} MACs per image${total} / ${formatParams(r.model.params)} params (${r.model.macsConvention} convention)`;
+  const params = `${formatParams(r.model.params)} params (${r.model.macsConvention} convention)`;
+  return `${formatMacs(perImageMacs(r))} MACs per image${total} / ${params}`;
 }
 
 export function summaryRows(r: LatencyReport): Rows {
@@ -40,7 +41,8 @@ export function statsRow(s: LatencyStats): string[] {
 function threadsText(t: LatencyReport['settings']['threads']): string {
   if (t.note) return `${t.intraOp} intra-op — ${t.note}`;
   // reports before gc-bench 0.2 kept the requested counts only
-  return `intra-op ${t.intraOp === 0 ? "onnxruntime's default" : t.intraOp} / inter-op ${t.interOp === 0 ? "onnxruntime's default" : t.interOp}`;
+  const count = (n: number): string | number => (n === 0 ? "onnxruntime's default" : n);
+  return `intra-op ${count(t.intraOp)} / inter-op ${count(t.interOp)}`;
 }
 
 export function settingsRows(r: LatencyReport): Rows {

@@ -130,7 +130,7 @@ export function readReport(file: string): LatencyReport {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new GcError('E_REPORT', `${file}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e });
+    throw new GcError('E_REPORT', `${file}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
   const json = parseJsonFile(bytes, file, { code: 'E_REPORT', what: 'a JSON report', hint: 'pass report files written by gc-bench latency --json' });
   return validateReport(json, file);

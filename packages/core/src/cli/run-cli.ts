@@ -24,7 +24,7 @@ export interface CliDefinition {
   readonly name: string;
   readonly version: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly commands: ReadonlyArray<CommandModule<any, any>>;
+  readonly commands: ReadonlyArray<CommandModule<object, any>>;
   /** When the CLI has sub-commands: the message shown if none is named. */
   readonly demandCommand?: string;
 }

@@ -50,7 +50,10 @@ export function resolveInputShapes(inputs: readonly ValueInfo[], shapes: ShapeOv
     if (given !== undefined) {
       const dims = typeof given === 'number' ? [given] : [...given];
       if (inp.shape.length > 0 && dims.length !== inp.shape.length) {
-        throw new GcError('E_ARGS', `--shape ${inp.name}: gave ${dims.length} dims [${dims.join('x')}], the input has ${inp.shape.length} [${inp.shape.join('x')}]`);
+        throw new GcError(
+          'E_ARGS',
+          `--shape ${inp.name}: gave ${dims.length} dims [${dims.join('x')}], the input has ${inp.shape.length} [${inp.shape.join('x')}]`,
+        );
       }
       // Only symbolic dims may be set: a fixed dim is baked into the graph (Reshape constants,
       // exported padding), so counting or running at another size would be wrong or fail.
@@ -99,8 +102,10 @@ export function countMacs(model: Model, options: CountOptions = {}): MacCount {
   const g = model.graph;
   const env = new Map<string, Value>();
   for (const [name, t] of g.initializers) env.set(name, initializerValue(name, t));
-  for (const [name, shape] of resolveInputShapes(g.inputs, options.shapes)) {
-    if (!env.has(name)) env.set(name, { shape, dtype: g.inputs.find((i) => i.name === name)!.elemType === 'int64' ? 'int' : 'float' });
+  const inputShapes = resolveInputShapes(g.inputs, options.shapes);
+  for (const inp of g.inputs) {
+    const shape = inputShapes.get(inp.name);
+    if (shape && !env.has(inp.name)) env.set(inp.name, { shape, dtype: inp.elemType === 'int64' ? 'int' : 'float' });
   }
   const counted = new Set<string>();
   const layers: LayerCount[] = [];
@@ -123,7 +128,7 @@ export function countMacs(model: Model, options: CountOptions = {}): MacCount {
     const ctx: NodeContext = { node, inputs, opset: model.opset, where };
     const outputs = rule.infer(ctx);
     node.outputs.forEach((name, i) => {
-      if (name !== '' && outputs[i]) env.set(name, outputs[i]!);
+      if (name !== '' && outputs[i]) env.set(name, outputs[i]);
     });
     // nodes whose every output is a known constant are shape arithmetic, folded away at load time
     if (outputs.length > 0 && outputs.every((o) => o.data !== undefined)) continue;

@@ -83,7 +83,7 @@ export function broadcastShapes(ctx: NodeContext, shapes: readonly (readonly num
 /** Element-wise evaluation with broadcasting, for folding small constant computations. */
 export function broadcastEval(
   shape: readonly number[],
-  args: readonly Value[],
+  args: readonly FoldableValue[],
   f: (xs: number[]) => number,
 ): number[] {
   const n = numel(shape);
@@ -105,7 +105,7 @@ export function broadcastEval(
     const xs = args.map((a, j) => {
       let off = 0;
       for (let i = 0; i < rank; i++) off += idx[i]! * strides[j]![i]!;
-      return a.data![off]!;
+      return a.data[off]!;
     });
     out[k] = f(xs);
     for (let i = rank - 1; i >= 0; i--) {
@@ -120,8 +120,15 @@ export function broadcastEval(
 /** Largest constant we fold element by element (shape tensors are tiny; weights are never folded). */
 const FOLD_LIMIT = 4096;
 
-export function canFold(values: readonly (Value | undefined)[]): boolean {
-  return values.every((v) => v !== undefined && v.data !== undefined && numel(v.shape) <= FOLD_LIMIT);
+/** A value whose data is known and small enough to fold element by element. */
+export type FoldableValue = Value & { readonly data: ArrayLike<number> };
+
+export function foldable(v: Value | undefined): v is FoldableValue {
+  return v !== undefined && v.data !== undefined && numel(v.shape) <= FOLD_LIMIT;
+}
+
+export function canFold(values: readonly (Value | undefined)[]): values is readonly FoldableValue[] {
+  return values.every(foldable);
 }
 
 export function value(shape: readonly number[], dtype: ValueDtype, data?: ArrayLike<number>): Value {

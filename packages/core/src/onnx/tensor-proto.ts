@@ -30,36 +30,39 @@ export function tensorFromProto(t: onnx.ITensorProto, where: string): Initialize
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const need = (bytes: number): void => {
     if (view && view.byteLength < n * bytes) {
-      throw new GcError('E_ONNX_PARSE', `${where}: tensor '${t.name}' has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${n * bytes}`);
+      throw new GcError(
+        'E_ONNX_PARSE',
+        `${where}: tensor '${t.name}' has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${n * bytes}`,
+      );
     }
   };
-  const floats = (read: (i: number) => number, bytes: number, fallback: readonly number[]): InitializerData => {
+  const floats = (read: (v: DataView, i: number) => number, bytes: number, fallback: readonly number[]): InitializerData => {
     need(bytes);
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = view ? read(i) : (fallback[i] ?? 0);
+    for (let i = 0; i < n; i++) data[i] = view ? read(view, i) : (fallback[i] ?? 0);
     return { dataType: 'float32', dims, data };
   };
-  const ints = (read: (i: number) => bigint, bytes: number, fallback: readonly number[]): InitializerData => {
+  const ints = (read: (v: DataView, i: number) => bigint, bytes: number, fallback: readonly number[]): InitializerData => {
     need(bytes);
     const data = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) data[i] = view ? read(i) : BigInt(fallback[i] ?? 0);
+    for (let i = 0; i < n; i++) data[i] = view ? read(view, i) : BigInt(fallback[i] ?? 0);
     return { dataType: 'int64', dims, data };
   };
   switch (t.dataType) {
     case DT.FLOAT:
-      return floats((i) => view!.getFloat32(i * 4, true), 4, t.floatData ?? []);
+      return floats((v, i) => v.getFloat32(i * 4, true), 4, t.floatData ?? []);
     case DT.DOUBLE:
-      return floats((i) => view!.getFloat64(i * 8, true), 8, t.doubleData ?? []);
+      return floats((v, i) => v.getFloat64(i * 8, true), 8, t.doubleData ?? []);
     case DT.FLOAT16:
       // without raw data, float16 values sit as uint16 bit patterns in int32_data
-      return floats((i) => halfToFloat(view!.getUint16(i * 2, true)), 2, (t.int32Data ?? []).map(halfToFloat));
+      return floats((v, i) => halfToFloat(v.getUint16(i * 2, true)), 2, (t.int32Data ?? []).map(halfToFloat));
     case DT.INT64:
-      return ints((i) => view!.getBigInt64(i * 8, true), 8, (t.int64Data ?? []).map(num));
+      return ints((v, i) => v.getBigInt64(i * 8, true), 8, (t.int64Data ?? []).map(num));
     case DT.INT32:
-      return ints((i) => BigInt(view!.getInt32(i * 4, true)), 4, t.int32Data ?? []);
+      return ints((v, i) => BigInt(v.getInt32(i * 4, true)), 4, t.int32Data ?? []);
     case DT.BOOL:
     case DT.UINT8:
-      return ints((i) => BigInt(view!.getUint8(i)), 1, t.int32Data ?? []);
+      return ints((v, i) => BigInt(v.getUint8(i)), 1, t.int32Data ?? []);
     default:
       return undefined;
   }

@@ -36,7 +36,8 @@ export function parseNpy(buf: Uint8Array, where = 'npy'): NpyArray {
   const n = numel(shape);
   const offset = start + headerLen;
   if (offset + n * kind.size > buf.length) throw bad(`data needs ${n * kind.size} bytes, file has ${buf.length - offset}`);
-  const bytes = Uint8Array.prototype.slice.call(buf, offset, offset + n * kind.size); // a copy (Buffer#slice would be a view): aligned and owned
+  // a copy (Buffer#slice would be a view): aligned and owned
+  const bytes = Uint8Array.prototype.slice.call(buf, offset, offset + n * kind.size);
   const ab = bytes.buffer;
   const data =
     kind.dtype === 'float32' ? new Float32Array(ab, 0, n)
@@ -47,7 +48,11 @@ export function parseNpy(buf: Uint8Array, where = 'npy'): NpyArray {
 }
 
 export function formatNpy(arr: NpyArray): Uint8Array {
-  const descr = Object.entries(DTYPES).find(([, v]) => v.dtype === arr.dtype)![0];
+  const descr = Object.entries(DTYPES).find(([, v]) => v.dtype === arr.dtype)?.[0];
+  if (descr === undefined) {
+    const valid = Object.values(DTYPES).map((v) => v.dtype).join(', ');
+    throw new GcError('E_INTERNAL', `npy: cannot write dtype '${String(arr.dtype)}'; expected one of ${valid}`);
+  }
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const pad = 64 - ((10 + header.length + 1) % 64);

@@ -12,7 +12,15 @@ export function slidePositions(len: number, padBegin: number, padEnd: number, dk
 }
 
 /** Output length of a transposed conv by scattering every input position's taps. */
-export function scatterLength(len: number, k: number, s: number, d: number, padBegin: number, padEnd: number, outputPadding: number): number {
+export function scatterLength(
+  len: number,
+  k: number,
+  s: number,
+  d: number,
+  padBegin: number,
+  padEnd: number,
+  outputPadding: number,
+): number {
   let last = -1;
   for (let i = 0; i < len; i++) for (let t = 0; t < k; t++) last = Math.max(last, i * s + t * d);
   return last + 1 + outputPadding - padBegin - padEnd;

@@ -107,17 +107,23 @@ const smallShape = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxL
 describe('normalisation rules', () => {
   it('InstanceNorm: paper 1 and exact 3 per output element; non-affine ones/zeros are not parameters', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (n, c, hw, affine) => {
-        const g = new GraphBuilder('t');
-        const x = g.input({ name: 'x', elemType: 'float32', shape: [n, c, hw, hw] });
-        const scale = g.float('scale', [c], fill(c, affine ? 0.7 : 1));
-        const bias = g.float('bias', [c], fill(c, affine ? 0.1 : 0));
-        const m = model(g, g.node('InstanceNormalization', 'in', [x, scale, bias]));
-        const elements = countElements([n, c, hw, hw]);
-        expect(countMacs(m, { convention: 'paper' }).macs).toBe(elements);
-        expect(countMacs(m, { convention: 'exact' }).macs).toBe(3 * elements);
-        expect(countMacs(m).params).toBe(affine ? 2 * c : 0);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        (n, c, hw, affine) => {
+          const g = new GraphBuilder('t');
+          const x = g.input({ name: 'x', elemType: 'float32', shape: [n, c, hw, hw] });
+          const scale = g.float('scale', [c], fill(c, affine ? 0.7 : 1));
+          const bias = g.float('bias', [c], fill(c, affine ? 0.1 : 0));
+          const m = model(g, g.node('InstanceNormalization', 'in', [x, scale, bias]));
+          const elements = countElements([n, c, hw, hw]);
+          expect(countMacs(m, { convention: 'paper' }).macs).toBe(elements);
+          expect(countMacs(m, { convention: 'exact' }).macs).toBe(3 * elements);
+          expect(countMacs(m).params).toBe(affine ? 2 * c : 0);
+        },
+      ),
       RUNS,
     );
   });
@@ -235,14 +241,18 @@ describe('Resize / Upsample rules', () => {
 describe('Pad, Concat, Clip, Gemm and MatMul rules', () => {
   it('Pad adds begin and end pads per axis (pads input, opset 13) at no cost', () => {
     fc.assert(
-      fc.property(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })), fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }), ([c, h], pads) => {
-        const g = new GraphBuilder('t');
-        const x = g.input({ name: 'x', elemType: 'float32', shape: [1, c, h, h] });
-        const p = g.int64('pads', pads);
-        const r = countMacs(model(g, g.node('Pad', 'pad', [x, p], { mode: attr.string('reflect') })));
-        expect(r.layers[0]!.outputShape).toEqual([1, c, h, h].map((d, i) => d + pads[i]! + pads[i + 4]!));
-        expect(r.macs).toBe(0);
-      }),
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })),
+        fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }),
+        ([c, h], pads) => {
+          const g = new GraphBuilder('t');
+          const x = g.input({ name: 'x', elemType: 'float32', shape: [1, c, h, h] });
+          const p = g.int64('pads', pads);
+          const r = countMacs(model(g, g.node('Pad', 'pad', [x, p], { mode: attr.string('reflect') })));
+          expect(r.layers[0]!.outputShape).toEqual([1, c, h, h].map((d, i) => d + pads[i]! + pads[i + 4]!));
+          expect(r.macs).toBe(0);
+        },
+      ),
       RUNS,
     );
   });
@@ -256,12 +266,18 @@ describe('Pad, Concat, Clip, Gemm and MatMul rules', () => {
 
   it('Gemm counts M x N x K (+ M x N for C exact) and its B and C as parameters', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), (m, k, n, transB) => {
-        const model1 = oneOp('Gemm', [m, k], [transB ? [n, k] : [k, n], [n]], { transB: attr.int(transB ? 1 : 0) });
-        expect(countMacs(model1).macs).toBe(m * n * k);
-        expect(countMacs(model1, { convention: 'exact' }).macs).toBe(m * n * k + m * n);
-        expect(countMacs(model1).params).toBe(k * n + n);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (m, k, n, transB) => {
+          const model1 = oneOp('Gemm', [m, k], [transB ? [n, k] : [k, n], [n]], { transB: attr.int(transB ? 1 : 0) });
+          expect(countMacs(model1).macs).toBe(m * n * k);
+          expect(countMacs(model1, { convention: 'exact' }).macs).toBe(m * n * k + m * n);
+          expect(countMacs(model1).params).toBe(k * n + n);
+        },
+      ),
       RUNS,
     );
   });

@@ -82,9 +82,13 @@ function checkMobileConfig(variant: MobileResnetVariant, config: readonly number
     });
   }
   if (!(MOBILE_CONFIG_LENGTHS as readonly number[]).includes(config.length)) {
-    throw new GcError('E_CONFIG', `${where}: config ${config.join('_')} has ${config.length} entries, expected ${MOBILE_CONFIG_LENGTHS.join(' or ')}`, {
-      hint: '8 entries: stem, down1, down2, 3 block groups, up1, up2; 6 entries: one width for all blocks',
-    });
+    throw new GcError(
+      'E_CONFIG',
+      `${where}: config ${config.join('_')} has ${config.length} entries, expected ${MOBILE_CONFIG_LENGTHS.join(' or ')}`,
+      {
+        hint: '8 entries: stem, down1, down2, 3 block groups, up1, up2; 6 entries: one width for all blocks',
+      },
+    );
   }
   config.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 1) {
@@ -104,13 +108,26 @@ function checkMobileConfig(variant: MobileResnetVariant, config: readonly number
   return config;
 }
 
-function buildMobile(g: GraphBuilder, x: string, w: SupernetWeights, variant: MobileResnetVariant, config: readonly number[], spec: SubnetSpec): string {
+function buildMobile(
+  g: GraphBuilder,
+  x: string,
+  w: SupernetWeights,
+  variant: MobileResnetVariant,
+  config: readonly number[],
+  spec: SubnetSpec,
+): string {
   const inCh = spec.input.channels;
   const outCh = spec.output.channels;
   const up = config.length === 6 ? 4 : 6;
   const [c0, c1, c2] = config as [number, number, number];
-  const conv = (key: string, weight: readonly number[]) => ({ weight: w.take(`${key}.weight`, weight), bias: w.take(`${key}.bias`, [weight[0]!]) });
-  const convT = (key: string, weight: readonly number[]) => ({ weight: w.take(`${key}.weight`, weight), bias: w.take(`${key}.bias`, [weight[1]!]) });
+  const conv = (key: string, weight: readonly number[]) => ({
+    weight: w.take(`${key}.weight`, weight),
+    bias: w.take(`${key}.bias`, [weight[0]!]),
+  });
+  const convT = (key: string, weight: readonly number[]) => ({
+    weight: w.take(`${key}.weight`, weight),
+    bias: w.take(`${key}.bias`, [weight[1]!]),
+  });
 
   let y = clampInput(g, x);
   y = stem(g, y, conv(KEY.stem, [c0, inCh, 7, 7]));

@@ -51,9 +51,13 @@ export const mobileSpade: Architecture = {
     const fc = weights.get('fc.weight');
     if (!fc || fc.shape.length !== 4 || fc.shape[0]! % FC_MUL !== 0) {
       const found = fc ? `fc.weight has shape [${fc.shape.join(', ')}]` : 'there is no fc.weight';
-      throw new GcError('E_WEIGHTS_KEYS', `cannot infer ngf of a mobile_spade supernet: ${found} (expected [16 * ngf, semanticChannels, 3, 3])`, {
-        hint: 'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is',
-      });
+      throw new GcError(
+        'E_WEIGHTS_KEYS',
+        `cannot infer ngf of a mobile_spade supernet: ${found} (expected [16 * ngf, semanticChannels, 3, 3])`,
+        {
+          hint: 'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is',
+        },
+      );
     }
     return fc.shape[0]! / FC_MUL;
   },
@@ -63,7 +67,9 @@ export const mobileSpade: Architecture = {
   },
 
   checkConfig(config: readonly number[] | null, ngf: number, spec: SubnetSpec): void {
-    if (!config) throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+    if (!config) {
+      throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+    }
     checkSpadeConfig(config, ngf, spec.source);
   },
 
@@ -96,9 +102,14 @@ export const mobileSpade: Architecture = {
     };
 
     let stage = 0;
-    let x = conv(g, 'fc', segAt(stage), kernel(ctx.w, 'fc', layout.fcChannels, opts.semanticChannels, KERNEL), ctx.w.take('fc.bias', [layout.fcChannels]), {
-      pads: 1,
-    });
+    let x = conv(
+      g,
+      'fc',
+      segAt(stage),
+      kernel(ctx.w, 'fc', layout.fcChannels, opts.semanticChannels, KERNEL),
+      ctx.w.take('fc.bias', [layout.fcChannels]),
+      { pads: 1 },
+    );
     for (const block of layout.blocks) {
       if (upsamplesBefore(block.name, opts.numUpsamplingLayers)) {
         stage++;
@@ -109,9 +120,14 @@ export const mobileSpade: Architecture = {
     if (stage !== grid.upsamplings) throw new GcError('E_INTERNAL', `${NAME}: ${stage} upsamplings emitted, expected ${grid.upsamplings}`);
     const act = leakyRelu(g, 'conv_img.actvn', x, SPADE_LEAKY_SLOPE);
     const outChannels = spec.output.channels; // upstream hard-codes RGB (3); conv_img's shape is checked against it
-    const img = conv(g, 'conv_img', act, kernel(ctx.w, 'conv_img', outChannels, layout.finalChannels, KERNEL), ctx.w.take('conv_img.bias', [outChannels]), {
-      pads: 1,
-    });
+    const img = conv(
+      g,
+      'conv_img',
+      act,
+      kernel(ctx.w, 'conv_img', outChannels, layout.finalChannels, KERNEL),
+      ctx.w.take('conv_img.bias', [outChannels]),
+      { pads: 1 },
+    );
     return tanh(g, 'tanh', img);
   },
 };

@@ -16,9 +16,13 @@ export function architectureNames(): string[] {
 export function getArchitecture(name: string, where = 'subnet.json'): Architecture {
   const found = ARCHITECTURES.find((a) => a.name === name);
   if (!found) {
-    throw new GcError('E_SUBNET_JSON', `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${architectureNames().join(', ')}`, {
-      hint: 'see README for what each architecture is',
-    });
+    throw new GcError(
+      'E_SUBNET_JSON',
+      `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${architectureNames().join(', ')}`,
+      {
+        hint: 'see README for what each architecture is',
+      },
+    );
   }
   return found;
 }

@@ -48,9 +48,13 @@ export class SupernetWeights {
       });
     }
     if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
-      throw new GcError('E_WEIGHTS_SHAPE', `${key}: the weights have ${shapeString(t.shape)}, the ${this.what} expects ${shapeString(expected)}`, {
-        hint: 'check "ngf" and the input/output channels in subnet.json',
-      });
+      throw new GcError(
+        'E_WEIGHTS_SHAPE',
+        `${key}: the weights have ${shapeString(t.shape)}, the ${this.what} expects ${shapeString(expected)}`,
+        {
+          hint: 'check "ngf" and the input/output channels in subnet.json',
+        },
+      );
     }
     return sliceLeading(t, sizes ?? expected);
   }

@@ -75,7 +75,11 @@ export const exportCommand: GcCommand<ExportArgs> = {
         coerce: lastValue,
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
       })
-      .option('verify', { type: 'boolean', default: false, describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4' })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<ExportArgs>,
@@ -193,8 +197,10 @@ function displayPath(p: string): string {
 }
 
 function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
+  const config = s.config ? ` ${s.config}` : '';
+  const ngfNote = s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : '';
   const lines = [
-    `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''} (ngf ${s.ngf}${s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : ''})`,
+    `gc-export: ${s.architecture}${config} (ngf ${s.ngf}${ngfNote})`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,
     `  params   ${formatCount(s.params)}`,
     `  MACs     ${formatCount(s.macs)} (paper convention${s.inputShape.every((d) => typeof d === 'number') ? '' : `, at ${s.macsInputShape.join('x')}`})`,
@@ -203,7 +209,9 @@ function formatSummary(s: ExportSummary, output: string, seconds: number, verifi
   ];
   if (verified) {
     const took = verified.seconds === undefined ? '' : ` in ${verified.seconds.toFixed(1)} s`;
-    lines.push(`  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})${took}`);
+    lines.push(
+      `  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})${took}`,
+    );
   }
   // written last, as it happens: after the check
   lines.push(`  wrote    ${displayPath(output)} (${formatBytes(s.bytes)})`);

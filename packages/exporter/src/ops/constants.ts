@@ -8,7 +8,7 @@ const cache = new WeakMap<GraphBuilder, Map<string, string>>();
 
 function memo(g: GraphBuilder, key: string, make: () => string): string {
   let m = cache.get(g);
-  if (!m) cache.set(g, (m = new Map()));
+  if (!m) cache.set(g, (m = new Map<string, string>()));
   let name = m.get(key);
   if (name === undefined) m.set(key, (name = make()));
   return name;

@@ -47,7 +47,10 @@ export function runReference(graph: Graph, inputs: Readonly<Record<string, RefTe
   for (const node of graph.nodes) {
     const op = REFERENCE_OPS[node.opType];
     if (!op) {
-      throw new GcError('E_GRAPH', `${node.name}: op ${node.opType} has no reference implementation (known: ${Object.keys(REFERENCE_OPS).join(', ')})`);
+      throw new GcError(
+        'E_GRAPH',
+        `${node.name}: op ${node.opType} has no reference implementation (known: ${Object.keys(REFERENCE_OPS).join(', ')})`,
+      );
     }
     const args = node.inputs.map((name) => {
       if (name === '') return undefined;

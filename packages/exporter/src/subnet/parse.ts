@@ -110,7 +110,9 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
 
   let ngf: number | undefined;
   if (obj['ngf'] !== undefined) {
-    if (!isPositiveInt(obj['ngf']) || obj['ngf'] > 4096) throw fail(`"ngf" must be a positive integer (at most 4096), got ${preview(obj['ngf'])}`);
+    if (!isPositiveInt(obj['ngf']) || obj['ngf'] > 4096) {
+      throw fail(`"ngf" must be a positive integer (at most 4096), got ${preview(obj['ngf'])}`);
+    }
     ngf = obj['ngf'];
   }
 
@@ -156,7 +158,10 @@ function parseInput(value: unknown, fail: (what: string, hint?: string) => GcErr
     }
     if (!isPositiveInt(v)) throw fail(`"input.${key}" must be a positive integer, got ${preview(v)}`);
     if (v > MAX_INPUT[key as keyof InputSpec]) {
-      throw fail(`"input.${key}" is ${v}, over the largest supported ${MAX_INPUT[key as keyof InputSpec]}`, 'export at the size the model will run at');
+      throw fail(
+        `"input.${key}" is ${v}, over the largest supported ${MAX_INPUT[key as keyof InputSpec]}`,
+        'export at the size the model will run at',
+      );
     }
     out[key as keyof InputSpec] = v;
   }

@@ -33,9 +33,13 @@ export function checkStateDict(
   for (const [key, shape] of expected) {
     const t = weights.get(key)!;
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new GcError('E_WEIGHTS_SHAPE', `${where}: ${key} has shape ${shapeString(t.shape)}, the ${what} expects ${shapeString(shape)}`, {
-        hint: 'check "ngf" (and the input/output channels) in subnet.json',
-      });
+      throw new GcError(
+        'E_WEIGHTS_SHAPE',
+        `${where}: ${key} has shape ${shapeString(t.shape)}, the ${what} expects ${shapeString(shape)}`,
+        {
+          hint: 'check "ngf" (and the input/output channels) in subnet.json',
+        },
+      );
     }
   }
 }

@@ -78,7 +78,9 @@ function parseEntry(name: string, raw: unknown, dataLen: number, bad: (what: str
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(`${at}: header entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   const dt = typeof dtype === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, dtype) ? DTYPES[dtype] : undefined;
-  if (dt === undefined) throw bad(`${at}: dtype ${JSON.stringify(dtype)} is not supported (one of ${Object.keys(DTYPES).join(', ')})`);
+  if (typeof dtype !== 'string' || dt === undefined) {
+    throw bad(`${at}: dtype ${JSON.stringify(dtype)} is not supported (one of ${Object.keys(DTYPES).join(', ')})`);
+  }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw bad(`${at}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }

@@ -23,7 +23,6 @@ function spec(architecture: string, config: number[] | null, height = 64): Subne
   };
 }
 
-
 describe('config validation', () => {
   it.each([mobile, legacy])('$name refuses a config with the wrong number of entries, listing the accepted counts', (arch) => {
     const e = gcErrorOf(() => arch.checkConfig([16, 16, 16, 16, 16, 16, 16], 16, spec(arch.name, null)));
@@ -116,7 +115,12 @@ describe('weights given to build', () => {
 
 describe('input', () => {
   it('defaults to 1x3x256x256', () => {
-    expect(mobile.resolveInput(spec(mobile.name, [8, 8, 8, 8, 8, 8]), undefined)).toEqual({ batch: 1, channels: 3, height: 256, width: 256 });
+    expect(mobile.resolveInput(spec(mobile.name, [8, 8, 8, 8, 8, 8]), undefined)).toEqual({
+      batch: 1,
+      channels: 3,
+      height: 256,
+      width: 256,
+    });
   });
 
   it.each([[250], [4]])('refuses a height of %p (not a multiple of 4 of at least 8)', (height) => {

@@ -73,7 +73,11 @@ export function runReferenceF32(graph: Graph, dims: readonly number[], data: Flo
 
 export async function runOnnxruntime(graph: Graph, opset: number, dims: readonly number[], data: Float32Array): Promise<Float32Array> {
   const bytes = encodeModel({ graph, opset, producerName: 'gc-edge-test', producerVersion: '0', metadata: {} });
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 1,
+  });
   try {
     const out = await session.run({ input: new ort.Tensor('float32', data, [...dims]) });
     return out['output']!.data as Float32Array;

@@ -49,7 +49,7 @@ describe('gc-export CLI', () => {
     const file = writeSubnet(dir, subnet());
     const r = gcExport([file, '--json']);
     expect(r.status).toBe(0);
-    const summary = JSON.parse(r.stdout);
+    const summary = JSON.parse(r.stdout) as { output: string; config: string; ngf: number };
     expect(summary.output).toBe(path.join(dir, 'subnet.onnx'));
     expect(summary.config).toBe('16_16_16_16_16_16_16_16');
     expect(summary.ngf).toBe(16);
@@ -60,7 +60,7 @@ describe('gc-export CLI', () => {
     const dir = tempDir();
     const r = gcExport([writeSubnet(dir, subnet()), '--verify', '--json']);
     expect(r.status).toBe(0);
-    const { verify } = JSON.parse(r.stdout);
+    const { verify } = JSON.parse(r.stdout) as { verify: { ok: boolean; maxAbsError: number } };
     expect(verify.ok).toBe(true);
     expect(verify.maxAbsError).toBeLessThanOrEqual(1e-4);
   });
@@ -91,7 +91,7 @@ describe('gc-export CLI', () => {
     const file = writeSubnet(dir, { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } });
     const r = gcExport([file, '--random-init', '--json']);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).weights).toBe('random-init seed 0');
+    expect((JSON.parse(r.stdout) as { weights: string }).weights).toBe('random-init seed 0');
     const bad = gcExport([file, '--random-init', 'seven']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error\[E_ARGS\]: --random-init 'seven': the seed must be a non-negative integer/);
@@ -102,7 +102,7 @@ describe('gc-export CLI', () => {
     const file = writeSubnet(dir, { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } });
     const r = gcExport(['--random-init', file, '--json']);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).weights).toBe('random-init seed 0');
+    expect((JSON.parse(r.stdout) as { weights: string }).weights).toBe('random-init seed 0');
     const none = gcExport(['--random-init', '3']);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^error\[E_ARGS\]: name the subnet.json to export/);

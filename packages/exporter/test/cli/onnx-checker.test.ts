@@ -23,11 +23,35 @@ print([d.dim_value or d.dim_param for d in out.type.tensor_type.shape.dim])
 `;
 
 const CASES: Array<[string, Record<string, unknown>, string[]]> = [
-  ['mobile_resnet_9blocks, opset 13', { architecture: 'mobile_resnet_9blocks', config: '16_16_32_16_32_32_16_16', ngf: 32, input: { height: 64, width: 64 } }, []],
-  ['mobile_resnet_9blocks, 6-entry config, opset 11', { architecture: 'mobile_resnet_9blocks', config: '16_8_16_8_8_16', ngf: 16, input: { height: 64, width: 64 } }, ['--opset', '11']],
-  ['legacy_mobile_resnet_9blocks, opset 17, dynamic', { architecture: 'legacy_mobile_resnet_9blocks', config: '16_16_8_16_8_8', ngf: 16, input: { height: 64, width: 64 } }, ['--opset', '17', '--dynamic']],
+  [
+    'mobile_resnet_9blocks, opset 13',
+    { architecture: 'mobile_resnet_9blocks', config: '16_16_32_16_32_32_16_16', ngf: 32, input: { height: 64, width: 64 } },
+    [],
+  ],
+  [
+    'mobile_resnet_9blocks, 6-entry config, opset 11',
+    { architecture: 'mobile_resnet_9blocks', config: '16_8_16_8_8_16', ngf: 16, input: { height: 64, width: 64 } },
+    ['--opset', '11'],
+  ],
+  [
+    'legacy_mobile_resnet_9blocks, opset 17, dynamic',
+    { architecture: 'legacy_mobile_resnet_9blocks', config: '16_16_8_16_8_8', ngf: 16, input: { height: 64, width: 64 } },
+    ['--opset', '17', '--dynamic'],
+  ],
   ['resnet_9blocks, opset 13', { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } }, []],
-  ['mobile_spade, opset 13', { architecture: 'mobile_spade', config: '8_8_8_8_8_8_8_8', ngf: 8, semanticChannels: 36, cropSize: 128, aspectRatio: 2, numUpsamplingLayers: 'more' }, []],
+  [
+    'mobile_spade, opset 13',
+    {
+      architecture: 'mobile_spade',
+      config: '8_8_8_8_8_8_8_8',
+      ngf: 8,
+      semanticChannels: 36,
+      cropSize: 128,
+      aspectRatio: 2,
+      numUpsamplingLayers: 'more',
+    },
+    [],
+  ],
 ];
 
 describe('ONNX reference checker', () => {

@@ -65,7 +65,12 @@ describe.each(OPSETS)('op builders at opset %i', (opset) => {
 
   it('conv (group, stride, dilation, asymmetric pads) and conv-transpose agree with the reference', async () => {
     const graph = graphOf(opset, [1, 4, 6, 6], [1, 6, 6, 8], (g, v) => {
-      const c = ops.conv(g, 'c', v, tensor([6, 2, 3, 2], 1), tensor([6], 2), { group: 2, stride: 2, dilation: 2, pads: { top: 2, left: 1, bottom: 1, right: 2 } });
+      const c = ops.conv(g, 'c', v, tensor([6, 2, 3, 2], 1), tensor([6], 2), {
+        group: 2,
+        stride: 2,
+        dilation: 2,
+        pads: { top: 2, left: 1, bottom: 1, right: 2 },
+      });
       // conv: H (6 + 2 + 1 - 5) / 2 + 1 = 3, W (6 + 1 + 2 - 3) / 2 + 1 = 4; conv-transpose doubles: 6x8
       return ops.convTranspose(g, 'ct', c, tensor([6, 3, 3, 3], 3), tensor([6], 4), { group: 2, stride: 2, pads: 1, outputPadding: 1 });
     });
@@ -97,7 +102,12 @@ describe('shape constants', () => {
       for (let i = 0; i < 3; i++) y = ops.instanceNorm(g, `n${i}`, ops.pad(g, `p${i}`, y, 1), 4);
       return ops.pad(g, 'crop', y, { top: -3, bottom: -3, left: -3, right: -3 }, 'constant');
     });
-    expect([...graph.initializers.keys()].sort()).toEqual(['const.ones.4', 'const.pads.0_0_-3_-3_0_0_-3_-3', 'const.pads.0_0_1_1_0_0_1_1', 'const.zeros.4']);
+    expect([...graph.initializers.keys()].sort()).toEqual([
+      'const.ones.4',
+      'const.pads.0_0_-3_-3_0_0_-3_-3',
+      'const.pads.0_0_1_1_0_0_1_1',
+      'const.zeros.4',
+    ]);
   });
 
   it('refuses opsets outside 11..17 with the accepted range', () => {

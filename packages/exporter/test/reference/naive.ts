@@ -47,7 +47,12 @@ export function naiveConv(x: Nd, w: Nd, b: Float64Array | undefined, k: ConvCase
  * Transposed convolution as the gradient of convolution, gathered per output element:
  * y[n,m,oh,ow] = b[m] + sum over (c, kh, kw) with oh + p - kh*d = ih*s (ih inside) of w[c, m', kh, kw] * x[n,c,ih,iw].
  */
-export function naiveConvTranspose(x: Nd, w: Nd, b: Float64Array | undefined, k: ConvCase & { outputPadding: readonly [number, number] }): Nd {
+export function naiveConvTranspose(
+  x: Nd,
+  w: Nd,
+  b: Float64Array | undefined,
+  k: ConvCase & { outputPadding: readonly [number, number] },
+): Nd {
   const [N, C, H, W] = x.dims as [number, number, number, number];
   const [, Mg, KH, KW] = w.dims as [number, number, number, number];
   const M = Mg * k.group;

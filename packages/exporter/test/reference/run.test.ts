@@ -11,7 +11,6 @@ function graphOf(build: (g: GraphBuilder, x: string) => string, shape: (number |
   return g.finish();
 }
 
-
 const x = { dims: [1, 2, 3, 3], data: Float64Array.from({ length: 18 }, (_, i) => i - 9) };
 
 describe('runReference', () => {
@@ -29,7 +28,9 @@ describe('runReference', () => {
   });
 
   it('names the node whose attributes it cannot run', () => {
-    const linear = graphOf((g, v) => g.node('Resize', 'up.linear', [v, '', ops.constFloats(g, 's', [1, 1, 2, 2])], { mode: { type: 'string', value: 'linear' } }));
+    const linear = graphOf((g, v) =>
+      g.node('Resize', 'up.linear', [v, '', ops.constFloats(g, 's', [1, 1, 2, 2])], { mode: { type: 'string', value: 'linear' } }),
+    );
     expect(gcErrorOf(() => runReference(linear, { input: x })).message).toMatch(/^up\.linear \(Resize\): mode linear is not implemented/);
   });
 

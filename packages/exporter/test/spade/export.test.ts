@@ -27,7 +27,13 @@ describe(`gc-export of mobile_spade ${c.config}`, () => {
   ])('%s: the encoded model matches upstream on onnxruntime', async (_name, options) => {
     const result = exportSubnet(spec(), options);
     const model = decodeModel(result.bytes);
-    expect(model.metadata).toMatchObject({ architecture: 'mobile_spade', config: c.config, ngf: '8', semanticChannels: '36', numUpsamplingLayers: 'more' });
+    expect(model.metadata).toMatchObject({
+      architecture: 'mobile_spade',
+      config: c.config,
+      ngf: '8',
+      semanticChannels: '36',
+      numUpsamplingLayers: 'more',
+    });
     const out = await runOnnxRuntimeBytes(result.bytes, input.data, input.shape);
     const diff = maxAbsDiff(out, expected.data);
     console.log(`gc-export mobile_spade ${c.config} ${_name}: max abs diff ${diff.toExponential(2)}`);
@@ -39,6 +45,8 @@ describe(`gc-export of mobile_spade ${c.config}`, () => {
     const read = new Set(graph.nodes.flatMap((n) => n.inputs));
     expect([...graph.initializers.keys()].filter((k) => !read.has(k))).toEqual([]);
     const names = graph.nodes.map((n) => n.name);
-    expect(names).toEqual(expect.arrayContaining(['fc', 'head_0.norm_0.param_free_norm', 'up_0.conv_s', 'up_3.norm_1.mlp_beta.conv.1', 'conv_img']));
+    expect(names).toEqual(
+      expect.arrayContaining(['fc', 'head_0.norm_0.param_free_norm', 'up_0.conv_s', 'up_3.norm_1.mlp_beta.conv.1', 'conv_img']),
+    );
   });
 });

@@ -22,7 +22,6 @@ function parse(fields: Record<string, unknown>): ReturnType<typeof parseSubnetSp
   return parseSubnetSpec({ ...FIXTURE_FIELDS, ...fields }, 'subnet.json', { weightsOptional: true });
 }
 
-
 describe('mobile_spade subnet.json', () => {
   it('derives the input from cropSize, aspectRatio and numUpsamplingLayers (fixture: 36x64x128)', () => {
     expect(parse({}).input).toEqual({ batch: 1, channels: 36, height: 64, width: 128 });
@@ -70,7 +69,9 @@ describe('mobile_spade subnet.json', () => {
 
   it('requires semanticChannels and cropSize', () => {
     const { semanticChannels: _s, ...noSemantic } = FIXTURE_FIELDS;
-    expect(gcErrorOf(() => parseSubnetSpec(noSemantic, 'subnet.json', { weightsOptional: true })).message).toContain('"semanticChannels" is required');
+    expect(gcErrorOf(() => parseSubnetSpec(noSemantic, 'subnet.json', { weightsOptional: true })).message).toContain(
+      '"semanticChannels" is required',
+    );
     const { cropSize: _c, ...noCrop } = FIXTURE_FIELDS;
     expect(gcErrorOf(() => parseSubnetSpec(noCrop, 'subnet.json', { weightsOptional: true })).message).toContain('"cropSize" is required');
   });
@@ -84,7 +85,9 @@ describe('mobile_spade subnet.json', () => {
     const e = gcErrorOf(() => mobileSpade.checkConfig([8, 8, 9, 8, 8, 8, 8, 8], 8, parse({})));
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toBe('subnet.json: G_middle_0.conv_0: config asks 144 channels (entry 2 = 9) but the supernet has 128 (ngf 8)');
-    expect(gcErrorOf(() => mobileSpade.checkConfig([8, 8, 8, 8, 8, 8, 8, 12], 8, parse({}))).message).toContain('up_3.conv_0: config asks 12 channels');
+    expect(gcErrorOf(() => mobileSpade.checkConfig([8, 8, 8, 8, 8, 8, 8, 12], 8, parse({}))).message).toContain(
+      'up_3.conv_0: config asks 12 channels',
+    );
   });
 
   it('infers ngf from fc.weight and refuses weights built for other semantic channels', () => {

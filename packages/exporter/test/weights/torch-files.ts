@@ -79,7 +79,17 @@ export function zipFile(pkl: Uint8Array, storages: readonly StorageSpec[], opts:
 export function legacyFile(pkl: Uint8Array, storages: readonly StorageSpec[], counts?: readonly number[]): Uint8Array {
   const magic = new PickleWriter().proto(2).long1(0x1950a86a20f9469cfc6cn, 10).stop().bytes();
   const protocol = new PickleWriter().proto(2).int(1001).stop().bytes();
-  const sysInfo = new PickleWriter().proto(2).emptyDict().mark().str('protocol_version').int(1001).str('little_endian').bool(true).setitems().stop().bytes();
+  const sysInfo = new PickleWriter()
+    .proto(2)
+    .emptyDict()
+    .mark()
+    .str('protocol_version')
+    .int(1001)
+    .str('little_endian')
+    .bool(true)
+    .setitems()
+    .stop()
+    .bytes();
   const keys = new PickleWriter().proto(2).emptyList().mark();
   for (const s of storages) keys.str(s.key);
   const parts: Uint8Array[] = [magic, protocol, sysInfo, pkl, keys.appends().stop().bytes()];

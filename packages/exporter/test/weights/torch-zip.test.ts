@@ -3,7 +3,12 @@ import { readStateDict } from '@gc-edge/exporter';
 import { gcErrorOf } from '../../../../test/support/gc-error';
 import { f32, stateDictPickle, zipFile, type StorageSpec, type TensorSpec } from './torch-files';
 
-function zipOf(storages: StorageSpec[], tensors: TensorSpec[], opts: Parameters<typeof stateDictPickle>[3] = {}, prefix?: string): Uint8Array {
+function zipOf(
+  storages: StorageSpec[],
+  tensors: TensorSpec[],
+  opts: Parameters<typeof stateDictPickle>[3] = {},
+  prefix?: string,
+): Uint8Array {
   return zipFile(stateDictPickle('zip', storages, tensors, opts), storages, { prefix });
 }
 
@@ -78,7 +83,9 @@ describe('torch zip format (torch >= 1.6)', () => {
   it('refuses a view that reaches past the end of its storage', () => {
     const err = gcErrorOf(() => readStateDict(zipOf([SIX], [{ name: 'w', storage: '0', offset: 3, size: [2, 2] }]), 'w.pth'));
     expect(err.code).toBe('E_WEIGHTS_FORMAT');
-    expect(err.message).toBe("w.pth: tensor 'w' (size [2, 2], stride [2, 1], offset 3) reaches element 6 but its storage '0' holds 6 elements");
+    expect(err.message).toBe(
+      "w.pth: tensor 'w' (size [2, 2], stride [2, 1], offset 3) reaches element 6 but its storage '0' holds 6 elements",
+    );
   });
 
   it('refuses zero strides that would decode far more than the file holds, without allocating', () => {
@@ -111,7 +118,13 @@ describe('torch zip format (torch >= 1.6)', () => {
   });
 
   it('strips the module. prefix DataParallel adds', () => {
-    const bytes = zipOf([SIX], [{ name: 'module.model.1.weight', storage: '0', size: [6] }, { name: 'module.model.1.bias', storage: '0', size: [1] }]);
+    const bytes = zipOf(
+      [SIX],
+      [
+        { name: 'module.model.1.weight', storage: '0', size: [6] },
+        { name: 'module.model.1.bias', storage: '0', size: [1] },
+      ],
+    );
     expect([...readStateDict(bytes, 'w.pth').keys()]).toEqual(['model.1.weight', 'model.1.bias']);
   });
 
@@ -148,7 +161,9 @@ describe('torch zip format (torch >= 1.6)', () => {
   });
 
   it('points at TorchScript archives', () => {
-    const err = gcErrorOf(() => readStateDict(zipSync({ 'm/constants.pkl': new Uint8Array([1]), 'm/code/x.py': new Uint8Array([1]) }, { level: 0 }), 'm.pt'));
+    const err = gcErrorOf(() =>
+      readStateDict(zipSync({ 'm/constants.pkl': new Uint8Array([1]), 'm/code/x.py': new Uint8Array([1]) }, { level: 0 }), 'm.pt'),
+    );
     expect(err.message).toMatch(/expected one <archive>\/data\.pkl in the zip, found 0/);
     expect(err.hint).toMatch(/TorchScript/);
   });

@@ -33,7 +33,16 @@ describe('restricted unpickler', () => {
   it('refuses subprocess.Popen hidden inside an otherwise valid state_dict', () => {
     const good = stateDictPickle('zip', ONE, [{ name: 'w', storage: '0', size: [2] }]);
     // replace the trailing SETITEMS STOP with: 'evil' -> subprocess.Popen(('ls',)), then SETITEMS STOP
-    const evil = new PickleWriter().str('evil').global('subprocess', 'Popen').str('ls').raw(0x85).raw(0x85).reduce().setitems().stop().bytes();
+    const evil = new PickleWriter()
+      .str('evil')
+      .global('subprocess', 'Popen')
+      .str('ls')
+      .raw(0x85)
+      .raw(0x85)
+      .reduce()
+      .setitems()
+      .stop()
+      .bytes();
     const pkl = Buffer.concat([good.subarray(0, good.length - 2), evil]);
     const err = loadError(pkl);
     expect(err.code).toBe('E_PICKLE_GLOBAL');
@@ -49,7 +58,9 @@ describe('restricted unpickler', () => {
     const pkl = new PickleWriter().proto(2).global('torch', 'FloatStorage').emptyTuple().reduce().stop().bytes();
     const err = loadError(pkl);
     expect(err.code).toBe('E_WEIGHTS_FORMAT');
-    expect(err.message).toBe('supernet.pth: archive/data.pkl byte 23 (REDUCE (0x52)): calls a torch.FloatStorage, which is not an allowed function');
+    expect(err.message).toBe(
+      'supernet.pth: archive/data.pkl byte 23 (REDUCE (0x52)): calls a torch.FloatStorage, which is not an allowed function',
+    );
   });
 
   it('reports an unknown opcode with its byte offset', () => {

@@ -30,7 +30,6 @@ interface ServeArgs {
   debug: boolean;
 }
 
-
 /** A numeric flag: taken as text so that a bad value can be quoted back (`--port 'abc'`). */
 const num = (fallback: number | undefined, describe: string) => numberOption(describe, fallback);
 
@@ -42,18 +41,47 @@ export const serveCommand: GcCommand<ServeArgs> = {
   describe: 'Serve ONNX generators over HTTP (KServe v2 + image generate), inference in worker threads',
   builder: (y: Argv) =>
     y
-      .positional('model', { type: 'string', demandOption: true, describe: 'a .onnx file, or a folder of them; a model is named after its file (without .onnx)' })
-      .option('device', { alias: 'd', type: 'string', requiresArg: true, coerce: lastValue, default: 'auto', describe: 'device profile id (devices/*.json), a profile JSON path, or auto' })
-      .option('host', { type: 'string', requiresArg: true, coerce: lastValue, default: SERVE_DEFAULTS.host, describe: 'address to bind; 0.0.0.0 exposes the daemon to the network' })
+      .positional('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'a .onnx file, or a folder of them; a model is named after its file (without .onnx)',
+      })
+      .option('device', {
+        alias: 'd',
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        default: 'auto',
+        describe: 'device profile id (devices/*.json), a profile JSON path, or auto',
+      })
+      .option('host', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        default: SERVE_DEFAULTS.host,
+        describe: 'address to bind; 0.0.0.0 exposes the daemon to the network',
+      })
       .option('port', { alias: 'p', ...num(SERVE_DEFAULTS.port, 'TCP port (0 = any free port)') })
       .option('workers', { alias: 'w', ...num(undefined, 'inference worker threads per model [default: 2 on the cpu profile, else 1]') })
       .option('queue-size', num(SERVE_DEFAULTS.queueSize, 'requests that may wait per model; beyond it 503 + Retry-After'))
-      .option('timeout-ms', num(SERVE_DEFAULTS.timeoutMs, 'per-request deadline from arrival; beyond it 504 (a request must also arrive whole within it, else 408)'))
+      .option(
+        'timeout-ms',
+        num(
+          SERVE_DEFAULTS.timeoutMs,
+          'per-request deadline from arrival; beyond it 504 (a request must also arrive whole within it, else 408)',
+        ),
+      )
       .option('max-body-mb', num(SERVE_DEFAULTS.maxBodyMb, 'largest request body in MiB; beyond it 413'))
-      .option('max-pixels', num(SERVE_DEFAULTS.maxPixels, 'largest image (width x height) for generate, checked before decoding; beyond it 413'))
+      .option(
+        'max-pixels',
+        num(SERVE_DEFAULTS.maxPixels, 'largest image (width x height) for generate, checked before decoding; beyond it 413'),
+      )
       .option(
         'max-model-pixels',
-        num(undefined, 'largest model input (height x width) for every model, on generate and infer; beyond it 413 [default: per model, 4x its input size or the size it was exported at, else 4e6]'),
+        num(
+          undefined,
+          'largest model input (height x width) for every model, on generate and infer; beyond it 413 [default: per model, 4x its input size or the size it was exported at, else 4e6]',
+        ),
       )
       .option('resize-policy', {
         type: 'string',
@@ -94,7 +122,9 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
   const int = (flag: keyof ServeArgs, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const v = numberOf(args[flag]);
     if (!Number.isSafeInteger(v) || v < min || v > max) {
-      throw new GcError('E_ARGS', `--${flag} ${quoted(args[flag])}: expected an integer in [${min}, ${max}]`, { hint: 'run gc-serve --help for usage' });
+      throw new GcError('E_ARGS', `--${flag} ${quoted(args[flag])}: expected an integer in [${min}, ${max}]`, {
+        hint: 'run gc-serve --help for usage',
+      });
     }
     return v;
   };

@@ -76,7 +76,7 @@ export interface DetectOptions {
 /** Reads every profile's `detect` block without validating the whole profile (cheap, robust). */
 function detectionTable(dir: string): { id: string; detect: DeviceDetection }[] {
   const out: { id: string; detect: DeviceDetection }[] = [];
-  let files: string[] = [];
+  let files: string[];
   try {
     files = fs.readdirSync(dir);
   } catch {
@@ -172,7 +172,9 @@ export function detectDevice(options: DetectOptions = {}): DetectedDevice {
     return { id: gpuProfile.id, reason: 'an NVIDIA GPU driver is present' };
   }
   const fallback = table.find((t) => t.detect.fallback)?.id ?? 'cpu';
-  const what = model ? `device "${model}"${compatible.length > 0 ? ` (compatible ${compatible.map((c) => `"${c}"`).join(', ')})` : ''}` : undefined;
+  const what = model
+    ? `device "${model}"${compatible.length > 0 ? ` (compatible ${compatible.map((c) => `"${c}"`).join(', ')})` : ''}`
+    : undefined;
   if (tegra) return { id: fallback, reason: `no profile matches the Tegra board ${what ?? `compatible ${compatible.join(', ')}`}` };
   return { id: fallback, reason: what ? `no profile matches ${what} and no NVIDIA GPU found` : 'no Jetson and no NVIDIA GPU found' };
 }

@@ -49,20 +49,28 @@ export function validateJson(value: unknown, schema: JsonSchema, path = ''): Sch
     }
   }
   if (schema.enum !== undefined && !schema.enum.includes(value)) {
-    issues.push({ path: at, message: `must be one of: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${JSON.stringify(value)}` });
+    issues.push({
+      path: at,
+      message: `must be one of: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${JSON.stringify(value)}`,
+    });
   }
   if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) {
     issues.push({ path: at, message: `must have at least ${schema.minLength} character(s)` });
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) issues.push({ path: at, message: `must be >= ${schema.minimum}, got ${value}` });
+    if (schema.minimum !== undefined && value < schema.minimum) {
+      issues.push({ path: at, message: `must be >= ${schema.minimum}, got ${value}` });
+    }
     if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
       issues.push({ path: at, message: `must be > ${schema.exclusiveMinimum}, got ${value}` });
     }
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) issues.push({ path: at, message: `must have at least ${schema.minItems} item(s)` });
-    if (schema.items) value.forEach((item, i) => issues.push(...validateJson(item, schema.items!, join(path, i))));
+    if (schema.minItems !== undefined && value.length < schema.minItems) {
+      issues.push({ path: at, message: `must have at least ${schema.minItems} item(s)` });
+    }
+    const { items } = schema;
+    if (items) value.forEach((item, i) => issues.push(...validateJson(item, items, join(path, i))));
   }
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;

@@ -10,7 +10,6 @@ import { DEVICES_ENV, devicesDir } from './dir';
 import { validateJson, type JsonSchema } from './json-schema';
 import type { DeviceProfile } from './profile';
 
-
 function readJson(file: string, what: string): unknown {
   let text: string;
   try {
@@ -29,7 +28,9 @@ function readJson(file: string, what: string): unknown {
 let schemaCache: { dir: string; schema: JsonSchema } | undefined;
 
 function schemaFor(dir: string): JsonSchema {
-  if (schemaCache?.dir !== dir) schemaCache = { dir, schema: readJson(path.join(dir, 'schema.json'), 'device profile schema') as JsonSchema };
+  if (schemaCache?.dir !== dir) {
+    schemaCache = { dir, schema: readJson(path.join(dir, 'schema.json'), 'device profile schema') as JsonSchema };
+  }
   return schemaCache.schema;
 }
 
@@ -53,7 +54,7 @@ export function deviceProfileIds(dir = devicesDir()): string[] {
   try {
     files = fs.readdirSync(dir);
   } catch (e) {
-    throw new GcError('E_DEVICE', `${dir}: cannot list the device profiles (${(e as NodeJS.ErrnoException).code ?? e})`, {
+    throw new GcError('E_DEVICE', `${dir}: cannot list the device profiles (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
       hint: `set ${DEVICES_ENV} to the folder that holds the profile JSON files`,
       cause: e,
     });

@@ -26,4 +26,3 @@ export function cropTensor(t: FloatTensor, region: Region): FloatTensor {
   }
   return { data: out, dims: [n, c, region.height, region.width] };
 }
-

@@ -52,7 +52,7 @@ export function encodePng(img: RgbImage, level: number): Buffer {
     out[o + 12] = 0; // no interlace
   });
   at = chunk(out, at, 'IDAT', idat.length, (o) => idat.copy(out, o));
-  at = chunk(out, at, 'IEND', 0, () => undefined);
+  chunk(out, at, 'IEND', 0, () => undefined);
   return out;
 }
 

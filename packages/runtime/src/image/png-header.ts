@@ -3,7 +3,8 @@
  * alpha, and whether it may carry EXIF (an `eXIf` chunk, or EXIF/XMP in a text chunk as ImageMagick
  * and Adobe write it), which may hold an orientation. It saves the separate sharp metadata call (a
  * thread hop, ~0.3 ms of a 256x256 request) for the common PNG; anything it does not vouch for (not
- * a PNG, a damaged header, EXIF present) returns undefined and the caller asks sharp. The values equal sharp's metadata (tested on every colour type).
+ * a PNG, a damaged header, EXIF present) returns undefined and the caller asks sharp. The values
+ * equal sharp's metadata (tested on every colour type).
  */
 import { hasPngSignature, walkPngChunks } from './png-chunks';
 
@@ -18,6 +19,7 @@ interface PngHeader {
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 /** Text-chunk keywords that may hold EXIF or XMP (and so an orientation): sharp is asked then. */
 const MAY_HOLD_EXIF = /^(raw profile type|xml:com\.adobe\.xmp)/i;
+const TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
 /** Chunk types are four ASCII letters. */
 const LETTERS = /^[A-Za-z]{4}$/;
 
@@ -34,7 +36,7 @@ export function readPngHeader(bytes: Uint8Array): PngHeader | undefined {
       if (type !== 'IHDR' || length !== 13 || CHANNELS[colourType] === undefined) seen.doubtful = true;
       else seen.ihdr = { width: view.getUint32(data), height: view.getUint32(data + 4), colourType };
     } else if (type === 'eXIf') seen.doubtful = true;
-    else if ((type === 'tEXt' || type === 'zTXt' || type === 'iTXt') && MAY_HOLD_EXIF.test(keyword(bytes, data, length))) seen.doubtful = true;
+    else if (TEXT_CHUNKS.has(type) && MAY_HOLD_EXIF.test(keyword(bytes, data, length))) seen.doubtful = true;
     else if (type === 'tRNS') seen.transparency = true;
     return !seen.doubtful;
   });

@@ -36,7 +36,7 @@ function checkTarget(options: PreprocessOptions): { width?: number; height?: num
       throw new GcError('E_ARGS', `image: '${k}' ${String(v)} is not a positive integer`);
     }
   }
-  return width === undefined ? { policy } : { width, height: height!, policy };
+  return width === undefined || height === undefined ? { policy } : { width, height, policy };
 }
 
 /** The header facts preprocessing needs, from png-header.ts or sharp. */
@@ -65,7 +65,7 @@ async function sharpMetadata(input: Uint8Array): Promise<HeaderFacts> {
     throw new GcError('E_IMAGE', `image: cannot decode (${why(e)})`, { hint: 'send PNG, JPEG or WebP bytes', cause: e });
   }
   return {
-    format: meta.format as string | undefined,
+    format: meta.format,
     width: meta.width ?? 0,
     height: meta.height ?? 0,
     orientation: meta.orientation ?? 1,
@@ -118,7 +118,7 @@ export async function preprocessImage(input: Uint8Array, options: PreprocessOpti
         { hint: 'send an image of the model input size, or use the resize or crop policy' },
       );
     }
-    pipeline = pipeline.resize(target.width, target.height!, {
+    pipeline = pipeline.resize(target.width, target.height, {
       fit: target.policy === 'crop' ? 'cover' : 'fill',
       position: 'centre',
       kernel: 'cubic',

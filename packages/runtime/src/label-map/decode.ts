@@ -29,14 +29,19 @@ function at(i: number, width: number): string {
 
 async function decodePixels(bytes: Uint8Array, info: PngInfo, where: string, maxPixels: number): Promise<Raw> {
   if (info.width * info.height > maxPixels) {
-    throw new GcError('E_IMAGE_TOO_LARGE', `${where}: ${info.width}x${info.height} is ${info.width * info.height} pixels, more than the limit of ${maxPixels}`);
+    throw new GcError(
+      'E_IMAGE_TOO_LARGE',
+      `${where}: ${info.width}x${info.height} is ${info.width * info.height} pixels, more than the limit of ${maxPixels}`,
+    );
   }
   const wide = info.bitDepth === 16 && (info.colorType === 'grey' || info.colorType === 'grey-alpha');
   try {
     let pipeline = sharp(bytes, { ignoreIcc: true, limitInputPixels: maxPixels, failOn: 'error' });
     if (wide) pipeline = pipeline.toColourspace('grey16');
     const { data, info: out } = await pipeline.raw(wide ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
-    const view = wide ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const view = wide
+      ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return { data: view, channels: out.channels };
   } catch (e) {
     const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -49,9 +54,13 @@ function checkOpaque(raw: Raw, width: number, where: string): void {
   const max = raw.data instanceof Uint16Array ? 65535 : 255;
   for (let i = 0, p = raw.channels - 1; p < raw.data.length; i++, p += raw.channels) {
     if (raw.data[p] !== max) {
-      throw new GcError('E_LABEL_MAP', `${where}: pixel (${at(i, width)}) is transparent (alpha ${raw.data[p]}); a label map has a class at every pixel`, {
-        hint: 'save the label map without an alpha channel',
-      });
+      throw new GcError(
+        'E_LABEL_MAP',
+        `${where}: pixel (${at(i, width)}) is transparent (alpha ${raw.data[p]}); a label map has a class at every pixel`,
+        {
+          hint: 'save the label map without an alpha channel',
+        },
+      );
     }
   }
 }
@@ -80,9 +89,13 @@ function paletteIndices(rgb: Int32Array, palette: readonly number[], width: numb
   for (let i = 0; i < rgb.length; i++) {
     const c = rgb[i]!;
     if (twice.has(c)) {
-      throw new GcError('E_LABEL_MAP', `${where}: pixel (${at(i, width)}) uses colour ${rgbHex(c)}, which the PNG palette holds at several indices`, {
-        hint: 'save the label map as 8-bit greyscale class ids, or give every palette index its own colour',
-      });
+      throw new GcError(
+        'E_LABEL_MAP',
+        `${where}: pixel (${at(i, width)}) uses colour ${rgbHex(c)}, which the PNG palette holds at several indices`,
+        {
+          hint: 'save the label map as 8-bit greyscale class ids, or give every palette index its own colour',
+        },
+      );
     }
     ids[i] = index.get(c) ?? -1;
   }
@@ -95,7 +108,10 @@ function lookupColours(rgb: Int32Array, palette: LabelPalette, width: number, wh
   for (let i = 0; i < rgb.length; i++) {
     const id = table.get(rgb[i]!);
     if (id === undefined || id < 0) {
-      const what = id === undefined ? `is not in the "${palette.name}" palette (${table.size} colours)` : `is a class without an id (${id}) in the "${palette.name}" palette`;
+      const what =
+        id === undefined
+          ? `is not in the "${palette.name}" palette (${table.size} colours)`
+          : `is a class without an id (${id}) in the "${palette.name}" palette`;
       throw new GcError('E_LABEL_MAP', `${where}: pixel (${at(i, width)}) has colour ${rgbHex(rgb[i]!)}, which ${what}`, {
         hint: 'draw with the palette colours exactly (no anti-aliasing, no JPEG), pass the matching palette, or save class ids as 8-bit greyscale',
       });
@@ -110,9 +126,13 @@ export async function decodeLabelPng(bytes: Uint8Array, options: DecodeOptions =
   const where = options.where ?? 'label map';
   const info = readPngInfo(bytes, where);
   if (info.colorType !== 'palette' && info.bitDepth !== 8) {
-    throw new GcError('E_LABEL_MAP', `${where}: ${info.bitDepth}-bit ${info.colorType} PNGs are not supported for label maps (class ids are 8-bit)`, {
-      hint: 'save it as an 8-bit greyscale PNG of class ids (or 8-bit RGB in the palette colours)',
-    });
+    throw new GcError(
+      'E_LABEL_MAP',
+      `${where}: ${info.bitDepth}-bit ${info.colorType} PNGs are not supported for label maps (class ids are 8-bit)`,
+      {
+        hint: 'save it as an 8-bit greyscale PNG of class ids (or 8-bit RGB in the palette colours)',
+      },
+    );
   }
   const raw = await decodePixels(bytes, info, where, options.maxPixels ?? LABEL_MAX_PIXELS);
   checkOpaque(raw, info.width, where);

@@ -60,7 +60,9 @@ function channelIds(labels: IdMap, o: LabelMapOptions, what: string): Int32Array
     else if (!bad.has(id)) bad.set(id, i);
   }
   if (bad.size > 0) {
-    const shown = [...bad].slice(0, LIST_AT_MOST).map(([id, i]) => `${id} (first at x ${i % labels.width}, y ${Math.floor(i / labels.width)})`);
+    const shown = [...bad]
+      .slice(0, LIST_AT_MOST)
+      .map(([id, i]) => `${id} (first at x ${i % labels.width}, y ${Math.floor(i / labels.width)})`);
     const more = bad.size > LIST_AT_MOST ? ` and ${bad.size - LIST_AT_MOST} more` : '';
     const valid = `0..${n - 1}${o.containDontcareLabel ? ` and ${DONTCARE_ID} (dontcare)` : ''}`;
     throw new GcError('E_LABEL_MAP', `${what} has class ids outside ${valid}: ${shown.join(', ')}${more}`, {
@@ -81,9 +83,13 @@ export function encodeLabelMap(labels: IdMap, instance: IdMap | undefined, o: La
   const channels = labelInputChannels(o);
   if (o.semanticChannels !== undefined && o.semanticChannels !== channels) {
     const parts = `${o.labelChannels} classes${o.containDontcareLabel ? ' + 1 dontcare' : ''}${o.noInstance ? '' : ' + 1 instance edge'}`;
-    throw new GcError('E_LABEL_MAP', `${where}: the model takes ${o.semanticChannels} semantic channels but these options make ${channels} (${parts})`, {
-      hint: 'labelChannels (+1 with containDontcareLabel) (+1 unless noInstance) must equal the model\'s semanticChannels',
-    });
+    throw new GcError(
+      'E_LABEL_MAP',
+      `${where}: the model takes ${o.semanticChannels} semantic channels but these options make ${channels} (${parts})`,
+      {
+        hint: "labelChannels (+1 with containDontcareLabel) (+1 unless noInstance) must equal the model's semanticChannels",
+      },
+    );
   }
   if (instance && (instance.width !== labels.width || instance.height !== labels.height)) {
     throw new GcError(

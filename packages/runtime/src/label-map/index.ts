@@ -25,6 +25,8 @@ export async function prepareLabelMap(label: Uint8Array, options: PrepareLabelMa
   const where = options.where ?? 'label map';
   const decodeOptions = { maxPixels: options.maxPixels, where, ...(options.palette ? { palette: options.palette } : {}) };
   const labels = await decodeLabelPng(label, decodeOptions);
-  const instance = options.instance ? await decodeInstancePng(options.instance, { ...decodeOptions, where: `${where}: instance map` }) : undefined;
+  const instance = options.instance
+    ? await decodeInstancePng(options.instance, { ...decodeOptions, where: `${where}: instance map` })
+    : undefined;
   return encodeLabelMap(labels, instance, options, where);
 }

@@ -88,7 +88,9 @@ export function loadPalette(file: string): LabelPalette {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new GcError('E_LABEL_MAP', `${file}: cannot read the palette (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    throw new GcError('E_LABEL_MAP', `${file}: cannot read the palette (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
   }
   let json: unknown;
   try {

@@ -59,8 +59,7 @@ export function readPngInfo(bytes: Uint8Array, where: string): PngInfo {
   if (cut) throw truncated(`chunk ${cut.type}`);
   const { ihdr, palette } = found;
   if (!ihdr) throw truncated('the IHDR header');
-  if (ihdr.colorType === 'palette' && !palette) {
-    throw new GcError('E_LABEL_MAP', `${where}: palette PNG without a PLTE chunk`, { hint: 'the file is damaged; re-save it' });
-  }
-  return { ...ihdr, palette: ihdr.colorType === 'palette' ? palette! : null };
+  if (ihdr.colorType !== 'palette') return { ...ihdr, palette: null };
+  if (!palette) throw new GcError('E_LABEL_MAP', `${where}: palette PNG without a PLTE chunk`, { hint: 'the file is damaged; re-save it' });
+  return { ...ihdr, palette };
 }

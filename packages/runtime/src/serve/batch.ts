@@ -42,7 +42,10 @@ export function concatFeeds(list: readonly TensorMap[]): { feeds: TensorMap; siz
     const rest = parts[0]!.dims.slice(1);
     for (const [i, t] of parts.entries()) {
       if (t.dims.length !== rest.length + 1 || t.dims.slice(1).some((d, k) => d !== rest[k])) {
-        throw new GcError('E_INTERNAL', `concatFeeds: request ${i} input '${name}' is [${t.dims.join(',')}], batch needs [n,${rest.join(',')}]`);
+        throw new GcError(
+          'E_INTERNAL',
+          `concatFeeds: request ${i} input '${name}' is [${t.dims.join(',')}], batch needs [n,${rest.join(',')}]`,
+        );
       }
     }
     const total = parts.reduce((a, t) => a + t.data.length, 0);

@@ -45,9 +45,13 @@ export function answerClientError(err: Error, socket: Socket, timeouts: Connecti
   let error: GcError;
   let status: number;
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    error = new GcError('E_REQUEST_TIMEOUT', `the request did not arrive whole within ${timeouts.requestMs} ms (headers within ${timeouts.headersMs} ms)`, {
-      hint: 'send the request at once; --timeout-ms sets the limit',
-    });
+    error = new GcError(
+      'E_REQUEST_TIMEOUT',
+      `the request did not arrive whole within ${timeouts.requestMs} ms (headers within ${timeouts.headersMs} ms)`,
+      {
+        hint: 'send the request at once; --timeout-ms sets the limit',
+      },
+    );
     status = statusForCode(error.code);
   } else if (code === 'HPE_HEADER_OVERFLOW') {
     error = new GcError('E_TOO_LARGE', 'request headers are over the limit (16 KiB)');
@@ -69,7 +73,11 @@ export function answerClientError(err: Error, socket: Socket, timeouts: Connecti
   socket.destroy();
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** Why the daemon could not bind, as E_LISTEN with what to do; anything else unchanged. */
 export function listenError(e: unknown, host: string, port: number): unknown {

@@ -22,7 +22,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const server = createServer(options);
   const log = server.options.log;
   const url = await server.listen();
-  log(`${SERVER_NAME} ${SERVER_VERSION} listening on ${url} (device ${options.profile.id}; ${server.repository.names.map((n) => `'${n}'`).join(', ')})`);
+  const models = server.repository.names.map((n) => `'${n}'`).join(', ');
+  log(`${SERVER_NAME} ${SERVER_VERSION} listening on ${url} (device ${options.profile.id}; ${models})`);
   if (server.options.token) log('bearer token required on every route but /v2/health/*');
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 

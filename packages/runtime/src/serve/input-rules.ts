@@ -81,9 +81,13 @@ function exportedSize(info: ModelInfo): { height: number; width: number } | unde
 export function checkPixelCap(model: string, what: string, height: number, width: number, cap: PixelCap): void {
   const pixels = height * width;
   if (pixels <= cap.maxPixels) return;
-  throw new GcError('E_IMAGE_TOO_LARGE', `${what}: ${width}x${height} (width x height) is ${pixels} pixels; model '${model}' takes at most ${cap.maxPixels} (${cap.source})`, {
-    hint: 'send a smaller image, or start gc-serve with a larger --max-model-pixels if the device has the memory',
-  });
+  throw new GcError(
+    'E_IMAGE_TOO_LARGE',
+    `${what}: ${width}x${height} (width x height) is ${pixels} pixels; model '${model}' takes at most ${cap.maxPixels} (${cap.source})`,
+    {
+      hint: 'send a smaller image, or start gc-serve with a larger --max-model-pixels if the device has the memory',
+    },
+  );
 }
 
 /** onnxruntime messages that say an input's dimensions do not suit the graph. */

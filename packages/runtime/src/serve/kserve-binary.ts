@@ -31,9 +31,14 @@ export function readInferBody(contentType: string | undefined, headerLength: str
   const framed = headerLength !== undefined;
   const allowed = framed ? [JSON_TYPE, BINARY_TYPE] : [JSON_TYPE];
   if (type !== '' && !allowed.includes(type)) {
-    throw new GcError('E_MEDIA_TYPE', `Content-Type '${type.slice(0, 80)}' is not one the v2 protocol takes: ${allowed.join(', ')}${framed ? '' : ` (${BINARY_TYPE} with an Inference-Header-Content-Length header)`}`, {
-      hint: "with curl: -H 'Content-Type: application/json'",
-    });
+    const binaryNeeds = framed ? '' : ` (${BINARY_TYPE} with an Inference-Header-Content-Length header)`;
+    throw new GcError(
+      'E_MEDIA_TYPE',
+      `Content-Type '${type.slice(0, 80)}' is not one the v2 protocol takes: ${allowed.join(', ')}${binaryNeeds}`,
+      {
+        hint: "with curl: -H 'Content-Type: application/json'",
+      },
+    );
   }
   let jsonBytes = bytes;
   let binary: Buffer | undefined;
@@ -41,7 +46,10 @@ export function readInferBody(contentType: string | undefined, headerLength: str
     const raw = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
     const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (!Number.isSafeInteger(n) || n > bytes.length) {
-      throw new GcError('E_BAD_REQUEST', `Inference-Header-Content-Length '${raw.slice(0, 40)}' is not a byte count within the ${bytes.length}-byte body`);
+      throw new GcError(
+        'E_BAD_REQUEST',
+        `Inference-Header-Content-Length '${raw.slice(0, 40)}' is not a byte count within the ${bytes.length}-byte body`,
+      );
     }
     jsonBytes = bytes.subarray(0, n);
     binary = bytes.subarray(n);
@@ -58,7 +66,10 @@ export function readInferBody(contentType: string | undefined, headerLength: str
 }
 
 /** The response body and its headers: plain JSON, or JSON + the binary outputs with the header. */
-export function encodeInferResponse(response: V2InferResponse, binary: readonly Buffer[]): { body: Buffer | string; headers: Record<string, string> } {
+export function encodeInferResponse(
+  response: V2InferResponse,
+  binary: readonly Buffer[],
+): { body: Buffer | string; headers: Record<string, string> } {
   const json = JSON.stringify(response);
   if (binary.length === 0) return { body: json, headers: { 'content-type': 'application/json; charset=utf-8' } };
   const head = Buffer.from(json, 'utf8');

@@ -132,7 +132,9 @@ export function parseInferRequest(
         });
       }
       if (binarySize !== count * FP32_BYTES) {
-        throw bad(`${where}.parameters.binary_data_size is ${binarySize} bytes but shape [${shape.join(',')}] of FP32 holds ${count * FP32_BYTES}`);
+        throw bad(
+          `${where}.parameters.binary_data_size is ${binarySize} bytes but shape [${shape.join(',')}] of FP32 holds ${count * FP32_BYTES}`,
+        );
       }
       if (offset + binarySize > binary.length) {
         throw bad(`${where}: binary data ends after ${binary.length - offset} of its ${binarySize} bytes`);
@@ -152,7 +154,9 @@ export function parseInferRequest(
     if (!feeds[t.name]) throw bad(`'inputs' lacks '${t.name}', which model '${model}' needs`);
   }
   if (binary && offset !== binary.length) {
-    throw bad(`the body carries ${binary.length} bytes of binary data after the JSON, but the inputs' binary_data_size add up to ${offset}`);
+    throw bad(
+      `the body carries ${binary.length} bytes of binary data after the JSON, but the inputs' binary_data_size add up to ${offset}`,
+    );
   }
 
   const outputs = body['outputs'];
@@ -172,13 +176,21 @@ export function parseInferRequest(
 }
 
 /** The response for `outputs` (all of them, or those asked for, in the order asked), and the binary data after it. */
-export function buildInferResponse(model: string, request: V2InferRequest, outputs: TensorMap): { response: V2InferResponse; binary: Buffer[] } {
+export function buildInferResponse(
+  model: string,
+  request: V2InferRequest,
+  outputs: TensorMap,
+): { response: V2InferResponse; binary: Buffer[] } {
   const names = request.outputs ?? Object.keys(outputs);
   const binary: Buffer[] = [];
   const list = names.map((name): V2OutputTensor => {
     const t = outputs[name];
     if (!t) {
-      throw bad(`outputs: model '${model}' has no output '${name}'; its outputs are ${Object.keys(outputs).map((n) => `'${n}'`).join(', ')}`);
+      throw bad(
+        `outputs: model '${model}' has no output '${name}'; its outputs are ${Object.keys(outputs)
+          .map((n) => `'${n}'`)
+          .join(', ')}`,
+      );
     }
     const asBinary = request.outputs ? request.binaryOutputs.has(name) : request.binaryByDefault;
     if (!asBinary) return { name, datatype: 'FP32', shape: [...t.dims], data: Array.from(t.data) };
@@ -211,9 +223,12 @@ function checkShape(shape: unknown, where: string, model: string, info: InputPla
     const wrong = ([2, 3] as const).filter((k) => !fixed(expected[k]) && !fitsSizeRule(rule, dims[k]!));
     if (wrong.length > 0) {
       const [h, w] = [dims[2]!, dims[3]!];
-      throw bad(`${where}.shape: height ${h} and width ${w} do not fit model '${model}': its height and width must be ${describeSizeRule(rule)}`, {
-        hint: `the nearest size it takes is ${fitUp(rule, h)}x${fitUp(rule, w)} (height x width); pad or resize the tensor`,
-      });
+      throw bad(
+        `${where}.shape: height ${h} and width ${w} do not fit model '${model}': its height and width must be ${describeSizeRule(rule)}`,
+        {
+          hint: `the nearest size it takes is ${fitUp(rule, h)}x${fitUp(rule, w)} (height x width); pad or resize the tensor`,
+        },
+      );
     }
   }
   return dims;
@@ -230,9 +245,12 @@ function valueCount(shape: readonly number[], where: string, maxBodyBytes: numbe
       const mb = Math.round((maxBodyBytes / 1024 / 1024) * 100) / 100;
       const total = numel(shape);
       const holds = Number.isSafeInteger(total) ? String(total) : total.toExponential(2);
-      throw bad(`${where}.shape [${shape.join(',')}] holds ${holds} values, more than a request body of at most ${mb} MiB can carry (${most})`, {
-        hint: 'send the data the shape says (start gc-serve with a larger --max-body-mb for larger tensors)',
-      });
+      throw bad(
+        `${where}.shape [${shape.join(',')}] holds ${holds} values, more than a request body of at most ${mb} MiB can carry (${most})`,
+        {
+          hint: 'send the data the shape says (start gc-serve with a larger --max-body-mb for larger tensors)',
+        },
+      );
     }
   }
   return count;

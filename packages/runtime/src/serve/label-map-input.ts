@@ -61,7 +61,10 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
   const q = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
   for (const key of Object.keys(q)) {
     if (!(LABEL_MAP_QUERY as readonly string[]).includes(key)) {
-      throw new GcError('E_BAD_REQUEST', `unknown query parameter '${key.slice(0, 40)}' for a label map. Should be one of: ${LABEL_MAP_QUERY.join(', ')}`);
+      throw new GcError(
+        'E_BAD_REQUEST',
+        `unknown query parameter '${key.slice(0, 40)}' for a label map. Should be one of: ${LABEL_MAP_QUERY.join(', ')}`,
+      );
     }
   }
   const raw = q['dontcare'];
@@ -69,7 +72,8 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
   const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
   if (v !== undefined && TRUE.includes(v)) return { dontcare: true };
   if (v !== undefined && FALSE.includes(v)) return { dontcare: false };
-  throw new GcError('E_BAD_REQUEST', `query 'dontcare': '${String(raw).slice(0, 40)}' is not one of 1, 0, true, false (given once)`, {
+  const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  throw new GcError('E_BAD_REQUEST', `query 'dontcare': '${shown.slice(0, 40)}' is not one of 1, 0, true, false (given once)`, {
     hint: `dontcare=1 when the model was trained with a dontcare label (id ${DONTCARE_ID} has its own channel)`,
   });
 }
@@ -115,7 +119,10 @@ export async function labelMapTensor(
   const { width, height } = targetSize(model, m, png, limits.policy);
   const labelChannels = labelClassesOf(m) - (request.dontcare ? 1 : 0);
   if (labelChannels < 1) {
-    throw new GcError('E_BAD_REQUEST', `model '${model}' has ${m.semanticChannels} semantic channels: no room for label classes${request.dontcare ? ' with dontcare=1' : ''}`);
+    throw new GcError(
+      'E_BAD_REQUEST',
+      `model '${model}' has ${m.semanticChannels} semantic channels: no room for label classes${request.dontcare ? ' with dontcare=1' : ''}`,
+    );
   }
   try {
     const prepared = await prepareLabelMap(body, {

@@ -116,7 +116,9 @@ export class ModelSlot {
       throw new GcError(
         'E_IMAGE_TOO_LARGE',
         `model '${this.name}': input '${name}' [${t.dims.join(',')}] is ${width}x${height} (width x height) = ${height * width} pixels; the model takes at most ${cap}`,
-        { hint: `${warm ? `it was warmed up at [${warm.join(',')}]; ` : ''}send a smaller image, or start gc-serve with a larger --max-model-pixels` },
+        {
+          hint: `${warm ? `it was warmed up at [${warm.join(',')}]; ` : ''}send a smaller image, or start gc-serve with a larger --max-model-pixels`,
+        },
       );
     }
   }
@@ -165,7 +167,9 @@ export class ModelSlot {
       this.lastError = err;
       if (!this.pool) this.state = 'failed';
       metrics.reloads.inc({ model: this.name, result: 'failed' });
-      log(`model '${this.name}' ${reload ? 'reload failed, the previous version keeps serving' : 'failed to load'}: [${err.code}] ${err.message}`);
+      log(
+        `model '${this.name}' ${reload ? 'reload failed, the previous version keeps serving' : 'failed to load'}: [${err.code}] ${err.message}`,
+      );
       throw err;
     }
   }
@@ -206,7 +210,9 @@ export class ModelSlot {
     });
     pool.on('worker-crash', (c) => {
       metrics.workerCrashes.inc({ model: this.name });
-      this.opts.log(`model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`);
+      this.opts.log(
+        `model '${this.name}': worker ${c.workerId} crashed (${c.reason})${c.hadRequest ? '; its request was answered 500' : ''}; replacing it`,
+      );
     });
     pool.on('worker-abandoned', (info) => {
       this.opts.log(
@@ -237,7 +243,7 @@ export class ModelRepository {
     }
     if (statSync(target).isDirectory()) {
       this.folder = target;
-      for (const path of this.scan()) this.add(path);
+      for (const path of this.scan(target)) this.add(path);
       if (this.slots.size === 0) {
         throw new GcError('E_MODEL_NOT_FOUND', `'${opts.target}' holds no .onnx model`, {
           hint: 'export one with gc-export, or give the path of a .onnx file',
@@ -295,7 +301,7 @@ export class ModelRepository {
 
   /** SIGHUP: reloads every model from its file (and, in folder mode, loads new files). */
   async reloadAll(): Promise<{ name: string; error: GcError }[]> {
-    if (this.folder) for (const path of this.scan()) if (!this.slots.has(modelName(path))) this.add(path);
+    if (this.folder) for (const path of this.scan(this.folder)) if (!this.slots.has(modelName(path))) this.add(path);
     const failures: { name: string; error: GcError }[] = [];
     for (const slot of this.all) {
       await slot.load().catch((e: GcError) => failures.push({ name: slot.name, error: e }));
@@ -312,8 +318,7 @@ export class ModelRepository {
     await Promise.all(this.all.map((s) => s.close()));
   }
 
-  private scan(): string[] {
-    const folder = this.folder!;
+  private scan(folder: string): string[] {
     return readdirSync(folder)
       .filter((f) => f.endsWith('.onnx'))
       .filter((f) => {

@@ -56,7 +56,10 @@ export function deadlineOf(headers: IncomingHttpHeaders, timeoutMs: number): num
   if (raw !== undefined) {
     const asked = Number(raw);
     if (typeof raw !== 'string' || !/^\d+$/.test(raw) || asked < 1) {
-      throw new GcError('E_BAD_REQUEST', `${DEADLINE_HEADER}: '${String(raw).slice(0, 40)}' is not a positive whole number of milliseconds`);
+      throw new GcError(
+        'E_BAD_REQUEST',
+        `${DEADLINE_HEADER}: '${String(raw).slice(0, 40)}' is not a positive whole number of milliseconds`,
+      );
     }
     ms = Math.min(asked, timeoutMs);
   }

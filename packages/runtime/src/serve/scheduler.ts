@@ -179,11 +179,12 @@ export class Scheduler<I, O> {
    */
   private nextBatch(): { take: Job<I, O>[]; full: boolean } {
     const head = this.waiting[0]!;
-    const key = this.opts.keyOf?.(head.input);
+    const { keyOf } = this.opts;
+    const key = keyOf?.(head.input);
     const take: Job<I, O>[] = [];
     let rows = 0;
     for (const j of this.waiting) {
-      if (take.length > 0 && key !== undefined && this.opts.keyOf!(j.input) !== key) continue;
+      if (take.length > 0 && key !== undefined && keyOf?.(j.input) !== key) continue;
       const r = this.sizeOf(j.input);
       if (take.length > 0 && rows + r > this.opts.maxBatch) return { take, full: true };
       rows += r;
@@ -216,7 +217,11 @@ export class Scheduler<I, O> {
         batch.forEach((j, i) => {
           const output = outputs[i];
           if (output === undefined) {
-            this.settle(j, undefined, new GcError('E_INTERNAL', `${this.opts.label}: batch of ${batch.length} returned ${outputs.length} outputs`));
+            this.settle(
+              j,
+              undefined,
+              new GcError('E_INTERNAL', `${this.opts.label}: batch of ${batch.length} returned ${outputs.length} outputs`),
+            );
           } else {
             this.settle(j, { output, queuedMs: startedAt - j.enqueuedAt, runMs, batchSize: batch.length });
           }

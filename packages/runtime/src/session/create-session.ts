@@ -169,7 +169,7 @@ class Session implements GcSession {
     }
     const out: Record<string, FloatTensor> = {};
     for (const [k, v] of Object.entries(result)) {
-      const t = v as Tensor;
+      const t = v;
       if (t.type !== 'float32') {
         throw new GcError('E_SESSION', `${this.name}: output "${k}" is ${t.type}; gc-edge sessions return float32 outputs only`);
       }
@@ -189,7 +189,7 @@ class Session implements GcSession {
     await this.profiledRun;
     this.endProfiling();
     if (this.placed) return this.placed;
-    throw this.placementError!;
+    throw this.placementError ?? new GcError('E_SESSION', `${this.name}: profiling ended without a placement`);
   }
 
   async release(): Promise<void> {

@@ -44,8 +44,8 @@ function checkSpec(spec: ExecutionProviderSpec, where: string): void {
  */
 function toOrtProvider(spec: ExecutionProviderSpec): OrtProviderConfig {
   const entry = PROVIDERS[spec.name];
-  if (spec.name === 'cpu') return entry.ort as OrtProviderConfig;
-  return { ...(spec.options ?? {}), name: entry.ort } as OrtProviderConfig;
+  if (spec.name === 'cpu') return entry.ort;
+  return { ...(spec.options ?? {}), name: entry.ort };
 }
 
 /** The options of `spec` the stock binding actually forwards (`{deviceId}` or `{}`). */
@@ -82,9 +82,9 @@ export interface FallbackResult {
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
-  return /failed to load shared library/i.test(line)
-    ? `${line}: the provider's libraries are not installed (x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md)`
-    : line;
+  if (!/failed to load shared library/i.test(line)) return line;
+  const install = 'x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md';
+  return `${line}: the provider's libraries are not installed (${install})`;
 }
 
 /**

@@ -57,15 +57,16 @@ function removeFolder(): void {
  */
 export function takeTrace(prefix: string, where: string): unknown {
   const dir = path.dirname(prefix);
-  const files = tracesOf(prefix);
-  if (files.length === 0) {
+  const files = tracesOf(prefix).sort();
+  const latest = files.at(-1);
+  if (latest === undefined) {
     throw new GcError('E_SESSION', `${where}: onnxruntime wrote no profiling trace at ${prefix}_*.json`, {
       hint: 'the profile folder must be writable',
     });
   }
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, files.sort().at(-1)!), 'utf8');
+    text = fs.readFileSync(path.join(dir, latest), 'utf8');
   } finally {
     for (const f of files) fs.rmSync(path.join(dir, f), { force: true });
   }

@@ -225,10 +225,10 @@ class Pool extends EventEmitter implements InferencePool {
   }
 
   private replace(crash: WorkerCrash): void {
-    const i = this.workers.findIndex((w) => w.id === crash.workerId);
-    if (i < 0) return;
-    const [dead] = this.workers.splice(i, 1);
-    dead!.off('crash', this.onCrash);
+    const dead = this.workers.find((w) => w.id === crash.workerId);
+    if (!dead) return;
+    this.workers.splice(this.workers.indexOf(dead), 1);
+    dead.off('crash', this.onCrash);
     this.emit('worker-crash', crash);
     this.startReplacement(crash.workerId);
   }

@@ -163,7 +163,14 @@ class ThreadHandle extends EventEmitter implements InferenceWorker {
         this.current = undefined;
         if (m.type === 'result') {
           const { outputs, answers, inferenceMs, startedAt } = m;
-          cur.req.resolve({ outputs, ...(answers ? { answers } : {}), queueMs: cur.req.queueMs, inferenceMs, startedAt, workerId: this.id });
+          cur.req.resolve({
+            outputs,
+            ...(answers ? { answers } : {}),
+            queueMs: cur.req.queueMs,
+            inferenceMs,
+            startedAt,
+            workerId: this.id,
+          });
         } else cur.req.reject(fromWire(m.error));
         this.pump();
         return;

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         process.exit(CRASH_EXIT_CODE);
         break;
       case 'close':
-        session.release().finally(() => process.exit(0));
+        void session.release().finally(() => process.exit(0));
         break;
       case 'run':
         if (msg.crash) process.exit(CRASH_EXIT_CODE);

@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deviceProfileIds, detectDevice, devicesDir, listDeviceProfiles, loadDeviceProfile, validateJson, type MachineProbe } from '@gc-edge/runtime';
+import {
+  deviceProfileIds,
+  detectDevice,
+  devicesDir,
+  listDeviceProfiles,
+  loadDeviceProfile,
+  validateJson,
+  type MachineProbe,
+} from '@gc-edge/runtime';
 // the matching rules are internal to the detector (not on the package surface)
 import { compatibleMatches, modelMatches, splitCompatible } from '../../src/devices/detect';
 
@@ -107,13 +115,18 @@ describe('--device auto', () => {
   });
 
   it('says which compatible string (or model) decided', () => {
-    expect(detectDevice({ probe: probe('Jetson-AGX', ['nvidia,p2972-0000', 'nvidia,tegra194'], false) }).reason).toBe('device tree compatible "nvidia,p2972-0000"');
+    expect(detectDevice({ probe: probe('Jetson-AGX', ['nvidia,p2972-0000', 'nvidia,tegra194'], false) }).reason).toBe(
+      'device tree compatible "nvidia,p2972-0000"',
+    );
     expect(detectDevice({ probe: probe('Jetson-AGX', undefined, false) }).reason).toBe('device tree model "Jetson-AGX"');
     expect(detectDevice({ probe: probe(null, ['nvidia,p4071-0000+p3834-0008', 'nvidia,tegra264'], true) }).reason).toMatch(/^no profile matches the Tegra board/);
   });
 
   it('picks desktop-cuda with an NVIDIA GPU and no Jetson, else cpu', () => {
-    expect(detectDevice({ probe: probe(undefined, undefined, true) })).toEqual({ id: 'desktop-cuda', reason: 'an NVIDIA GPU driver is present' });
+    expect(detectDevice({ probe: probe(undefined, undefined, true) })).toEqual({
+      id: 'desktop-cuda',
+      reason: 'an NVIDIA GPU driver is present',
+    });
     expect(detectDevice({ probe: probe(undefined, undefined, false) }).id).toBe('cpu');
   });
 

@@ -10,7 +10,14 @@ function chunk(type: string, data: number[]): Buffer {
   return out;
 }
 
-const png = Buffer.concat([Buffer.from(PNG_SIGNATURE), chunk('IHDR', Array(13).fill(1)), chunk('tEXt', [65, 0, 66]), chunk('IDAT', [9, 9]), chunk('IEND', []), Buffer.from('trailing')]);
+const png = Buffer.concat([
+  Buffer.from(PNG_SIGNATURE),
+  chunk('IHDR', new Array<number>(13).fill(1)),
+  chunk('tEXt', [65, 0, 66]),
+  chunk('IDAT', [9, 9]),
+  chunk('IEND', []),
+  Buffer.from('trailing'),
+]);
 
 function types(bytes: Uint8Array, stopAt?: string): { seen: string[]; cut: PngChunk | undefined } {
   const seen: string[] = [];

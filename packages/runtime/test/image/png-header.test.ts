@@ -24,7 +24,14 @@ async function sharpFacts(png: Buffer): Promise<unknown> {
 }
 
 const base = (channels: 1 | 2 | 3 | 4): sharp.Sharp =>
-  sharp({ create: { width: 7, height: 5, channels: channels === 1 || channels === 2 ? 3 : channels, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } });
+  sharp({
+    create: {
+      width: 7,
+      height: 5,
+      channels: channels === 1 || channels === 2 ? 3 : channels,
+      background: { r: 10, g: 200, b: 30, alpha: 0.5 },
+    },
+  });
 
 describe('readPngHeader', () => {
   const cases: [string, () => Promise<Buffer>][] = [

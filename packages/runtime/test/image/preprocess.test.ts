@@ -71,7 +71,10 @@ describe('preprocessImage: conversions', () => {
   });
 
   it('reduces a 16-bit PNG to 8 bits', async () => {
-    const png = await sharp(Buffer.from([10, 20, 30]), { raw: { width: 1, height: 1, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+    const png = await sharp(Buffer.from([10, 20, 30]), { raw: { width: 1, height: 1, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(png).metadata()).depth).toBe('ushort');
     const { tensor } = await preprocessImage(png);
     expect(Array.from(tensor.data)).toEqual([10, 20, 30].map(norm));
@@ -135,7 +138,9 @@ describe('preprocessImage: size policies', () => {
       message: 'image: unknown size policy "stretch". Should be one of: resize, crop, refuse',
     });
     await expect(preprocessImage(png, { width: 2 })).rejects.toMatchObject({ code: 'E_ARGS' });
-    await expect(preprocessImage(png, { width: 0, height: 2 })).rejects.toMatchObject({ message: "image: 'width' 0 is not a positive integer" });
+    await expect(preprocessImage(png, { width: 0, height: 2 })).rejects.toMatchObject({
+      message: "image: 'width' 0 is not a positive integer",
+    });
   });
 });
 

@@ -45,6 +45,8 @@ describe('RGB bytes <-> NCHW float32', () => {
       'output: dims [2, 1, 2, 2] are not one RGB image; expected [1, 3, H, W]',
     );
     expect(() => tensorToRgb({ data: new Float32Array(5), dims: [1, 3, 1, 2] })).toThrow('output: 5 values but dims [1, 3, 1, 2] need 6');
-    expect(() => rgbToTensor({ data: new Uint8Array(5), width: 2, height: 1 })).toThrow('rgbToTensor: 5 bytes for a 2x1 RGB image (expected 6)');
+    expect(() => rgbToTensor({ data: new Uint8Array(5), width: 2, height: 1 })).toThrow(
+      'rgbToTensor: 5 bytes for a 2x1 RGB image (expected 6)',
+    );
   });
 });

@@ -45,7 +45,9 @@ describe('instance edges', () => {
   it('upstream equals a literal transcription of get_edges on random maps', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 9 }).chain((w) => fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: w, maxLength: w }), { minLength: 1, maxLength: 9 })),
+        fc
+          .integer({ min: 1, max: 9 })
+          .chain((w) => fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: w, maxLength: w }), { minLength: 1, maxLength: 9 })),
         (rows) => {
           expect([...instanceEdges(idMap(rows), 'upstream')]).toEqual(getEdgesLiteral(rows).flat());
         },

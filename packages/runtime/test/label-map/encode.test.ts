@@ -3,7 +3,6 @@ import { gcErrorOf } from '../../../../test/support/gc-error';
 
 const idMap = (rows: number[][]): IdMap => ({ width: rows[0]!.length, height: rows.length, ids: Int32Array.from(rows.flat()) });
 
-
 /** Channel c of a [1, C, H, W] tensor as rows. */
 function channel(t: { data: Float32Array; dims: readonly number[] }, c: number): number[][] {
   const [, , h, w] = t.dims as [number, number, number, number];
@@ -78,7 +77,9 @@ describe('encodeLabelMap', () => {
     const e = gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, sizePolicy: 'stretch' as never }));
     expect(e.code).toBe('E_ARGS');
     expect(e.message).toContain('Should be one of: refuse, resize');
-    expect(gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain('upstream, forward');
+    expect(gcErrorOf(() => encodeLabelMap(idMap([[0]]), undefined, { ...base, edges: 'diag' as never })).message).toContain(
+      'upstream, forward',
+    );
   });
 });
 

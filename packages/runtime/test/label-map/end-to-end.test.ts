@@ -16,6 +16,7 @@ import { SPADE_FIXTURES } from '../../../../test/support/fixtures';
 const REPO = path.resolve(__dirname, '../../../..');
 const SPADE = SPADE_FIXTURES;
 const EXAMPLE = path.join(REPO, 'examples', 'gaugan-cityscapes');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script, loaded by path
 const { labelLayout } = require(path.join(REPO, 'scripts', 'make-gaugan-label-map.js')) as {
   labelLayout: () => { width: number; height: number; ids: Uint8Array };
 };
@@ -32,12 +33,24 @@ interface SpadeCase {
   weights: { pth: string };
   expected: string;
 }
-const manifest = JSON.parse(fs.readFileSync(path.join(SPADE, 'cases.json'), 'utf8')) as { tolerance: { maxAbs: number }; cases: SpadeCase[] };
+const manifest = JSON.parse(fs.readFileSync(path.join(SPADE, 'cases.json'), 'utf8')) as {
+  tolerance: { maxAbs: number };
+  cases: SpadeCase[];
+};
 const c = manifest.cases[0]!;
 
 function fixtureModel(): ReturnType<typeof exportSubnet> {
   const { config, ngf, semanticChannels, cropSize, aspectRatio, numUpsamplingLayers } = c;
-  const json = { architecture: 'mobile_spade', config, ngf, semanticChannels, cropSize, aspectRatio, numUpsamplingLayers, weights: c.weights.pth };
+  const json = {
+    architecture: 'mobile_spade',
+    config,
+    ngf,
+    semanticChannels,
+    cropSize,
+    aspectRatio,
+    numUpsamplingLayers,
+    weights: c.weights.pth,
+  };
   return exportSubnet(parseSubnetSpec(json, path.join(SPADE, 'subnet.json')));
 }
 
@@ -49,7 +62,6 @@ async function run(model: Uint8Array, data: Float32Array, dims: readonly number[
     await session.release();
   }
 }
-
 
 describe('label map -> mobile_spade -> image', () => {
   const exported = fixtureModel();
@@ -92,7 +104,9 @@ describe('label map -> mobile_spade -> image', () => {
       sizePolicy: 'resize',
     });
     const out = await run(exported.bytes, input.tensor.data, input.tensor.dims);
-    const ref = runReference(exported.model.graph, { input: { dims: input.tensor.dims, data: Float64Array.from(input.tensor.data) } })['output']!;
+    const ref = runReference(exported.model.graph, { input: { dims: input.tensor.dims, data: Float64Array.from(input.tensor.data) } })[
+      'output'
+    ]!;
     expect(maxAbsDiff(out, ref.data)).toBeLessThanOrEqual(manifest.tolerance.maxAbs);
   });
 });

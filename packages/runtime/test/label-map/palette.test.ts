@@ -1,7 +1,6 @@
 import { CITYSCAPES_PALETTE, parsePalette } from '../../src/label-map';
 import { gcErrorOf } from '../../../../test/support/gc-error';
 
-
 describe('palettes', () => {
   it('parses an entries list with [r, g, b] or #rrggbb colours', () => {
     const p = parsePalette([{ id: 0, name: 'road', color: [128, 64, 128] }, { id: 1, color: '#4682b4' }], 'mine.json');
@@ -13,9 +12,13 @@ describe('palettes', () => {
   });
 
   it('rejects bad colours, ids and unknown fields, naming the entry', () => {
-    expect(gcErrorOf(() => parsePalette([{ id: 0, color: [256, 0, 0] }], 'p.json')).message).toContain('p.json: entries[0].color is [256,0,0]');
+    expect(gcErrorOf(() => parsePalette([{ id: 0, color: [256, 0, 0] }], 'p.json')).message).toContain(
+      'p.json: entries[0].color is [256,0,0]',
+    );
     expect(gcErrorOf(() => parsePalette([{ id: 1.5, color: [0, 0, 0] }], 'p.json')).message).toContain('entries[0].id is 1.5');
-    expect(gcErrorOf(() => parsePalette([{ id: 1, colour: [0, 0, 0] }], 'p.json')).message).toContain('unknown field "colour" (known: id, name, color)');
+    expect(gcErrorOf(() => parsePalette([{ id: 1, colour: [0, 0, 0] }], 'p.json')).message).toContain(
+      'unknown field "colour" (known: id, name, color)',
+    );
     expect(gcErrorOf(() => parsePalette([], 'p.json')).code).toBe('E_LABEL_MAP');
   });
 

@@ -75,9 +75,18 @@ describe('generate: answers made in the worker', () => {
   // a: the worker makes answers (counted); b: the route encodes the floats itself.
   const srv = servers({ createPool: counting }, { createPool: floatsOnly });
 
-  const generate = async (url: string, body: Buffer, accept: string): Promise<{ status: number; type: string | null; bytes: Buffer; timing: string | null }> => {
+  const generate = async (
+    url: string,
+    body: Buffer,
+    accept: string,
+  ): Promise<{ status: number; type: string | null; bytes: Buffer; timing: string | null }> => {
     const r = await fetch(`${url}/v1/models/scale/generate`, { method: 'POST', body, headers: { 'content-type': 'image/png', accept } });
-    return { status: r.status, type: r.headers.get('content-type'), bytes: Buffer.from(await r.arrayBuffer()), timing: r.headers.get('server-timing') };
+    return {
+      status: r.status,
+      type: r.headers.get('content-type'),
+      bytes: Buffer.from(await r.arrayBuffer()),
+      timing: r.headers.get('server-timing'),
+    };
   };
 
   it.each([
@@ -86,7 +95,9 @@ describe('generate: answers made in the worker', () => {
     ['image/webp', 'a 256x256 photo'],
     ['image/png', 'a 50x37 crop (padded, cropped back)'],
   ])('%s for %s: the same bytes either way', async (accept, what) => {
-    const body = what.startsWith('a 50x37') ? await sharp(HORSE_PNG).extract({ left: 3, top: 5, width: 50, height: 37 }).png().toBuffer() : HORSE_PNG;
+    const body = what.startsWith('a 50x37')
+      ? await sharp(HORSE_PNG).extract({ left: 3, top: 5, width: 50, height: 37 }).png().toBuffer()
+      : HORSE_PNG;
     const before = answeredRuns;
     const [a, b] = [await generate(srv.a.url, body, accept), await generate(srv.b.url, body, accept)];
     expect(answeredRuns).toBe(before + 1);
@@ -104,7 +115,9 @@ describe('generate: answers of a dynamic batch', () => {
   const srv = servers({ maxBatch: 4, maxDelayMs: 300 }, {});
 
   const png16 = (seed: number): Promise<Buffer> =>
-    sharp(Buffer.from(Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31 + seed * 97) % 256)), { raw: { width: 16, height: 16, channels: 3 } })
+    sharp(Buffer.from(Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31 + seed * 97) % 256)), {
+      raw: { width: 16, height: 16, channels: 3 },
+    })
       .png()
       .toBuffer();
 
@@ -125,7 +138,7 @@ describe('generate: answers of a dynamic batch', () => {
     ]);
     const metrics = await (await fetch(`${srv.a.url}/metrics`)).text();
     expect(metricValue(metrics, 'gc_serve_batch_size_count', { model: 'scale' })).toBeLessThan(4); // some were batched
-    for (const [i, r] of [g1!, g2!, g3!].entries()) {
+    for (const [i, r] of [g1, g2, g3].entries()) {
       expect(r.status).toBe(200);
       const alone = await post(srv.b.url, bodies[i]!, i === 1 ? 'image/jpeg' : 'image/png');
       expect(Buffer.from(await r.arrayBuffer()).equals(Buffer.from(await alone.arrayBuffer()))).toBe(true);

@@ -25,7 +25,11 @@ afterAll(async () => {
   cleanup?.();
 });
 
-function generate(body: Uint8Array | string, headers: Record<string, string> = { 'content-type': 'image/png' }, model = 'h2z'): Promise<Response> {
+function generate(
+  body: Uint8Array | string,
+  headers: Record<string, string> = { 'content-type': 'image/png' },
+  model = 'h2z',
+): Promise<Response> {
   return fetch(`${srv.url}/v1/models/${model}/generate`, { method: 'POST', body, headers });
 }
 
@@ -72,7 +76,9 @@ describe('gc-serve bad input', () => {
 
   it('refuses an unsupported Content-Type with 415 listing the accepted ones', async () => {
     const msg = await expectError(generate(HORSE_PNG, { 'content-type': 'text/plain' }), 415, 'E_MEDIA_TYPE');
-    expect(msg).toBe("Content-Type 'text/plain' is not an image type this route takes; send the image with one of image/png, image/jpeg, image/webp");
+    expect(msg).toBe(
+      "Content-Type 'text/plain' is not an image type this route takes; send the image with one of image/png, image/jpeg, image/webp",
+    );
     await expectError(generate(HORSE_PNG, { 'content-type': 'image/gif' }), 415, 'E_MEDIA_TYPE');
     await expectError(infer('{}', 'half', 'application/xml'), 415, 'E_MEDIA_TYPE');
   });

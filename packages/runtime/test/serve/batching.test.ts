@@ -11,7 +11,11 @@ import { type Running, halfModel, inferValues, metricValue, startServer, tempDir
 /** POSTs a v2 infer request of one [1,3,n,n] tensor filled with `v`; the status and output values. */
 async function inferSquare(url: string, n: number, v: number): Promise<{ status: number; data?: number[]; error?: string }> {
   const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, n, n], data: new Array(3 * n * n).fill(v) }] };
-  const r = await fetch(`${url}/v2/models/half/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${url}/v2/models/half/infer`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   if (r.status !== 200) return { status: r.status, error: await r.text() };
   const json = (await r.json()) as { outputs: { data: number[] }[] };
   return { status: 200, data: json.outputs[0]!.data };
@@ -52,7 +56,11 @@ describe('gc-serve dynamic batching', () => {
     const body = {
       inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3, 1, 1], data: [1, 2, 3, 4, 5, 6] }],
     };
-    const two = fetch(`${srv.url}/v2/models/half/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const two = fetch(`${srv.url}/v2/models/half/infer`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     const others = [inferValues(srv.url, 'half', [8, 8, 8]), inferValues(srv.url, 'half', [6, 6, 6])];
     const r = await two;
     expect(r.status).toBe(200);

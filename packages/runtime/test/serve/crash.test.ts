@@ -11,7 +11,11 @@ import { type Running, errorOf, halfModel, inferValues, metricValue, startServer
 /** POSTs a v2 infer request of a [batch,3,8,8] tensor of 0.5s to model 'slow'. */
 function inferSlow(url: string, batch: number, headers: Record<string, string> = {}): Promise<Response> {
   const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [batch, 3, 8, 8], data: new Array(batch * 3 * 8 * 8).fill(0.5) }] };
-  return fetch(`${url}/v2/models/slow/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return fetch(`${url}/v2/models/slow/infer`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 describe('gc-serve worker crash', () => {
@@ -64,7 +68,10 @@ describe('gc-serve worker crash', () => {
 
     const slow = await inferSlow(srv.url, 1024, { 'x-gc-timeout-ms': '500' });
     expect(slow.status).toBe(504);
-    expect(await errorOf(slow)).toEqual({ code: 'E_DEADLINE', message: "model 'slow': request deadline passed while the model was running" });
+    expect(await errorOf(slow)).toEqual({
+      code: 'E_DEADLINE',
+      message: "model 'slow': request deadline passed while the model was running",
+    });
     const gone = await abandoned;
 
     const next = await inferSlow(srv.url, 1);

@@ -29,7 +29,9 @@ function scene(width = WIDTH, height = HEIGHT, scale = 1): Uint8Array {
   ];
   const ids = new Uint8Array(width * height);
   for (const [id, x0, y0, x1, y1] of rects) {
-    for (let y = y0 * scale; y < y1 * scale && y < height; y++) ids.fill(id, y * width + x0 * scale, y * width + Math.min(x1 * scale, width));
+    for (let y = y0 * scale; y < y1 * scale && y < height; y++) {
+      ids.fill(id, y * width + x0 * scale, y * width + Math.min(x1 * scale, width));
+    }
   }
   return ids;
 }
@@ -55,7 +57,15 @@ let srv: Running;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
-  const json = { architecture: 'mobile_spade', config: '8_8_8_8_8_8_8_8', ngf: 8, semanticChannels: SEMANTIC_CHANNELS, cropSize: WIDTH, aspectRatio: 2, numUpsamplingLayers: 'more' };
+  const json = {
+    architecture: 'mobile_spade',
+    config: '8_8_8_8_8_8_8_8',
+    ngf: 8,
+    semanticChannels: SEMANTIC_CHANNELS,
+    cropSize: WIDTH,
+    aspectRatio: 2,
+    numUpsamplingLayers: 'more',
+  };
   const spec = parseSubnetSpec(json, join(dir, 'subnet.json'), { weightsOptional: true });
   model = exportSubnet(spec, { randomInit: { seed: 1 } }).bytes;
   writeModel(dir, 'spade', model);
@@ -107,7 +117,12 @@ describe('gc-serve with a GauGAN (mobile_spade) model', () => {
     const png = await idPng(scene());
     const served = await sharp(await generated(srv.url, png)).raw().toBuffer();
 
-    const input = await prepareLabelMap(png, { labelChannels: SEMANTIC_CHANNELS - 1, semanticChannels: SEMANTIC_CHANNELS, width: WIDTH, height: HEIGHT });
+    const input = await prepareLabelMap(png, {
+      labelChannels: SEMANTIC_CHANNELS - 1,
+      semanticChannels: SEMANTIC_CHANNELS,
+      width: WIDTH,
+      height: HEIGHT,
+    });
     expect(input.tensor.dims).toEqual([1, SEMANTIC_CHANNELS, HEIGHT, WIDTH]);
     const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
     let out: ort.Tensor;

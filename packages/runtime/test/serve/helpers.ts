@@ -159,9 +159,18 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 }
 
 /** POSTs a v2 infer request of one [1,3,1,1] tensor and returns the status and output values. */
-export async function inferValues(url: string, model: string, values: [number, number, number], headers: Record<string, string> = {}): Promise<{ status: number; data?: number[] }> {
+export async function inferValues(
+  url: string,
+  model: string,
+  values: [number, number, number],
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data?: number[] }> {
   const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: values }] };
-  const r = await fetch(`${url}/v2/models/${model}/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const r = await fetch(`${url}/v2/models/${model}/infer`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   if (r.status !== 200) {
     await r.arrayBuffer();
     return { status: r.status };

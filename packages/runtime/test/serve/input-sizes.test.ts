@@ -67,7 +67,11 @@ function generate(url: string, model: string, png: Uint8Array): Promise<Response
 }
 
 function infer(model: string, inputs: unknown[]): Promise<Response> {
-  return fetch(`${srv.url}/v2/models/${model}/infer`, { method: 'POST', body: JSON.stringify({ inputs }), headers: { 'content-type': 'application/json' } });
+  return fetch(`${srv.url}/v2/models/${model}/infer`, {
+    method: 'POST',
+    body: JSON.stringify({ inputs }),
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 async function expectError(res: Promise<Response>, status: number, code: string): Promise<string> {
@@ -110,7 +114,12 @@ describe('padTensor / cropTensor', () => {
 
 describe('size rules and the pixel cap, from the model', () => {
   const io = (shape: (number | string)[]): TensorInfo[] => [{ name: 'input', type: 'float32', shape }];
-  const info = (shape: (number | string)[], metadata: Record<string, string> = {}): ModelInfo => ({ inputs: io(shape), outputs: io(shape), metadata, ...(metadata['architecture'] ? { architecture: metadata['architecture'] } : {}) });
+  const info = (shape: (number | string)[], metadata: Record<string, string> = {}): ModelInfo => ({
+    inputs: io(shape),
+    outputs: io(shape),
+    metadata,
+    ...(metadata['architecture'] ? { architecture: metadata['architecture'] } : {}),
+  });
 
   it.each([
     ['a fixed 256x128 input: 4x its pixels', info([1, 3, 128, 256]), 4 * 256 * 128],
@@ -133,9 +142,15 @@ describe('size rules and the pixel cap, from the model', () => {
   });
 
   it("turns onnxruntime's dimension errors into 400s and leaves other failures alone", () => {
-    const ort = new GcError('E_SESSION', "m: inference failed: Non-zero status code returned while running Pad node. Name:'p' Status Message: Pad reflect requires axis length >= 2");
+    const ort = new GcError(
+      'E_SESSION',
+      "m: inference failed: Non-zero status code returned while running Pad node. Name:'p' Status Message: Pad reflect requires axis length >= 2",
+    );
     const mapped = asInputShapeError(ort, 'm', "'input' [1,3,1,1]") as GcError;
-    expect([mapped.code, mapped.message]).toEqual(['E_BAD_REQUEST', "model 'm' cannot run on 'input' [1,3,1,1]: Non-zero status code returned while running Pad node. Name:'p' Status Message: Pad reflect requires axis length >= 2"]);
+    expect([mapped.code, mapped.message]).toEqual([
+      'E_BAD_REQUEST',
+      "model 'm' cannot run on 'input' [1,3,1,1]: Non-zero status code returned while running Pad node. Name:'p' Status Message: Pad reflect requires axis length >= 2",
+    ]);
     const other = new GcError('E_SESSION', 'm: inference failed: CUDA failure 2: out of memory');
     expect(asInputShapeError(other, 'm', '')).toBe(other);
   });
@@ -175,7 +190,9 @@ describe('generate on a symbolic-size model', () => {
     const msg = await expectError(generate(srv.url, 'dyn', await horse(130, 130)), 413, 'E_IMAGE_TOO_LARGE');
     expect(msg).toContain(`takes at most ${DYN_CAP}`);
     expect(msg).toContain('--max-model-pixels');
-    const meta = (await (await fetch(`${srv.url}/v2/models/dyn`)).json()) as { limits: { maxPixels: number; symbolicSize: { rule: string } } };
+    const meta = (await (await fetch(`${srv.url}/v2/models/dyn`)).json()) as {
+      limits: { maxPixels: number; symbolicSize: { rule: string } };
+    };
     expect(meta.limits.maxPixels).toBe(DYN_CAP);
     expect(meta.limits.symbolicSize.rule).toBe('multiples of 4, at least 8');
   });
@@ -232,7 +249,11 @@ describe('infer: tensors the model cannot take', () => {
 
   it('refuses a tensor over the model pixel cap with 413', async () => {
     const side = 2 * EXPORT_SIZE + 4; // multiple of 4, just over 4x the export size
-    const msg = await expectError(infer('dyn', [{ ...input, shape: [1, 3, side, side], data: values(3 * side * side) }]), 413, 'E_IMAGE_TOO_LARGE');
+    const msg = await expectError(
+      infer('dyn', [{ ...input, shape: [1, 3, side, side], data: values(3 * side * side) }]),
+      413,
+      'E_IMAGE_TOO_LARGE',
+    );
     expect(msg).toContain(`takes at most ${DYN_CAP}`);
   });
 

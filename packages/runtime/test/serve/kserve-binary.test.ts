@@ -40,7 +40,12 @@ function post(body: Buffer, headers: Record<string, string>): Promise<Response> 
 }
 
 /** Splits a binary response: the JSON head and the bytes after it. */
-async function unframe(r: Response): Promise<{ json: { outputs: { name: string; shape: number[]; data?: number[]; parameters?: { binary_data_size: number } }[] }; rest: Buffer }> {
+interface Unframed {
+  json: { outputs: { name: string; shape: number[]; data?: number[]; parameters?: { binary_data_size: number } }[] };
+  rest: Buffer;
+}
+
+async function unframe(r: Response): Promise<Unframed> {
   const body = Buffer.from(await r.arrayBuffer());
   const n = Number(r.headers.get('inference-header-content-length') ?? body.length);
   return { json: JSON.parse(body.subarray(0, n).toString('utf8')), rest: body.subarray(n) };
@@ -59,7 +64,10 @@ describe('KServe binary tensor data', () => {
     ['no Content-Type (what tritonclient sends)', {}],
     ['application/json', { 'content-type': 'application/json' }],
   ])('takes binary inputs with %s and answers binary outputs asked with binary_data', async (_what, type) => {
-    const { body, length } = framed({ inputs: [binaryInput], outputs: [{ name: 'output', parameters: { binary_data: true } }] }, le(VALUES));
+    const { body, length } = framed(
+      { inputs: [binaryInput], outputs: [{ name: 'output', parameters: { binary_data: true } }] },
+      le(VALUES),
+    );
     const r = await post(body, { ...type, 'inference-header-content-length': String(length) });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/octet-stream');
@@ -84,7 +92,12 @@ describe('KServe binary tensor data', () => {
   });
 
   it('answers binary outputs for JSON inputs when asked', async () => {
-    const body = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 2, 2], data: Array.from(VALUES) }], outputs: [{ name: 'output', parameters: { binary_data: true } }] }));
+    const body = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 2, 2], data: Array.from(VALUES) }],
+        outputs: [{ name: 'output', parameters: { binary_data: true } }],
+      }),
+    );
     const { rest } = await unframe(await post(body, { 'content-type': 'application/json' }));
     expect(floats(rest)).toEqual(halved);
   });
@@ -104,7 +117,10 @@ describe('KServe binary tensor data', () => {
   it('refuses binary_data_size without the header, and a header past the body, with 400', async () => {
     const { body, length } = framed({ inputs: [binaryInput] }, le(VALUES));
     const noHeader = await post(body.subarray(0, length), { 'content-type': 'application/json' });
-    expect([noHeader.status, (await errorOf(noHeader)).message]).toEqual([400, 'inputs[0].parameters.binary_data_size is set but the request carries no binary data']);
+    expect([noHeader.status, (await errorOf(noHeader)).message]).toEqual([
+      400,
+      'inputs[0].parameters.binary_data_size is set but the request carries no binary data',
+    ]);
     const past = await post(body, { 'inference-header-content-length': String(body.length + 1) });
     expect(past.status).toBe(400);
     expect((await errorOf(past)).message).toMatch(/^Inference-Header-Content-Length '\d+' is not a byte count within the \d+-byte body/);

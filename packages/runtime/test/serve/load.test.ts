@@ -7,7 +7,11 @@ import sharp from 'sharp';
 import { BASELINE_ONNX, Gate, HORSE_PNG, type Running, errorOf, metricValue, startServer } from './helpers';
 
 function generate(url: string): Promise<Response> {
-  return fetch(`${url}/v1/models/baseline-torch-export/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+  return fetch(`${url}/v1/models/baseline-torch-export/generate`, {
+    method: 'POST',
+    body: HORSE_PNG,
+    headers: { 'content-type': 'image/png' },
+  });
 }
 
 describe('gc-serve under load', () => {

@@ -41,7 +41,11 @@ describe('gc-serve models, metrics and auth', () => {
       expect((await errorOf(r)).code).toBe('E_UNAUTHORIZED');
     }
     expect((await fetch(`${srv.url}/metrics`)).status).toBe(401);
-    const gen = await fetch(`${srv.url}/v1/models/h2z/generate`, { method: 'POST', body: HORSE_PNG, headers: { 'content-type': 'image/png' } });
+    const gen = await fetch(`${srv.url}/v1/models/h2z/generate`, {
+      method: 'POST',
+      body: HORSE_PNG,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(gen.status).toBe(401);
   });
 
@@ -77,7 +81,11 @@ describe('gc-serve models, metrics and auth', () => {
       id: 'req-1',
       inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 2], data: [[[[1, 2]], [[3, 4]], [[-5, 6]]]] }],
     };
-    const r = await fetch(`${srv.url}/v2/models/half/infer`, { method: 'POST', body: JSON.stringify(body), headers: { ...auth, 'content-type': 'application/json' } });
+    const r = await fetch(`${srv.url}/v2/models/half/infer`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       model_name: 'half',
@@ -99,13 +107,19 @@ describe('gc-serve models, metrics and auth', () => {
   });
 
   it('exposes Prometheus metrics: requests by route and status, stage latencies, queue depth, load time', async () => {
-    const gen = await fetch(`${srv.url}/v1/models/h2z/generate`, { method: 'POST', body: HORSE_PNG, headers: { ...auth, 'content-type': 'image/png' } });
+    const gen = await fetch(`${srv.url}/v1/models/h2z/generate`, {
+      method: 'POST',
+      body: HORSE_PNG,
+      headers: { ...auth, 'content-type': 'image/png' },
+    });
     await gen.arrayBuffer();
     const r = await fetch(`${srv.url}/metrics`, { headers: auth });
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await r.text();
     expect(metricValue(text, 'gc_serve_requests_total', { route: '/v2/models/:name', status: '401' })).toBeGreaterThanOrEqual(3);
-    expect(metricValue(text, 'gc_serve_requests_total', { route: '/v1/models/:name/generate', method: 'POST', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'gc_serve_requests_total', { route: '/v1/models/:name/generate', method: 'POST', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     for (const stage of ['queue', 'preprocess', 'inference', 'postprocess']) {
       expect(metricValue(text, 'gc_serve_stage_duration_seconds_count', { model: 'h2z', stage })).toBeGreaterThanOrEqual(1);
     }

@@ -96,7 +96,10 @@ describe('Scheduler', () => {
     expect(calls[0]!.signal.aborted).toBe(false);
     expect(await codeOf(a)).toBe('E_DEADLINE');
     expect(calls[0]!.signal.aborted).toBe(true);
-    expect(calls[0]!.signal.reason).toMatchObject({ code: 'E_DEADLINE', message: 't: request deadline passed while the model was running' });
+    expect(calls[0]!.signal.reason).toMatchObject({
+      code: 'E_DEADLINE',
+      message: 't: request deadline passed while the model was running',
+    });
     // run() gives up (the pool terminates the worker): the worker slot is free for the next request.
     calls[0]!.fail(calls[0]!.signal.reason);
     await tick();
@@ -149,7 +152,15 @@ describe('Scheduler', () => {
 
   it('fills batches by rows (sizeOf) and never splits a request', async () => {
     const { run, calls } = controlledRun();
-    const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 4, maxDelayMs: 10_000, run, sizeOf: (x) => x });
+    const s = new Scheduler<number, number>({
+      label: 't',
+      capacity: 8,
+      concurrency: 1,
+      maxBatch: 4,
+      maxDelayMs: 10_000,
+      run,
+      sizeOf: (x) => x,
+    });
     const ps = [3, 2, 1].map((x) => s.submit(x, FAR()));
     // 3 rows wait for more; 3 + 2 would overflow 4, so [3] leaves alone.
     expect(calls.map((c) => c.inputs)).toEqual([[3]]);
@@ -210,7 +221,15 @@ describe('Scheduler', () => {
   it('reports queue depth changes and resolves idle() once everything finished', async () => {
     const { run, calls } = controlledRun();
     const depths: number[] = [];
-    const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run, onDepth: (n) => depths.push(n) });
+    const s = new Scheduler<number, number>({
+      label: 't',
+      capacity: 8,
+      concurrency: 1,
+      maxBatch: 1,
+      maxDelayMs: 0,
+      run,
+      onDepth: (n) => depths.push(n),
+    });
     const ps = [s.submit(1, FAR()), s.submit(2, FAR())];
     let idle = false;
     const done = s.idle().then(() => (idle = true));

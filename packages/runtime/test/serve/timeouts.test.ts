@@ -68,13 +68,23 @@ function parse(answer: string): { status: number; headers: string; body: { error
 
 describe('gc-serve connection timeouts', () => {
   it('derives every timeout from --timeout-ms', () => {
-    expect(connectionTimeouts(30_000)).toEqual({ requestMs: 30_000, headersMs: 10_000, idleMs: 40_000, keepAliveMs: 40_000, checkEveryMs: 1000 });
+    expect(connectionTimeouts(30_000)).toEqual({
+      requestMs: 30_000,
+      headersMs: 10_000,
+      idleMs: 40_000,
+      keepAliveMs: 40_000,
+      checkEveryMs: 1000,
+    });
     expect(connectionTimeouts(300)).toEqual({ requestMs: 300, headersMs: 300, idleMs: 10_300, keepAliveMs: 10_300, checkEveryMs: 75 });
     expect(connectionTimeouts(120_000).keepAliveMs).toBe(72_000);
   });
 
   it('answers a body trickled byte by byte with 408, our JSON error, and closes the connection', async () => {
-    const head = `POST /v1/models/half/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: ${MAX_TICKS + 100}\r\n\r\n`;
+    const head =
+      'POST /v1/models/half/generate HTTP/1.1\r\n' +
+      'Host: 127.0.0.1\r\n' +
+      'Content-Type: image/png\r\n' +
+      `Content-Length: ${MAX_TICKS + 100}\r\n\r\n`;
     const { answer, closedByServer } = await trickle(head, 'x');
     expect(closedByServer).toBe(true);
     const r = parse(answer);

@@ -69,7 +69,9 @@ describe('createSession: execution providers', () => {
   });
 
   it('fails with E_SESSION naming every attempt when the bytes are not a model', async () => {
-    const err = await createSession(Buffer.from('not an onnx model'), GPU_FIRST, { name: 'junk.onnx' }).catch((e) => e);
+    const err = (await createSession(Buffer.from('not an onnx model'), GPU_FIRST, { name: 'junk.onnx' }).catch(
+      (e: unknown) => e,
+    )) as GcError;
     expect(err).toBeInstanceOf(GcError);
     expect(err.code).toBe('E_SESSION');
     expect(err.message).toMatch(/^junk\.onnx: onnxruntime cannot load the model on device gpu-first \(tensorrt: .*; cpu: /);

@@ -13,7 +13,9 @@ describe('placement from a profiling trace', () => {
   it('summarises a TensorRT session with CPU leftovers as users expect to read it', () => {
     const trace = [
       { cat: 'Session', name: 'session_initialization', args: {} },
-      ...Array.from({ length: 43 }, (_, i) => node(`TensorrtExecutionProvider_TRTKernel_graph_${i}`, 'TRTKernel', 'TensorrtExecutionProvider')),
+      ...Array.from({ length: 43 }, (_, i) =>
+        node(`TensorrtExecutionProvider_TRTKernel_graph_${i}`, 'TRTKernel', 'TensorrtExecutionProvider'),
+      ),
       node('/Clip', 'Clip', 'CPUExecutionProvider'),
       node('/Pad', 'Pad', 'CPUExecutionProvider'),
     ];
@@ -39,6 +41,8 @@ describe('placement from a profiling trace', () => {
   });
 
   it('rejects a trace that is not an event array', () => {
-    expect(() => parsePlacement({ traceEvents: [] }, 'm.onnx: trace')).toThrow('m.onnx: trace: expected a JSON array of trace events, got object');
+    expect(() => parsePlacement({ traceEvents: [] }, 'm.onnx: trace')).toThrow(
+      'm.onnx: trace: expected a JSON array of trace events, got object',
+    );
   });
 });

@@ -34,9 +34,12 @@ describe('makeAnswers', () => {
     expect(png.ms).toBeGreaterThanOrEqual(0);
   });
 
-  it("answers each request of a batch from its own rows, and only those that asked", async () => {
+  it('answers each request of a batch from its own rows, and only those that asked', async () => {
     const out = images(3, 4, 4);
-    const answers = makeAnswers({ output: out }, { sizes: [1, 1, 1], specs: [{ output: 'output', pngLevel: 1 }, undefined, { output: 'output' }] });
+    const answers = makeAnswers(
+      { output: out },
+      { sizes: [1, 1, 1], specs: [{ output: 'output', pngLevel: 1 }, undefined, { output: 'output' }] },
+    );
     expect(answers[1]).toBeUndefined();
     const row = (i: number): FloatTensor => ({ data: out.data.subarray(i * 48, (i + 1) * 48), dims: [1, 3, 4, 4] });
     if (answers[0]?.kind !== 'png' || answers[2]?.kind !== 'rgb') throw new Error(`unexpected ${JSON.stringify(answers)}`);
@@ -62,7 +65,10 @@ describe('makeAnswers', () => {
       { sizes: [1, 1], specs: [{ output: 'missing' }, { output: 'grey' }] },
     );
     expect(answers[0]).toEqual({ kind: 'error', error: { code: 'E_INTERNAL', message: "the model returned no output 'missing'" } });
-    expect(answers[1]).toMatchObject({ kind: 'error', error: { code: 'E_IMAGE', message: expect.stringContaining('dims [1, 1, 2, 2] are not one RGB image') } });
+    expect(answers[1]).toMatchObject({
+      kind: 'error',
+      error: { code: 'E_IMAGE', message: expect.stringContaining('dims [1, 1, 2, 2] are not one RGB image') },
+    });
   });
 
   it('allAnswered: only when every request asked', () => {
@@ -109,7 +115,10 @@ describe('answers made in a worker thread', () => {
       const row = { data: out.data.subarray(i * 48, (i + 1) * 48), dims: [1, 3, 4, 4] };
       expect(Array.from(await pixels(a.data))).toEqual(Array.from(tensorToRgb(row).data));
     }
-    const mixed = await w.run({ input: { data: input.data.slice(), dims: input.dims } }, { sizes: [1, 1], specs: [undefined, { output: 'output' }] });
+    const mixed = await w.run(
+      { input: { data: input.data.slice(), dims: input.dims } },
+      { sizes: [1, 1], specs: [undefined, { output: 'output' }] },
+    );
     expect(Array.from(mixed.outputs['output']!.data)).toEqual(Array.from(out.data));
     expect(mixed.answers?.[0]).toBeUndefined();
     expect(mixed.answers?.[1]).toMatchObject({ kind: 'rgb', width: 4, height: 4 });

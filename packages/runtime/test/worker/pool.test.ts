@@ -45,9 +45,9 @@ describe('InferencePool', () => {
     pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1 });
     const replaced = once(pool, 'worker-replaced');
     pool.simulateCrash();
-    const lost = pool.run(feeds(0.5)).catch((e) => e);
+    const lost = pool.run(feeds(0.5)).catch((e: unknown) => e);
     const waiting = first(pool, 0.25);
-    expect((await lost).code).toBe('E_WORKER_CRASHED');
+    expect(((await lost) as GcError).code).toBe('E_WORKER_CRASHED');
     await replaced;
     expect(await waiting).toBeCloseTo(Math.tanh(0.25), 6);
   });

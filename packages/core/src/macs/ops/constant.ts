@@ -9,15 +9,11 @@ import { attrFloats, attrInt, attrInts, canFold, constData, graphError, input, v
 function constant(ctx: NodeContext): Value[] {
   const a = ctx.node.attributes;
   if (a['value_int']) return [value([], 'int', [attrInt(ctx, 'value_int', 0)])];
-  if (a['value_ints']) {
-    const v = attrInts(ctx, 'value_ints')!;
-    return [value([v.length], 'int', v)];
-  }
-  if (a['value_float']) return [value([], 'float', attrFloats(ctx, 'value_float')!)];
-  if (a['value_floats']) {
-    const v = attrFloats(ctx, 'value_floats')!;
-    return [value([v.length], 'float', v)];
-  }
+  const ints = attrInts(ctx, 'value_ints');
+  if (ints) return [value([ints.length], 'int', ints)];
+  if (a['value_float']) return [value([], 'float', attrFloats(ctx, 'value_float'))];
+  const floats = attrFloats(ctx, 'value_floats');
+  if (floats) return [value([floats.length], 'float', floats)];
   throw graphError(
     ctx,
     'holds a tensor value the plain ONNX decoder does not keep; load the file with readModelForCounting() (gc-bench macs does)',
@@ -46,10 +42,15 @@ function shapeOf(ctx: NodeContext): Value[] {
 }
 
 function range(ctx: NodeContext): Value[] {
-  const [start, limit, delta] = [0, 1, 2].map((i) => constData(ctx, i, ['start', 'limit', 'delta'][i])[0]!);
-  const n = Math.max(0, Math.ceil((limit! - start!) / delta!));
+  const scalar = (i: number, what: string): number => {
+    const v = constData(ctx, i, what)[0];
+    if (v === undefined) throw graphError(ctx, `${what} is empty, expected a scalar`);
+    return v;
+  };
+  const [start, limit, delta] = [scalar(0, 'start'), scalar(1, 'limit'), scalar(2, 'delta')];
+  const n = Math.max(0, Math.ceil((limit - start) / delta));
   const dtype = input(ctx, 0).dtype;
-  const data = canFold([input(ctx, 0)]) && n <= 4096 ? Array.from({ length: n }, (_, i) => start! + i * delta!) : undefined;
+  const data = canFold([input(ctx, 0)]) && n <= 4096 ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;
   return [value([n], dtype, data)];
 }
 

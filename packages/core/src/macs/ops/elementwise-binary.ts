@@ -11,26 +11,31 @@ import { broadcastEval, broadcastShapes, canFold, graphError, value } from '../v
 
 type Fold = (xs: number[], isInt: boolean) => number;
 
+/** A fold of a two-input op: xs holds one element of each broadcast input. */
+const two =
+  (f: (a: number, b: number, isInt: boolean) => number): Fold =>
+  (xs, isInt) =>
+    f(xs[0]!, xs[1]!, isInt);
 
 const ARITHMETIC: Readonly<Record<string, Fold>> = {
   Add: (xs) => xs.reduce((a, b) => a + b, 0),
   Sum: (xs) => xs.reduce((a, b) => a + b, 0),
   Mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
-  Sub: ([a, b]) => a! - b!,
-  Mul: ([a, b]) => a! * b!,
-  Div: ([a, b], isInt) => (isInt ? Math.trunc(a! / b!) : a! / b!),
-  Pow: ([a, b]) => a! ** b!,
-  Mod: ([a, b]) => a! % b!,
+  Sub: two((a, b) => a - b),
+  Mul: two((a, b) => a * b),
+  Div: two((a, b, isInt) => (isInt ? Math.trunc(a / b) : a / b)),
+  Pow: two((a, b) => a ** b),
+  Mod: two((a, b) => a % b),
   Max: (xs) => Math.max(...xs),
   Min: (xs) => Math.min(...xs),
 };
 
 const LOGIC: Readonly<Record<string, Fold>> = {
   Equal: ([a, b]) => Number(a === b),
-  Less: ([a, b]) => Number(a! < b!),
-  LessOrEqual: ([a, b]) => Number(a! <= b!),
-  Greater: ([a, b]) => Number(a! > b!),
-  GreaterOrEqual: ([a, b]) => Number(a! >= b!),
+  Less: two((a, b) => Number(a < b)),
+  LessOrEqual: two((a, b) => Number(a <= b)),
+  Greater: two((a, b) => Number(a > b)),
+  GreaterOrEqual: two((a, b) => Number(a >= b)),
   And: ([a, b]) => Number(Boolean(a) && Boolean(b)),
   Or: ([a, b]) => Number(Boolean(a) || Boolean(b)),
   Xor: ([a, b]) => Number(Boolean(a) !== Boolean(b)),
@@ -50,7 +55,8 @@ function infer(ctx: NodeContext): Value[] {
   let dtype: ValueDtype = valueArgs.some((a) => a.dtype === 'float') ? 'float' : valueArgs[0]!.dtype;
   if (op in LOGIC && op !== 'Where') dtype = 'bool';
   const fold = ARITHMETIC[op] ?? LOGIC[op];
-  const data = fold !== undefined && canFold(args) && numel(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
+  const data =
+    fold !== undefined && canFold(args) && numel(shape) <= 4096 ? broadcastEval(shape, args, (xs) => fold(xs, dtype === 'int')) : undefined;
   return [value(shape, dtype, data)];
 }
 

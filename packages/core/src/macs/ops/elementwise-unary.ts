@@ -6,7 +6,7 @@
  */
 import { numel } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value, ValueDtype } from '../types';
-import { attrFloat, attrInt, canFold, input, value } from '../values';
+import { attrFloat, attrInt, foldable, input, value } from '../values';
 
 type Fold = (x: number, ctx: NodeContext) => number;
 
@@ -43,13 +43,13 @@ function infer(ctx: NodeContext): Value[] {
   if (ctx.node.opType === 'Not') dtype = 'bool';
   const fold = FOLDS[ctx.node.opType];
   let data: number[] | undefined;
-  if (fold && canFold([x])) {
-    data = Array.from(x.data!, (v) => fold(v, ctx));
+  if (fold && foldable(x)) {
+    data = Array.from(x.data, (v) => fold(v, ctx));
     if (dtype === 'int') data = data.map((v) => Math.trunc(v));
-  } else if (ctx.node.opType === 'Clip' && canFold([x])) {
+  } else if (ctx.node.opType === 'Clip' && foldable(x)) {
     const lo = ctx.inputs[1]?.data?.[0] ?? attrFloat(ctx, 'min', -Infinity);
     const hi = ctx.inputs[2]?.data?.[0] ?? attrFloat(ctx, 'max', Infinity);
-    data = Array.from(x.data!, (v) => Math.min(hi, Math.max(lo, v)));
+    data = Array.from(x.data, (v) => Math.min(hi, Math.max(lo, v)));
   }
   const outs = [value(x.shape, dtype, data)];
   // Dropout's optional mask output

@@ -2,7 +2,7 @@
 import { numel } from '../../tensor/tensor';
 import { gatherData, sliceData, transposeData } from '../fold';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, canFold, constData, graphError, input, value } from '../values';
+import { attrInt, attrInts, axis, constData, foldable, graphError, input, value } from '../values';
 
 function slice(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'data');
@@ -44,7 +44,7 @@ function slice(ctx: NodeContext): Value[] {
     begin[a] = b;
     step[a] = s;
   });
-  const data = canFold([x]) ? sliceData(x.data!, x.shape, begin, step, out) : undefined;
+  const data = foldable(x) ? sliceData(x.data, x.shape, begin, step, out) : undefined;
   return [value(out, x.dtype, data)];
 }
 
@@ -53,7 +53,7 @@ function gather(ctx: NodeContext): Value[] {
   const idx = input(ctx, 1, 'indices');
   const a = axis(ctx, attrInt(ctx, 'axis', 0), x.shape.length);
   const out = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
-  const data = canFold([x, idx]) ? gatherData(x.data!, x.shape, a, Array.from(idx.data!)) : undefined;
+  const data = foldable(x) && foldable(idx) ? gatherData(x.data, x.shape, a, Array.from(idx.data)) : undefined;
   return [value(out, x.dtype, data)];
 }
 
@@ -62,7 +62,7 @@ function transpose(ctx: NodeContext): Value[] {
   const perm = attrInts(ctx, 'perm') ?? x.shape.map((_, i) => x.shape.length - 1 - i);
   if (perm.length !== x.shape.length) throw graphError(ctx, `perm [${perm.join(', ')}] does not fit rank ${x.shape.length}`);
   const out = perm.map((p) => x.shape[p]!);
-  const data = canFold([x]) && numel(out) > 0 ? transposeData(x.data!, x.shape, perm) : undefined;
+  const data = foldable(x) && numel(out) > 0 ? transposeData(x.data, x.shape, perm) : undefined;
   return [value(out, x.dtype, data)];
 }
 

@@ -1,10 +1,10 @@
 /** Reshape, Flatten, Squeeze, Unsqueeze, Expand: shape-only ops (data passes through). 0 MACs. */
 import { numel, shapeString } from '../../tensor/tensor';
 import type { NodeContext, OpRule, Value } from '../types';
-import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, canFold, constData, graphError, input, value } from '../values';
+import { attrInt, attrInts, axis, broadcastEval, broadcastShapes, constData, foldable, graphError, input, value } from '../values';
 
 function withData(x: Value, shape: number[]): Value {
-  return value(shape, x.dtype, canFold([x]) ? x.data : undefined);
+  return value(shape, x.dtype, foldable(x) ? x.data : undefined);
 }
 
 function reshape(ctx: NodeContext): Value[] {
@@ -62,7 +62,7 @@ function expand(ctx: NodeContext): Value[] {
   const x = input(ctx, 0, 'input');
   const target = Array.from(constData(ctx, 1, 'shape'));
   const shape = broadcastShapes(ctx, [x.shape, target]);
-  const data = canFold([x]) && numel(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
+  const data = foldable(x) && numel(shape) <= 4096 ? broadcastEval(shape, [x], ([v]) => v!) : undefined;
   return [value(shape, x.dtype, data)];
 }
 

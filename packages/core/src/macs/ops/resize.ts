@@ -26,35 +26,35 @@ function infer(ctx: NodeContext): Value[] {
   mode(ctx);
   const axesAttr = attrInts(ctx, 'axes');
   const axes = axesAttr ? axesAttr.map((a) => axis(ctx, a, rank)) : x.shape.map((_, i) => i);
-  let sizes: readonly number[] | undefined;
-  let scales: readonly number[] | undefined;
+  let given: { readonly kind: 'sizes' | 'scales'; readonly values: readonly number[] };
   if (ctx.node.opType === 'Upsample') {
-    scales = ctx.opset < 9 ? attrFloats(ctx, 'scales') : ctx.inputs[1]?.data && Array.from(ctx.inputs[1].data);
+    const scales = ctx.opset < 9 ? attrFloats(ctx, 'scales') : ctx.inputs[1]?.data && Array.from(ctx.inputs[1].data);
     if (!scales) throw graphError(ctx, 'scales must be a constant for static shape inference');
+    given = { kind: 'scales', values: scales };
   } else if (ctx.opset < 11) {
     const s = ctx.inputs[1];
     if (!s?.data) throw graphError(ctx, 'scales must be a constant for static shape inference');
-    scales = Array.from(s.data);
+    given = { kind: 'scales', values: Array.from(s.data) };
   } else {
     const s = ctx.inputs[2];
     const z = ctx.inputs[3];
     if (nonEmpty(z)) {
       if (!z.data) throw graphError(ctx, 'sizes must be a constant for static shape inference');
-      sizes = Array.from(z.data);
+      given = { kind: 'sizes', values: Array.from(z.data) };
     } else if (nonEmpty(s)) {
       if (!s.data) throw graphError(ctx, 'scales must be a constant for static shape inference');
-      scales = Array.from(s.data);
+      given = { kind: 'scales', values: Array.from(s.data) };
     } else {
       throw graphError(ctx, 'has neither scales nor sizes');
     }
   }
-  const given = sizes ?? scales!;
-  if (given.length !== axes.length) {
-    throw graphError(ctx, `${sizes ? 'sizes' : 'scales'} [${given.join(', ')}] do not match the input ${shapeString(x.shape)}`);
+  const { kind, values } = given;
+  if (values.length !== axes.length) {
+    throw graphError(ctx, `${kind} [${values.join(', ')}] do not match the input ${shapeString(x.shape)}`);
   }
   const out = [...x.shape];
   axes.forEach((a, i) => {
-    out[a] = sizes ? sizes[i]! : Math.floor(x.shape[a]! * scales![i]!);
+    out[a] = kind === 'sizes' ? values[i]! : Math.floor(x.shape[a]! * values[i]!);
   });
   return [value(out, x.dtype)];
 }

@@ -76,7 +76,10 @@ interface SpadeLayout {
 /** The sub-generator's widths for `config` (8 entries). */
 export function spadeLayout(config: readonly number[]): SpadeLayout {
   if (config.length !== SPADE_CONFIG_LENGTH) {
-    throw new GcError('E_CONFIG', `mobile_spade takes a config of ${SPADE_CONFIG_LENGTH} entries, got ${config.length} (${config.join('_')})`);
+    throw new GcError(
+      'E_CONFIG',
+      `mobile_spade takes a config of ${SPADE_CONFIG_LENGTH} entries, got ${config.length} (${config.join('_')})`,
+    );
   }
   const fcChannels = FC_MUL * config[0]!;
   let ic = fcChannels;
@@ -146,9 +149,13 @@ export function spadeSupernetShapes(ngf: number, semanticChannels: number, outpu
  */
 export function checkSpadeConfig(config: readonly number[], ngf: number, source: string): void {
   if (config.length !== SPADE_CONFIG_LENGTH) {
-    throw new GcError('E_CONFIG', `${source}: mobile_spade takes a config of ${SPADE_CONFIG_LENGTH} entries, got ${config.length} (${config.join('_')})`, {
-      hint: 'the paper model for Cityscapes is "32_32_48_32_32_32_32_24"',
-    });
+    throw new GcError(
+      'E_CONFIG',
+      `${source}: mobile_spade takes a config of ${SPADE_CONFIG_LENGTH} entries, got ${config.length} (${config.join('_')})`,
+      {
+        hint: 'the paper model for Cityscapes is "32_32_48_32_32_32_32_24"',
+      },
+    );
   }
   const layers: { layer: string; mul: number }[] = [
     { layer: 'fc', mul: FC_MUL },

@@ -42,13 +42,22 @@ export function spadeOptions(spec: SubnetSpec): SpadeOptions {
 
   const semanticChannels = x['semanticChannels'];
   if (semanticChannels === undefined) {
-    throw fail('"semanticChannels" is required for mobile_spade', 'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36');
+    throw fail(
+      '"semanticChannels" is required for mobile_spade',
+      'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36',
+    );
   }
-  if (!isPositiveInt(semanticChannels)) throw fail(`"semanticChannels" must be a positive integer, got ${JSON.stringify(semanticChannels)}`);
+  if (!isPositiveInt(semanticChannels)) {
+    throw fail(`"semanticChannels" must be a positive integer, got ${JSON.stringify(semanticChannels)}`);
+  }
 
   const cropSize = x['cropSize'];
-  if (cropSize === undefined) throw fail('"cropSize" is required for mobile_spade', 'the width the generator was trained at, e.g. 512 for Cityscapes');
-  if (!isPositiveInt(cropSize) || cropSize > 16384) throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
+  if (cropSize === undefined) {
+    throw fail('"cropSize" is required for mobile_spade', 'the width the generator was trained at, e.g. 512 for Cityscapes');
+  }
+  if (!isPositiveInt(cropSize) || cropSize > 16384) {
+    throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
+  }
 
   const aspectRatio = x['aspectRatio'] ?? DEFAULTS.aspectRatio;
   if (typeof aspectRatio !== 'number' || !Number.isFinite(aspectRatio) || aspectRatio <= 0) {

@@ -31,10 +31,14 @@ function plusOne(t: Tensor): Tensor {
 
 /** A separable-conv head (depthwise 3x3 -> InstanceNorm -> pointwise 1x1) producing `k` channels. */
 function head(g: GraphBuilder, w: SupernetWeights, prefix: string, actv: string, hidden: number, k: number, addOne: boolean): string {
-  const dw = conv(g, `${prefix}.conv.0`, actv, kernel(w, `${prefix}.conv.0`, hidden, 1, KERNEL), w.take(`${prefix}.conv.0.bias`, [hidden]), {
-    pads: 1,
-    group: hidden,
-  });
+  const dw = conv(
+    g,
+    `${prefix}.conv.0`,
+    actv,
+    kernel(w, `${prefix}.conv.0`, hidden, 1, KERNEL),
+    w.take(`${prefix}.conv.0.bias`, [hidden]),
+    { pads: 1, group: hidden },
+  );
   const norm = instanceNorm(g, `${prefix}.conv.1`, dw, hidden);
   const bias = w.take(`${prefix}.conv.2.bias`, [k]);
   return conv(
@@ -69,9 +73,14 @@ function spadeNorm(ctx: SpadeEmitContext, norm: SpadeNormLayout, x: string, seg:
     },
     SPADE_BN_EPS,
   );
-  const shared = conv(g, `${p}.mlp_shared.0`, seg, kernel(w, `${p}.mlp_shared.0`, h, semanticChannels, KERNEL), w.take(`${p}.mlp_shared.0.bias`, [h]), {
-    pads: 1,
-  });
+  const shared = conv(
+    g,
+    `${p}.mlp_shared.0`,
+    seg,
+    kernel(w, `${p}.mlp_shared.0`, h, semanticChannels, KERNEL),
+    w.take(`${p}.mlp_shared.0.bias`, [h]),
+    { pads: 1 },
+  );
   const actv = relu(g, `${p}.mlp_shared.1`, shared);
   const onePlusGamma = head(g, w, `${p}.mlp_gamma`, actv, h, k, true);
   const beta = head(g, w, `${p}.mlp_beta`, actv, h, k, false);
@@ -88,9 +97,14 @@ export function spadeResBlock(ctx: SpadeEmitContext, b: SpadeBlockLayout, x: str
     shortcut = conv(g, `${p}.conv_s`, ns, kernel(w, `${p}.conv_s`, b.channel, b.inChannels, 1), undefined);
   }
   const n0 = leakyRelu(g, `${p}.actvn_0`, spadeNorm(ctx, b.norm0, x, seg), SPADE_LEAKY_SLOPE);
-  const dx0 = conv(g, `${p}.conv_0`, n0, kernel(w, `${p}.conv_0`, b.channel, b.inChannels, KERNEL), w.take(`${p}.conv_0.bias`, [b.channel]), {
-    pads: 1,
-  });
+  const dx0 = conv(
+    g,
+    `${p}.conv_0`,
+    n0,
+    kernel(w, `${p}.conv_0`, b.channel, b.inChannels, KERNEL),
+    w.take(`${p}.conv_0.bias`, [b.channel]),
+    { pads: 1 },
+  );
   const n1 = leakyRelu(g, `${p}.actvn_1`, spadeNorm(ctx, b.norm1, dx0, seg), SPADE_LEAKY_SLOPE);
   const dx1 = conv(
     g,

@@ -3,6 +3,8 @@
  *   out[n, m, ih * sh - pt + kh * dh, iw * sw - pl + kw * dw] += W[c, m - group offset, kh, kw] * X[n, c, ih, iw]
  * for every input pixel and tap that lands inside the output, then + B[m]. The explicit
  * `output_shape` attribute is not implemented (gc-export never writes it).
+ * Every index into out, X and W lies inside its array by the geometry checked above the loops,
+ * so they read and add with `a[i]!` (no per-element check in the inner loops).
  */
 import { convTransposeOutputSize, type GraphNode, shapeString } from '@gc-edge/core';
 import { input, intAttr, pairAttr, rankIs, refError, requireExplicitPads } from '../node-access';
@@ -67,13 +69,13 @@ export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | und
                 for (let iw = iwStart; iw < iwEnd; iw++) {
                   const xv = xd[xRow + iw]!;
                   const o = o0 + iw * sw;
-                  out[o] += w0 * xv;
-                  out[o + plane] += w1 * xv;
-                  out[o + 2 * plane] += w2 * xv;
-                  out[o + 3 * plane] += w3 * xv;
+                  out[o]! += w0 * xv;
+                  out[o + plane]! += w1 * xv;
+                  out[o + 2 * plane]! += w2 * xv;
+                  out[o + 3 * plane]! += w3 * xv;
                 }
               } else {
-                for (let iw = iwStart; iw < iwEnd; iw++) out[o0 + iw * sw] += w0 * xd[xRow + iw]!;
+                for (let iw = iwStart; iw < iwEnd; iw++) out[o0 + iw * sw]! += w0 * xd[xRow + iw]!;
               }
             }
           }
@@ -86,7 +88,7 @@ export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | und
     for (let n = 0; n < N; n++) {
       for (let m = 0; m < M; m++) {
         const base = (n * M + m) * OH * OW;
-        for (let i = 0; i < OH * OW; i++) out[base + i] += b.data[m]!;
+        for (let i = 0; i < OH * OW; i++) out[base + i]! += b.data[m]!;
       }
     }
   }

@@ -17,7 +17,9 @@ export function pad(node: GraphNode, inputs: readonly (RefTensor | undefined)[])
   const x = input(node, inputs, 0, 'data');
   const rank = x.dims.length;
   const mode = stringAttr(node, 'mode', 'constant');
-  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw refError(node, `mode ${mode} is not one of constant, reflect, edge`);
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') {
+    throw refError(node, `mode ${mode} is not one of constant, reflect, edge`);
+  }
   if (inputs[3]) throw refError(node, 'the axes input (opset 18) is not implemented');
   const pads = inputs[1] ? Array.from(inputs[1].data) : intsAttr(node, 'pads', []);
   if (pads.length !== 2 * rank) throw refError(node, `pads has ${pads.length} entries, data ${shapeString(x.dims)} needs ${2 * rank}`);

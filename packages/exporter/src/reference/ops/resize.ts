@@ -48,13 +48,15 @@ export function resize(node: GraphNode, inputs: readonly (RefTensor | undefined)
   const rank = x.dims.length;
   const sizes = inputs[3] && inputs[3].data.length > 0 ? Array.from(inputs[3].data) : undefined;
   const scalesIn = inputs[2] && inputs[2].data.length > 0 ? Array.from(inputs[2].data) : undefined;
-  if (!sizes && !scalesIn) throw refError(node, 'needs either scales or sizes');
-  const given = (sizes ?? scalesIn)!;
-  if (given.length !== rank) throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${shapeString(x.dims)} needs ${rank}`);
-  const outDims = sizes ?? x.dims.map((d, a) => Math.floor(d * scalesIn![a]!));
+  const given = sizes ?? scalesIn; // the scales whenever there are no sizes
+  if (!given) throw refError(node, 'needs either scales or sizes');
+  if (given.length !== rank) {
+    throw refError(node, `${sizes ? 'sizes' : 'scales'} has ${given.length} entries, X ${shapeString(x.dims)} needs ${rank}`);
+  }
+  const outDims = sizes ?? x.dims.map((d, a) => Math.floor(d * given[a]!));
   const maps = x.dims.map((n, a) => {
     const outSize = outDims[a]!;
-    const scale = sizes ? outSize / n : scalesIn![a]!;
+    const scale = sizes ? outSize / n : given[a]!;
     if (!(scale > 0)) throw refError(node, `scale ${scale} on axis ${a} must be positive`);
     const map = new Int32Array(outSize);
     for (let o = 0; o < outSize; o++) {

@@ -58,14 +58,16 @@ class Machine {
   }
 
   private pop(): PyValue {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
-    if (this.stack.length <= floor) throw this.fail('stack underflow');
-    return this.stack.pop()!;
+    const floor = this.marks.at(-1) ?? 0;
+    const v = this.stack.length > floor ? this.stack.pop() : undefined;
+    if (v === undefined) throw this.fail('stack underflow');
+    return v;
   }
   private top(): PyValue {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
-    if (this.stack.length <= floor) throw this.fail('stack underflow');
-    return this.stack[this.stack.length - 1]!;
+    const floor = this.marks.at(-1) ?? 0;
+    const v = this.stack.length > floor ? this.stack.at(-1) : undefined;
+    if (v === undefined) throw this.fail('stack underflow');
+    return v;
   }
   private popMark(): PyValue[] {
     const mark = this.marks.pop();
@@ -117,8 +119,9 @@ class Machine {
   }
 
   private memoGet(index: number): PyValue {
-    if (!this.memo.has(index)) throw this.fail(`memo slot ${index} was never stored`);
-    return this.memo.get(index)!;
+    const v = this.memo.get(index);
+    if (v === undefined) throw this.fail(`memo slot ${index} was never stored`);
+    return v;
   }
 
   run(): Unpickled {

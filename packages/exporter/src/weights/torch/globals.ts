@@ -66,7 +66,9 @@ function rebuildTensor(args: readonly PyValue[]): TensorRef {
 /** _rebuild_parameter(data, requires_grad, backward_hooks[, state]): the tensor itself. */
 function rebuildParameter(args: readonly PyValue[]): TensorRef {
   const data = args[0];
-  if (!(data instanceof TensorRef)) throw new Rejected(`data is a ${data === undefined ? 'missing argument' : describe(data)}, expected a tensor`);
+  if (!(data instanceof TensorRef)) {
+    throw new Rejected(`data is a ${data === undefined ? 'missing argument' : describe(data)}, expected a tensor`);
+  }
   return data;
 }
 
@@ -83,8 +85,9 @@ function rebuildFromType(args: readonly PyValue[]): PyValue {
 /** OrderedDict() or OrderedDict([(k, v), ...]). */
 function orderedDict(args: readonly PyValue[]): Map<PyValue, PyValue> {
   const d = new Map<PyValue, PyValue>();
-  if (args.length === 0) return d;
-  const items = asSequence(args[0]!);
+  const [list] = args;
+  if (list === undefined) return d;
+  const items = asSequence(list);
   if (args.length > 1 || !items) throw new Rejected('expects no arguments or one list of pairs');
   for (const pair of items) {
     const kv = asSequence(pair);

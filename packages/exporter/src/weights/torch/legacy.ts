@@ -27,10 +27,17 @@ export function readTorchLegacy(bytes: Uint8Array, where: string): StateDict {
   const bad = (what: string): GcError => new GcError('E_WEIGHTS_FORMAT', `${where}: ${what}`, { hint: HINT });
   const magic = unpickle(bytes, 0, `${where}: magic number pickle`, PLAIN);
   if (magic.value !== MAGIC) {
-    throw bad(`magic number is ${typeof magic.value === 'bigint' ? `0x${magic.value.toString(16)}` : describe(magic.value)}, expected 0x${MAGIC.toString(16)}`);
+    throw bad(
+      `magic number is ${typeof magic.value === 'bigint' ? `0x${magic.value.toString(16)}` : describe(magic.value)}, expected 0x${MAGIC.toString(16)}`,
+    );
   }
   const protocol = unpickle(bytes, magic.end, `${where}: protocol version pickle`, PLAIN);
-  if (protocol.value !== PROTOCOL_VERSION) throw bad(`legacy protocol version is ${String(protocol.value)}, expected ${PROTOCOL_VERSION}`);
+  if (protocol.value !== PROTOCOL_VERSION) {
+    const v = protocol.value;
+    throw bad(
+      `legacy protocol version is ${typeof v === 'number' || typeof v === 'bigint' ? String(v) : describe(v)}, expected ${PROTOCOL_VERSION}`,
+    );
+  }
   const sysInfo = unpickle(bytes, protocol.end, `${where}: sys_info pickle`, PLAIN);
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) {
     throw new GcError('E_WEIGHTS_FORMAT', `${where}: saved on a big-endian machine (sys_info little_endian=False)`, {
@@ -68,7 +75,9 @@ export function readTorchLegacy(bytes: Uint8Array, where: string): StateDict {
   keys.forEach((k, i) => {
     const key = asText(k);
     const root = key === undefined ? undefined : roots.get(key);
-    if (key === undefined || !root) throw bad(`storage key #${i} (${key === undefined ? describe(k) : `'${key}'`}) is not used by the pickled object`);
+    if (key === undefined || !root) {
+      throw bad(`storage key #${i} (${key === undefined ? describe(k) : `'${key}'`}) is not used by the pickled object`);
+    }
     const at = `storage '${key}' (#${i} of ${keys.length}) at byte ${pos}`;
     if (bytes.length - pos < 8) throw bad(`${at}: the file ends at byte ${bytes.length} before its element count`);
     const lo = view.getUint32(pos, true);

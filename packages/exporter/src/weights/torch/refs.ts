@@ -36,7 +36,9 @@ export function materialize(
       continue;
     }
     const bad = (what: string): GcError =>
-      new GcError('E_WEIGHTS_FORMAT', `${where}: tensor '${name}' ${what}`, { hint: 'the file is damaged or was not written by torch.save' });
+      new GcError('E_WEIGHTS_FORMAT', `${where}: tensor '${name}' ${what}`, {
+        hint: 'the file is damaged or was not written by torch.save',
+      });
     const s = ref.storage;
     const storage = resolve(s.key, s.dtype);
     const available = Math.floor(storage.byteLength / ITEM_SIZE[s.dtype]);
@@ -58,7 +60,9 @@ export function materialize(
     }
     const tensor: Tensor = {
       shape: ref.shape.slice(),
-      data: extent ? decodeStrided(storage.bytes, storage.base + s.offset * ITEM_SIZE[s.dtype], s.dtype, ref.offset, ref.shape, ref.stride) : new Float32Array(0),
+      data: extent
+        ? decodeStrided(storage.bytes, storage.base + s.offset * ITEM_SIZE[s.dtype], s.dtype, ref.offset, ref.shape, ref.stride)
+        : new Float32Array(0),
     };
     done.set(ref, tensor);
     out.set(name, tensor);

@@ -6,7 +6,7 @@
 import { GcError } from '@gc-edge/core';
 import { describe, TensorRef, type PyValue } from '../pickle/values';
 
-const HINT = "expected what torch.save(model.state_dict(), path) writes: a dict of parameter name -> tensor";
+const HINT = 'expected what torch.save(model.state_dict(), path) writes: a dict of parameter name -> tensor';
 
 function hasTensor(d: Map<PyValue, PyValue>): boolean {
   for (const v of d.values()) if (v instanceof TensorRef) return true;
@@ -27,16 +27,18 @@ export function findStateDict(root: PyValue, where: string): Array<[string, Tens
     const candidates = [...root.entries()].filter((e): e is [PyValue, Map<PyValue, PyValue>] => e[1] instanceof Map && hasTensor(e[1]));
     if (candidates.length !== 1) {
       const keys = [...root.keys()].map(keyText).join(', ');
+      const dicts = candidates.map((c) => keyText(c[0])).join(', ');
       throw new GcError(
         'E_WEIGHTS_FORMAT',
         candidates.length === 0
           ? `${where}: no tensors found; the checkpoint is a dict with keys ${keys}`
-          : `${where}: the checkpoint holds ${candidates.length} tensor dicts (${candidates.map((c) => keyText(c[0])).join(', ')}); which one is the generator is ambiguous`,
+          : `${where}: the checkpoint holds ${candidates.length} tensor dicts (${dicts}); which one is the generator is ambiguous`,
         { hint: `${HINT}; extract the generator's state_dict in Python and save it alone` },
       );
     }
-    [[, dict]] = candidates as [[PyValue, Map<PyValue, PyValue>]];
-    path = `[${keyText(candidates[0]![0])}]`;
+    const [[key, inner]] = candidates as [[PyValue, Map<PyValue, PyValue>]];
+    dict = inner;
+    path = `[${keyText(key)}]`;
   }
   const entries: Array<[string, TensorRef]> = [];
   for (const [k, v] of dict) {

@@ -6,9 +6,12 @@ import { asIndex, asSequence, asText, describe, PyGlobal, Rejected, type PyValue
 export function storageIdFields(pid: PyValue, arity: number): readonly PyValue[] {
   const items = asSequence(pid);
   if (!items) throw new Rejected(`is a ${describe(pid)}, expected a tuple`);
-  const kind = items.length ? asText(items[0]!) : undefined;
+  const first = items[0];
+  const kind = first === undefined ? undefined : asText(first);
   if (kind !== 'storage') {
-    throw new Rejected(`kind is ${kind === undefined ? describe(items[0] ?? null) : `'${kind}'`}, expected 'storage' (whole-module pickles are not supported; save model.state_dict())`);
+    throw new Rejected(
+      `kind is ${kind === undefined ? describe(first ?? null) : `'${kind}'`}, expected 'storage' (whole-module pickles are not supported; save model.state_dict())`,
+    );
   }
   if (items.length !== arity) throw new Rejected(`has ${items.length} fields, expected ${arity}`);
   return items.slice(1);

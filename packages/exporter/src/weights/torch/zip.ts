@@ -78,7 +78,9 @@ export function readTorchZip(bytes: Uint8Array, where: string): StateDict {
     const got = files[f.name];
     if (got === undefined) continue;
     if (got.length !== f.originalSize) {
-      throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${f.name} is truncated: ${got.length} of ${f.originalSize} bytes`, { hint: HINT });
+      throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${f.name} is truncated: ${got.length} of ${f.originalSize} bytes`, {
+        hint: HINT,
+      });
     }
     storageBytes += got.length;
   }
@@ -102,13 +104,17 @@ export function readTorchZip(bytes: Uint8Array, where: string): StateDict {
     if (record === undefined) throw new Rejected(`storage '${key}' has no member ${prefix}data/${key} in the archive`);
     const needed = numel * ITEM_SIZE[dtype];
     if (record.length < needed) {
-      throw new Rejected(`storage '${key}' declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${record.length} bytes`);
+      throw new Rejected(
+        `storage '${key}' declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${record.length} bytes`,
+      );
     }
     return new StorageRef(key, dtype, 0, numel);
   };
 
   const pkl = files[pklName];
-  if (pkl === undefined) throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${pklName} could not be extracted`, { hint: HINT });
+  if (pkl === undefined) {
+    throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${pklName} could not be extracted`, { hint: HINT });
+  }
   const root = unpickle(pkl, 0, `${where}: ${pklName}`, { findGlobal: findTorchGlobal, persistentLoad }).value;
   const entries = findStateDict(root, where);
   const resolve = (key: string) => {

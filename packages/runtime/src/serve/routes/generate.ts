@@ -68,7 +68,12 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
  * that made no answer (any InferencePool may not) returned the floats: the answer is made here from
  * them, with the worker's own code.
  */
-async function encodeAnswer(ctx: ServeContext, run: ModelRun, spec: AnswerSpec, format: ImageFormat): Promise<{ data: Buffer; mime: string }> {
+async function encodeAnswer(
+  ctx: ServeContext,
+  run: ModelRun,
+  spec: AnswerSpec,
+  format: ImageFormat,
+): Promise<{ data: Buffer; mime: string }> {
   const made = run.answer ?? makeAnswers(run.outputs, { sizes: [1], specs: [spec] })[0]!;
   if (made.kind === 'error') throw fromWire(made.error);
   if (made.kind === 'png') return { data: Buffer.from(made.data.buffer, made.data.byteOffset, made.data.byteLength), mime: IMAGE_MIME.png };
