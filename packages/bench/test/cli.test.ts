@@ -79,9 +79,9 @@ describe('gc-bench macs', () => {
     const dynamic = writeTinyModel(dir, 'dynamic-size', { width: 4, dynamicBatch: true, dynamicSize: true, metadata });
     const r = await gcBench('macs', dynamic, '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).macs).toBe(tinyMacs(4, 32));
+    expect((JSON.parse(r.stdout) as { macs: number }).macs).toBe(tinyMacs(4, 32));
     const at64 = await gcBench('macs', dynamic, '--json', '--shape', 'height=64', '--shape', 'width=64');
-    expect(JSON.parse(at64.stdout).macs).toBe(tinyMacs(4, 64));
+    expect((JSON.parse(at64.stdout) as { macs: number }).macs).toBe(tinyMacs(4, 64));
     const file = path.join(dir, 'dynamic-size.json');
     const quick = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'];
     expect((await gcBench('latency', dynamic, ...quick, '--batch', '2', '--json', file, '-q')).code).toBe(0);

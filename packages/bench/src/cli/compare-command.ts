@@ -25,7 +25,7 @@ export const compareCommand: GcCommand<CompareArgs> = {
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('markdown', { type: 'string', describe: 'write the table as Markdown to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<CompareArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }),
   needs: 'the report files to compare (written by gc-bench latency --json)',
   examples: [
     ['$0 compare reports/*.json --html report.html', 'the latency benchmark report to hand around'],

@@ -27,7 +27,7 @@ export const macsCommand: GcCommand<MacsArgs> = {
       .option('per-layer', { type: 'boolean', default: false, describe: 'list every layer (with --json: a "layers" array)' })
       .option('json', { type: 'boolean', default: false, describe: 'print {"macs","params","convention"[,"layers"]} and nothing else' })
       .option('shape', { type: 'string', array: true, describe: 'fix symbolic dims: input=1x3x512x512 or height=512 (repeatable)' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<MacsArgs>,
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }),
   needs: 'the .onnx model to count',
   examples: [
     ['$0 macs h2z.onnx', 'MACs and params, paper convention'],

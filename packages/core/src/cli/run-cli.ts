@@ -40,7 +40,7 @@ export const numberOption = (describe: string, fallback?: number) =>
   ({ requiresArg: true, coerce: lastValue, describe, ...(fallback !== undefined ? { default: fallback } : {}) }) as const;
 
 /** The command word of a yargs command string (`latency <model>` -> `latency`; `$0 [x]` -> undefined). */
-function commandWord(command: CommandModule): string | undefined {
+function commandWord(command: Pick<CommandModule, 'command'>): string | undefined {
   const word = String(command.command ?? '').split(' ')[0];
   return word === undefined || word === '' || word === '$0' ? undefined : word;
 }

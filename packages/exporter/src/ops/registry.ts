@@ -36,7 +36,7 @@ export const EMITTED_OPS = {
   Conv: { build: ops.conv, reference: conv },
   ConvTranspose: { build: ops.convTranspose, reference: convTranspose },
   /** Written by core's GraphBuilder itself: `rename` of a graph input to a graph output. */
-  Identity: { build: GraphBuilder.prototype.rename, reference: identity },
+  Identity: { build: (g: GraphBuilder, from: string, to: string) => g.rename(from, to), reference: identity },
   InstanceNormalization: { build: ops.instanceNorm, reference: instanceNorm },
   LeakyRelu: { build: ops.leakyRelu, reference: leakyRelu },
   Mul: { build: ops.mul, reference: mul },

@@ -107,7 +107,7 @@ const horse = (width: number, height: number): Promise<Buffer> => sharp(HORSE_PN
 async function sizeOf(r: Response): Promise<[number, number]> {
   expect(r.status).toBe(200);
   const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
-  return [meta.width!, meta.height!];
+  return [meta.width, meta.height];
 }
 
 async function metadataOf(model: string): Promise<Record<string, unknown>> {
