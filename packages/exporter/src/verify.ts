@@ -21,12 +21,12 @@ export interface VerifyResult {
  */
 export const LABEL_MAP_REGIONS = 48;
 
-/** A seeded input: images in [-1, 1]; for label-map models a street-scene-like label map (`labelMapInput`). */
+/** A seeded input: images in [-1, 1]; for label-map models (GauGAN: `semanticChannels` in the metadata) a street-scene-like label map (`labelMapInput`). */
 export function seededInput(model: Model, shape: readonly number[], seed: number): Float32Array {
   const rand = seededRandom(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  if (model.metadata['architecture'] === 'mobile_spade') {
+  if (model.metadata['semanticChannels'] !== undefined) {
     labelMapInput(data, shape as [number, number, number, number], rand);
     return data;
   }

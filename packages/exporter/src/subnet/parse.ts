@@ -1,7 +1,7 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
 import * as path from 'node:path';
 import { GcError, readRegularFile } from '@gc-edge/core';
-import { getArchitecture } from '../architectures/registry';
+import { resolveArchitecture } from '../architectures/registry';
 import { parseConfig } from './config';
 import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';
@@ -46,7 +46,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   if (typeof obj['architecture'] !== 'string') {
     throw fail('"architecture" is required and must be a string', 'e.g. "mobile_resnet_9blocks"');
   }
-  const arch = getArchitecture(obj['architecture'], source);
+  const { architecture: arch, namedForm } = resolveArchitecture(obj['architecture'], source);
 
   const known = [...COMMON_FIELDS, ...arch.extraFields];
   for (const key of Object.keys(obj)) {
@@ -83,7 +83,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
     if (typeof obj['weights'] !== 'string' || obj['weights'] === '') throw fail('"weights" must be a path string');
     weights = path.resolve(path.dirname(path.resolve(source)), obj['weights']);
   } else if (!options.weightsOptional) {
-    throw fail('"weights" is required', 'point it at the supernet .pth or .safetensors (relative to this file), or use --random-init');
+    throw fail('"weights" is required', 'point it at the supernet or sub-network .pth or .safetensors (relative to this file), or use --random-init');
   }
 
   let ngf: number | undefined;
@@ -111,6 +111,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   const draft: SubnetSpec = {
     source,
     architecture: arch.name,
+    namedForm,
     config,
     weights,
     ngf,
