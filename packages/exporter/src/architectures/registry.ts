@@ -37,9 +37,14 @@ export interface ResolvedArchitecture {
   readonly namedForm: Exclude<WeightsKind, 'full'> | undefined;
 }
 
-/** Every name subnet.json accepts: ours, then upstream's aliases. */
+/** Our architecture names (what the ONNX metadata says). */
 export function architectureNames(): string[] {
-  return [...ARCHITECTURES.map((a) => a.name), ...Object.keys(ALIASES)];
+  return ARCHITECTURES.map((a) => a.name);
+}
+
+/** Upstream's --netG names subnet.json accepts besides ours, with the name each stands for. */
+export function architectureAliases(): { alias: string; architecture: string }[] {
+  return Object.entries(ALIASES).map(([alias, a]) => ({ alias, architecture: a.name }));
 }
 
 /** The architecture `name` stands for (ours or an upstream alias); `where` (e.g. the subnet.json path) prefixes the error. */
@@ -48,7 +53,7 @@ export function resolveArchitecture(name: string, where = 'subnet.json'): Resolv
   const ours = alias?.name ?? name;
   const found = ARCHITECTURES.find((a) => a.name === ours);
   if (!found) {
-    throw new GcError('E_SUBNET_JSON', `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${architectureNames().join(', ')}`, {
+    throw new GcError('E_SUBNET_JSON', `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${[...architectureNames(), ...Object.keys(ALIASES)].join(', ')}`, {
       hint: 'see docs/exporter.md for what each architecture is',
     });
   }

@@ -88,14 +88,21 @@ export function detectWeightsForm(arch: Architecture, spec: SubnetSpec, weights:
   // Keys are the same in every reading: a key error is the same error whichever reading found it.
   const keyError = readings.find((r) => r.mismatch?.kind !== 'shape');
   if (keyError?.mismatch) throw mismatchError(keyError.mismatch, where, keyError.what);
-  // The reading the weights agreed with longest names the layer; ties go to the first tried.
-  const best = readings.reduce((a, b) => (index(b) > index(a) ? b : a));
-  if (!best.mismatch) throw new GcError('E_INTERNAL', `${arch.name}: a fitting reading was refused`);
-  throw mismatchError(best.mismatch, where, best.what, refusalHint(arch, spec, weights, readings));
+  const guess = guessSubnet(arch, spec, weights);
+  const shown = shownReading(readings, spec.namedForm ?? (guess ? 'subnet' : undefined));
+  if (!shown.mismatch) throw new GcError('E_INTERNAL', `${arch.name}: a fitting reading was refused`);
+  throw mismatchError(shown.mismatch, where, shown.what, refusalHint(spec, guess, readings));
 }
 
-function index(r: Reading): number {
-  return r.mismatch?.kind === 'shape' ? r.mismatch.index : -1;
+/**
+ * The reading whose first disagreement the refusal names: the form the name announces (or that the
+ * shapes spell); otherwise the one the weights agreed with longest (ties: the first tried).
+ */
+function shownReading(readings: readonly Reading[], prefer: WeightsKind | undefined): Reading {
+  const preferred = readings.find((r) => r.form.kind === prefer);
+  if (preferred) return preferred;
+  const index = (r: Reading): number => (r.mismatch?.kind === 'shape' ? r.mismatch.index : -1);
+  return readings.reduce((a, b) => (index(b) > index(a) ? b : a));
 }
 
 /** null: the architecture has no such form. */
@@ -147,16 +154,28 @@ function checkDeclaredNgf(arch: Architecture, spec: SubnetSpec, form: WeightsFor
   return declared !== undefined ? 'declared' : 'weights';
 }
 
-/** "this looks like the sub-network of config X" when the shapes spell one, else what to check. */
-function refusalHint(arch: Architecture, spec: SubnetSpec, weights: StateDict, readings: readonly Reading[]): string {
+interface SubnetGuess {
+  readonly architecture: Architecture;
+  readonly config: number[];
+}
+
+/** The architecture (`arch` first) and config whose sub-network has exactly these weights, when the shapes spell one. */
+function guessSubnet(arch: Architecture, spec: SubnetSpec, weights: StateDict): SubnetGuess | null {
   const length = spec.config?.length ?? 8;
   for (const candidate of [arch, ...ARCHITECTURES.filter((a) => a !== arch)]) {
     const config = readSubnetConfig(candidate, spec, weights, length);
-    if (!config) continue;
-    const c = formatConfig(config);
-    return candidate === arch
+    if (config) return { architecture: candidate, config };
+  }
+  return null;
+}
+
+/** "this looks like the sub-network of config X" when the shapes spell one, else what to check. */
+function refusalHint(spec: SubnetSpec, guess: SubnetGuess | null, readings: readonly Reading[]): string {
+  if (guess) {
+    const c = formatConfig(guess.config);
+    return guess.architecture.name === spec.architecture
       ? `this looks like the sub-network of config ${c}: set "config": "${c}" in ${spec.source}`
-      : `this looks like the ${candidate.name} sub-network of config ${c}: set "architecture": "${candidate.name}" and "config": "${c}" in ${spec.source}`;
+      : `this looks like the ${guess.architecture.name} sub-network of config ${c}: set "architecture": "${guess.architecture.name}" and "config": "${c}" in ${spec.source}`;
   }
   const tried = readings.map((r) => `the ${r.what}`).join(' nor ');
   return `the weights are neither ${tried}; check "architecture", "config", "ngf" and the input/output channels in ${spec.source}`;
