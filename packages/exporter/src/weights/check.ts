@@ -1,4 +1,4 @@
-/** Checks a loaded state_dict against the keys and shapes an architecture's supernet has. */
+/** Checks a loaded state_dict against the keys and shapes an architecture's supernet (or sub-network, or full generator) has. */
 import { GcError, shapeString, type StateDict } from '@gc-edge/core';
 
 const LIST_AT_MOST = 5;
@@ -52,7 +52,7 @@ export function mismatchError(m: Mismatch, where: string, what: string, hint?: s
   switch (m.kind) {
     case 'missing':
       return new GcError('E_WEIGHTS_KEYS', `${where}: ${m.keys.length} key(s) of the ${what} are missing: ${list(m.keys)}`, {
-        hint: 'check "architecture" and "ngf" in subnet.json; the weights must be the supernet (or full generator) state_dict',
+        hint: 'check "architecture" and "ngf" in subnet.json; the weights must be the state_dict of the supernet, the sub-network or the full generator',
       });
     case 'extra':
       return new GcError('E_WEIGHTS_KEYS', `${where}: ${m.keys.length} key(s) are not part of the ${what}: ${list(m.keys)}`, {
@@ -66,7 +66,7 @@ export function mismatchError(m: Mismatch, where: string, what: string, hint?: s
 }
 
 /**
- * `where` names the weights file; `what` the supernet (e.g. "mobile_resnet_9blocks supernet, ngf 16").
+ * `where` names the weights file; `what` the expected form (e.g. "mobile_resnet_9blocks supernet (ngf 16)").
  * One clear error each for missing keys, unexpected keys and shape mismatches. Optional buffers
  * (`isOptionalKey`) may be missing.
  */
