@@ -1,6 +1,6 @@
 /**
  * `mobile_spade`: upstream's SubMobileSPADEGenerator (GauGAN, compressed) for an 8-entry config, sliced
- * from a MobileSPADEGenerator supernet or read from a sub-network checkpoint (spade/subnet-shapes.ts).
+ * from a MobileSPADEGenerator supernet or read from a sub-network checkpoint (spade/shapes.ts).
  * Label map (one-hot + instance edges) in, RGB in [-1, 1] out.
  *
  * Forward: spade/generator.ts. Channel arithmetic: spade/layout.ts. Blocks: spade/spade-block.ts.
@@ -11,9 +11,9 @@ import { formatConfig } from '../subnet/config';
 import type { SubnetSpec } from '../subnet/spec';
 import type { Architecture, SubnetForm } from './architecture';
 import { emitSpadeGenerator } from './spade/generator';
-import { checkSpadeConfig, FC_MUL, SPADE_CONFIG_LENGTH, spadeLayout, spadeSupernetShapes } from './spade/layout';
+import { checkSpadeConfig, SPADE_CONFIG_LENGTH, spadeLayout } from './spade/layout';
 import { SPADE_FIELDS, spadeGrid, spadeInput, spadeOptions } from './spade/options';
-import { inferSpadeSubnetNgf, readSpadeConfig, spadeSubnetShapes } from './spade/subnet-shapes';
+import { inferSpadeNgf, inferSpadeSubnetNgf, readSpadeConfig, spadeSubnetShapes, spadeSupernetShapes } from './spade/shapes';
 import { SupernetWeights } from './supernet-weights';
 
 const NAME = 'mobile_spade';
@@ -58,16 +58,8 @@ export const mobileSpade: Architecture = {
 
   resolveInput: spadeInput,
 
-  inferNgf(weights: StateDict): number {
-    const fc = weights.get('fc.weight');
-    if (!fc || fc.shape.length !== 4 || fc.shape[0]! % FC_MUL !== 0) {
-      const found = fc ? `fc.weight has shape [${fc.shape.join(', ')}]` : 'there is no fc.weight';
-      throw new GcError('E_WEIGHTS_KEYS', `cannot infer ngf of a mobile_spade supernet: ${found} (expected [16 * ngf, semanticChannels, 3, 3])`, {
-        hint: 'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is',
-      });
-    }
-    return fc.shape[0]! / FC_MUL;
-  },
+  inferNgf: (weights: StateDict) =>
+    inferSpadeNgf(weights, 'fc.weight', 4, 'a mobile_spade supernet', 'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is'),
 
   supernetShapes(spec: SubnetSpec, ngf: number) {
     return spadeSupernetShapes(ngf, spadeOptions(spec).semanticChannels, spec.output.channels);

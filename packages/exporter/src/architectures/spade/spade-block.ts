@@ -14,7 +14,7 @@
 import type { GraphBuilder, Tensor } from '@gc-edge/core';
 import { add, batchNorm, conv, instanceNorm, leakyRelu, mul, relu } from '../../ops';
 import type { SupernetWeights } from '../supernet-weights';
-import { KERNEL, type SpadeBlockLayout, type SpadeNormLayout } from './layout';
+import { KERNEL, type SpadeBlockLayout, type SpadeHeads, type SpadeNormLayout } from './layout';
 
 /** sync-BatchNorm's eps (PyTorch's default, what upstream trains and evaluates with). */
 export const SPADE_BN_EPS = 1e-5;
@@ -60,8 +60,7 @@ export interface SpadeEmitContext {
   readonly g: GraphBuilder;
   readonly w: SupernetWeights;
   readonly semanticChannels: number;
-  /** gamma/beta heads: SubMobileSPADE's separable convs, or the teacher SPADE's plain 3x3 convs. */
-  readonly heads: 'separable' | 'conv';
+  readonly heads: SpadeHeads;
 }
 
 /** SubMobileSPADE: `x` has `norm.channels` channels; `seg` is the label map already at x's size. */
