@@ -108,11 +108,10 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): Resolv
 function defaultNgf(architecture: string): number {
   switch (architecture) {
     case 'resnet_9blocks':
+    case 'spade':
       return 64;
     case 'mobile_spade':
       return 48;
-    case 'spade':
-      return 64;
     default:
       return 32;
   }
@@ -183,7 +182,7 @@ export function buildModel(
 /** The whole job: weights -> model -> bytes + a summary. Writes nothing. */
 export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): ExportResult {
   const { weights, kind, ngf, ngfSource, sha256 } = resolveWeights(spec, options);
-  options.onStage?.(kind === 'supernet' ? 'slicing the supernet' : 'building the graph');
+  if (kind === 'supernet') options.onStage?.('slicing the supernet');
   const model = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256, weightsKind: kind });
   options.onStage?.('serialising');
   const bytes = encodeModel(model);

@@ -45,12 +45,11 @@ export function buildBody(arch: Architecture, g: GraphBuilder, input: string, we
 
 /** The form --random-init synthesises: the sub-network where the name announces one, else the supernet / full generator. */
 export function randomInitForm(arch: Architecture, spec: SubnetSpec, defaultNgf: number): WeightsForm & { ngfSource: NgfSource } {
-  const declared = spec.ngf;
-  if (arch.subnet && spec.namedForm === 'subnet' && !arch.subnet.inferNgf) {
-    return { kind: 'subnet', ngf: declared ?? null, ngfSource: declared !== undefined ? 'declared' : null };
-  }
   const kind: WeightsKind = !arch.subnet ? 'full' : spec.namedForm === 'subnet' ? 'subnet' : 'supernet';
-  return { kind, ngf: declared ?? defaultNgf, ngfSource: declared !== undefined ? 'declared' : 'default' };
+  if (spec.ngf !== undefined) return { kind, ngf: spec.ngf, ngfSource: 'declared' };
+  // a ResNet sub-network needs no ngf (and a default one could be narrower than its config)
+  if (kind === 'subnet' && !arch.subnet?.inferNgf) return { kind, ngf: null, ngfSource: null };
+  return { kind, ngf: defaultNgf, ngfSource: 'default' };
 }
 
 /** One way of reading the checkpoint, and the first way the weights disagree with it. */
