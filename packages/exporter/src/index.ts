@@ -3,8 +3,7 @@ export { readStateDict, loadStateDict } from './weights';
 export * as ops from './ops';
 export { runReference, REFERENCE_OPS } from './reference';
 export type { RefOp, RefTensor } from './reference';
-export { getArchitecture, resolveArchitecture, architectureNames, architectureAliases, ARCHITECTURES } from './architectures/registry';
-export type { ResolvedArchitecture } from './architectures/registry';
+export { getArchitecture, architectureNames, ARCHITECTURES } from './architectures/registry';
 export type { Architecture, SubnetForm, WeightsKind } from './architectures/architecture';
 // The export pipeline (what gc-export runs) and its parts.
 export { exportSubnet, buildModel, resolveWeights, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET } from './export';
