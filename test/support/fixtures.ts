@@ -13,5 +13,7 @@ export const IMAGE_FIXTURES = path.join(GAN_COMPRESSION, 'images');
 export const RELEASED_FIXTURES = path.join(GAN_COMPRESSION, 'released');
 /** The horse2zebra subnet exported by torch.onnx.export (opset 13), the latency and MAC baseline. */
 export const BASELINE_TORCH_EXPORT = path.join(FIXTURES, 'bench', 'cyclegan-compressed', 'baseline-torch-export.onnx');
+/** The shipped examples (examples/<name>/subnet.json and what each README lists). */
+export const EXAMPLES = path.join(REPO_ROOT, 'examples');
 /** The shipped horse2zebra example: a ngf-32 supernet at the real width (random weights). */
 export const HORSE2ZEBRA_SUPERNET = path.join(REPO_ROOT, 'examples', 'cyclegan-horse2zebra', 'supernet-ngf32.pth');

@@ -4,8 +4,9 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import type { Architecture } from './architectures/architecture';
+import type { Architecture, WeightsKind } from './architectures/architecture';
 import { getArchitecture } from './architectures/registry';
+import { buildBody, detectWeightsForm, expectedShapes, randomInitForm, type NgfSource } from './architectures/weights-form';
 import {
   CONTRACT_VERSION,
   countMacs,
@@ -29,6 +30,7 @@ import { formatConfig } from './subnet/config';
 import type { SubnetSpec } from './subnet/spec';
 import { checkStateDict } from './weights/check';
 import { readStateDict } from './weights/read';
+import { foldSpectralNorm } from './weights/spectral-norm';
 
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET } from './ops/opset';
 
@@ -46,9 +48,12 @@ export interface ExportOptions {
 export interface ExportSummary {
   readonly architecture: string;
   readonly config: string | null;
-  readonly ngf: number;
-  /** Where ngf came from: subnet.json, the weights, or the --random-init default. */
-  readonly ngfSource: 'declared' | 'weights' | 'default';
+  /** The supernet width; null for a ResNet sub-network checkpoint whose subnet.json declares none. */
+  readonly ngf: number | null;
+  /** Where ngf came from: subnet.json, the weights, or the --random-init default (null with ngf). */
+  readonly ngfSource: NgfSource;
+  /** What the weights held: a supernet (sliced), the config's sub-network (taken as is), a full generator. */
+  readonly weightsKind: WeightsKind;
   readonly opset: number;
   readonly inputShape: readonly Dim[];
   /** The concrete input shape MACs and params were counted at (the export size; = inputShape when static). */
@@ -67,12 +72,25 @@ export interface ExportResult {
   readonly summary: ExportSummary;
 }
 
-/** Loads (or synthesises) the weights for a spec; returns them with the file's sha256. */
-export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weights: StateDict; ngf: number; sha256: string | null } {
+export interface ResolvedWeights {
+  readonly weights: StateDict;
+  readonly kind: WeightsKind;
+  readonly ngf: number | null;
+  readonly ngfSource: NgfSource;
+  /** The file's sha256; null for --random-init. */
+  readonly sha256: string | null;
+}
+
+/**
+ * Loads (or synthesises) the weights for a spec and tells their form (supernet, sub-network of the
+ * config, full generator) from their shapes; returns them with the file's sha256.
+ */
+export function resolveWeights(spec: SubnetSpec, options: ExportOptions): ResolvedWeights {
   const arch = getArchitecture(spec.architecture, spec.source);
   if (options.randomInit) {
-    const ngf = spec.ngf ?? arch.defaultNgf;
-    return { weights: randomStateDict(arch.supernetShapes(spec, ngf), options.randomInit.seed), ngf, sha256: null };
+    const { kind, ngf, ngfSource } = randomInitForm(arch, spec, arch.defaultNgf);
+    const { shapes } = expectedShapes(arch, spec, { kind, ngf });
+    return { weights: randomStateDict(shapes, options.randomInit.seed), kind, ngf, ngfSource, sha256: null };
   }
   if (!spec.weights) {
     throw new GcError('E_SUBNET_JSON', `${spec.source}: "weights" is required`, { hint: 'or pass --random-init [seed]' });
@@ -89,23 +107,9 @@ export function resolveWeights(spec: SubnetSpec, options: ExportOptions): { weig
     });
   }
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-  const weights = readStateDict(bytes, spec.weights);
-  let inferred: number;
-  try {
-    inferred = arch.inferNgf(weights);
-  } catch (e) {
-    if (!(e instanceof GcError)) throw e;
-    throw new GcError(e.code, `${spec.weights}: ${e.message}`, {
-      hint: `is this a ${arch.name} supernet? check "architecture" in ${spec.source}`,
-      cause: e,
-    });
-  }
-  if (spec.ngf !== undefined && spec.ngf !== inferred) {
-    throw new GcError('E_WEIGHTS_SHAPE', `${spec.source}: "ngf" is ${spec.ngf} but ${spec.weights} holds a supernet with ngf ${inferred}`, {
-      hint: `set "ngf": ${inferred} or remove it (it is inferred from the weights)`,
-    });
-  }
-  return { weights, ngf: inferred, sha256 };
+  const weights = foldSpectralNorm(readStateDict(bytes, spec.weights), spec.weights);
+  const { kind, ngf, ngfSource } = detectWeightsForm(arch, spec, weights);
+  return { weights, kind, ngf, ngfSource, sha256 };
 }
 
 /**
@@ -134,26 +138,30 @@ export function modelContract(arch: Architecture, spec: SubnetSpec): ModelContra
   };
 }
 
-/** Builds the ONNX model for a spec from already-loaded weights. */
+/**
+ * Builds the ONNX model for a spec from already-loaded weights of `weightsKind` (default: the supernet,
+ * or the full generator of an architecture without a config); `ngf` may be null only for a sub-network.
+ */
 export function buildModel(
   spec: SubnetSpec,
   weights: StateDict,
-  ngf: number,
-  options: ExportOptions & { readonly weightsSha256?: string | null } = {},
+  ngf: number | null,
+  options: ExportOptions & { readonly weightsSha256?: string | null; readonly weightsKind?: WeightsKind } = {},
 ): Model {
   const arch = getArchitecture(spec.architecture, spec.source);
   const opset = options.opset ?? DEFAULT_OPSET;
   checkOpset(opset, '--opset');
-  const what = `${arch.name} supernet (ngf ${ngf})`;
-  checkStateDict(weights, arch.supernetShapes(spec, ngf), spec.weights ?? 'random-init weights', what);
-  arch.checkConfig(spec.config, ngf, spec);
+  const form = { kind: options.weightsKind ?? (arch.subnet ? 'supernet' : 'full'), ngf } as const;
+  const { shapes, what } = expectedShapes(arch, spec, form);
+  checkStateDict(weights, shapes, spec.weights ?? 'random-init weights', what);
+  if (ngf !== null) arch.checkConfig(spec.config, ngf, spec);
 
   options.onStage?.('building the graph');
   const { batch, channels, height, width } = spec.input;
   const g = new GraphBuilder(spec.config ? `${arch.name}_${formatConfig(spec.config)}` : arch.name, opset);
   const inputShape: Dim[] = options.dynamic ? ['batch', channels, 'height', 'width'] : [batch, channels, height, width];
   const input = g.input({ name: 'input', elemType: 'float32', shape: inputShape });
-  const body = arch.build(g, input, weights, spec, ngf);
+  const body = buildBody(arch, g, input, weights, spec, form);
   g.rename(body, 'output');
   const outputShape: Dim[] = options.dynamic
     ? ['batch', spec.output.channels, 'height', 'width']
@@ -176,7 +184,8 @@ export function buildModel(
   const metadata: Record<string, string> = {
     architecture: arch.name,
     config: spec.config ? formatConfig(spec.config) : '',
-    ngf: String(ngf),
+    ngf: ngf === null ? '' : String(ngf),
+    weights_kind: form.kind,
     weights_sha256: options.weightsSha256 ?? '',
     // The file's name only: an absolute path would leak the build machine's layout into the model.
     weights: options.randomInit ? `random-init seed ${options.randomInit.seed}` : spec.weights ? path.basename(spec.weights) : '',
@@ -198,9 +207,9 @@ export function buildModel(
 
 /** The whole job: weights -> model -> bytes + a summary. Writes nothing. */
 export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): ExportResult {
-  const { weights, ngf, sha256 } = resolveWeights(spec, options);
-  options.onStage?.('slicing the supernet');
-  const model = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256 });
+  const { weights, kind, ngf, ngfSource, sha256 } = resolveWeights(spec, options);
+  if (kind === 'supernet') options.onStage?.('slicing the supernet');
+  const model = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256, weightsKind: kind });
   options.onStage?.('serialising');
   const bytes = encodeModel(model);
   const m = model.metadata;
@@ -211,7 +220,8 @@ export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): Exp
       architecture: spec.architecture,
       config: spec.config ? formatConfig(spec.config) : null,
       ngf,
-      ngfSource: spec.ngf !== undefined ? 'declared' : options.randomInit ? 'default' : 'weights',
+      ngfSource,
+      weightsKind: kind,
       opset: model.opset,
       inputShape: model.graph.inputs[0]!.shape,
       macsInputShape: (m['macs_input_shape'] ?? '').split('x').map(Number),

@@ -4,10 +4,10 @@ export * as ops from './ops';
 export { runReference, REFERENCE_OPS } from './reference';
 export type { RefOp, RefTensor } from './reference';
 export { getArchitecture, architectureNames, ARCHITECTURES } from './architectures/registry';
-export type { Architecture, ArchitectureContract } from './architectures/architecture';
+export type { Architecture, ArchitectureContract, SubnetForm, WeightsKind } from './architectures/architecture';
 // The export pipeline (what gc-export runs) and its parts.
 export { exportSubnet, buildModel, modelContract, resolveWeights, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET } from './export';
-export type { ExportOptions, ExportResult, ExportSummary } from './export';
+export type { ExportOptions, ExportResult, ExportSummary, ResolvedWeights } from './export';
 export { loadSubnetSpec, parseSubnetSpec, COMMON_FIELDS } from './subnet/parse';
 export { parseConfig, formatConfig } from './subnet/config';
 export type { SubnetSpec, InputSpec } from './subnet/spec';

@@ -1,8 +1,9 @@
 /**
  * What an architecture (one upstream generator family) provides to the export pipeline.
- * The pipeline (export.ts) does the common work: load weights, check keys/shapes against
- * `supernetShapes`, synthesise weights for --random-init from the same table, wrap the body with the
- * `input`/`output` declarations, metadata and serialisation.
+ * The pipeline (export.ts) does the common work: load weights, tell a supernet from a sub-network
+ * checkpoint (weights-form.ts), check keys/shapes against `supernetShapes` or `subnet.shapes`,
+ * synthesise weights for --random-init from the same tables, wrap the body with the `input`/`output`
+ * declarations, metadata and serialisation.
  */
 import type { GraphBuilder, InputKind, OutputKind, Role, SizeRule, StateDict } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../subnet/spec';
@@ -24,6 +25,34 @@ export interface ArchitectureContract {
     readonly instanceEdge?: boolean;
   };
   readonly output: { readonly kind: OutputKind };
+}
+
+/**
+ * How a checkpoint holds the generator: `supernet`, sliced to the config as upstream export.py does;
+ * `subnet`, upstream's sub-network state_dict for the config (what export.py writes and the released
+ * `latest_net_G.pth` files hold), taken as is; `full`, a generator without a config (a teacher).
+ */
+export type WeightsKind = 'supernet' | 'subnet' | 'full';
+
+/**
+ * The sub-network form of an architecture with a config (upstream's SubMobile*Generator state_dict).
+ */
+export interface SubnetForm {
+  /**
+   * ngf of the supernet the sub-network was cut from, for architectures whose sub-network still records
+   * it (SPADE: the batch-norm statistics keep the supernet's width); absent where nothing does (the
+   * ResNets: ngf is then only what subnet.json declares). Throws GcError('E_WEIGHTS_KEYS') when it can't tell.
+   */
+  readonly inferNgf?: (weights: StateDict) => number;
+  /** Every state_dict key of the sub-network for `spec.config`, with its shape, in upstream order. */
+  shapes(spec: SubnetSpec, ngf: number | null): Map<string, readonly number[]>;
+  /**
+   * The config these weights are the sub-network of, read off their shapes (`length` entries where the
+   * config can be written so); null when the shapes give none. The caller checks it against `shapes`.
+   */
+  readConfig(weights: StateDict, length: number): number[] | null;
+  /** As `Architecture.build`, from a sub-network checkpoint: every layer is taken as is. */
+  build(g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, ngf: number | null): string;
 }
 
 export interface Architecture {
@@ -70,4 +99,7 @@ export interface Architecture {
    * export.py does. Node names say where they come from (`block3.sep1.depthwise`).
    */
   build(g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, ngf: number): string;
+
+  /** Sub-network checkpoints; absent for architectures without a config (their weights are `full`). */
+  readonly subnet?: SubnetForm;
 }

@@ -7,11 +7,15 @@
  *   stem conv: c[0]          down1: 2*c[1]          down2: 4*c[2] (= every block's in/out width)
  *   block i, inner width: 4*c[blockEntry(i)]  (the variants differ only here)
  *   up1: 2*c[u]              up2: c[u+1]            head: output channels
+ *
+ * A sub-network checkpoint (the sub-generator's own state_dict, what export.py writes) has exactly these
+ * widths; it is taken as is, and its config can be read back off the shapes (`readMobileConfig`).
  */
 import { GcError, type GraphBuilder, type StateDict } from '@gc-edge/core';
 import { add, instanceNorm, relu } from '../ops';
+import { formatConfig } from '../subnet/config';
 import type { SubnetSpec } from '../subnet/spec';
-import type { Architecture } from './architecture';
+import type { Architecture, SubnetForm } from './architecture';
 import { clampInput, downsample, head, reflectPad1, separableConv, stem, upsample } from './resnet-layers';
 import { inferStemNgf, KEY, resnetContract, resolveResnetInput, RESNET_BLOCKS } from './resnet-common';
 import { SupernetWeights } from './supernet-weights';
@@ -74,7 +78,89 @@ function mobileSupernetShapes(inputChannels: number, outputChannels: number, ngf
   return m;
 }
 
+/**
+ * Every state_dict key of the sub-generator for `config` (upstream SubMobileResnetGenerator or
+ * LegacySubMobileResnetGenerator), with its shape, in upstream order.
+ */
+export function mobileSubnetShapes(
+  variant: MobileResnetVariant,
+  config: readonly number[],
+  inputChannels: number,
+  outputChannels: number,
+): Map<string, readonly number[]> {
+  const m = new Map<string, readonly number[]>();
+  const conv = (key: string, weight: readonly number[], biasLength: number): void => {
+    m.set(`${key}.weight`, weight);
+    m.set(`${key}.bias`, [biasLength]);
+  };
+  const up = config.length === 6 ? 4 : 6;
+  const [c0, c1, c2] = config as [number, number, number];
+  const u0 = config[up]!;
+  const u1 = config[up + 1]!;
+  const w = 4 * c2;
+  conv(KEY.stem, [c0, inputChannels, 7, 7], c0);
+  conv(KEY.down1, [2 * c1, c0, 3, 3], 2 * c1);
+  conv(KEY.down2, [w, 2 * c1, 3, 3], w);
+  for (let i = 0; i < RESNET_BLOCKS; i++) {
+    const inner = 4 * config[variant.blockEntry(i, config.length)]!;
+    conv(`${KEY.block(i)}.1.conv.0`, [w, 1, 3, 3], w);
+    conv(`${KEY.block(i)}.1.conv.2`, [inner, w, 1, 1], inner);
+    conv(`${KEY.block(i)}.6.conv.0`, [inner, 1, 3, 3], inner);
+    conv(`${KEY.block(i)}.6.conv.2`, [w, inner, 1, 1], w);
+  }
+  conv(KEY.up1, [w, 2 * u0, 3, 3], 2 * u0);
+  conv(KEY.up2, [2 * u0, u1, 3, 3], u1);
+  conv(KEY.head, [outputChannels, u1, 7, 7], outputChannels);
+  return m;
+}
+
+/**
+ * The config whose sub-generator has these weights' widths, as `length` (8 or 6) entries when it can be
+ * written so (6 entries need one width for the three block groups), else 8; null when a width is
+ * missing or not a multiple of its config multiplier. Only widths are read: the caller compares every
+ * shape with `mobileSubnetShapes` of the result.
+ */
+export function readMobileConfig(variant: MobileResnetVariant, weights: StateDict, length: number): number[] | null {
+  const dim = (key: string, axis: number, mult: number): number | null => {
+    const d = weights.get(`${key}.weight`)?.shape[axis];
+    return d !== undefined && d % mult === 0 && d > 0 ? d / mult : null;
+  };
+  // block i's inner width is 4 * config[blockEntry(i)]: read each entry at the first block it sets
+  const blockEntries = (n: number): (number | null)[] => {
+    const out: (number | null)[] = [];
+    for (let i = 0; i < RESNET_BLOCKS; i++) {
+      const e = variant.blockEntry(i, n) - 3;
+      if (out[e] === undefined) out[e] = dim(`${KEY.block(i)}.1.conv.2`, 0, 4);
+    }
+    return out;
+  };
+  const head = [dim(KEY.stem, 0, 1), dim(KEY.down1, 0, 2), dim(KEY.down2, 0, 4)];
+  const tail = [dim(KEY.up1, 1, 2), dim(KEY.up2, 1, 1)];
+  const eight = [...head, ...blockEntries(8), ...tail];
+  const six = [...head, ...blockEntries(6), ...tail];
+  const fits = (c: (number | null)[]): c is number[] => c.every((v) => v !== null);
+  const sameGroups = eight[3] === eight[4] && eight[4] === eight[5];
+  if (length === 6 && sameGroups && fits(six)) return six;
+  return fits(eight) ? eight : null;
+}
+
 function checkMobileConfig(variant: MobileResnetVariant, config: readonly number[] | null, ngf: number): readonly number[] {
+  checkMobileConfigShape(variant, config);
+  for (const use of configUses(variant, config.length)) {
+    const c = config[use.entry]!;
+    if (c > ngf) {
+      throw new GcError(
+        'E_CONFIG',
+        `${use.layer} (${use.key}): config entry ${use.entry} (${c}) asks ${c * use.mult} channels but the supernet has ${ngf * use.mult} (ngf ${ngf})`,
+        { hint: `every config entry must be at most ngf = ${ngf}` },
+      );
+    }
+  }
+  return config;
+}
+
+/** Entry count and values, which a sub-network checkpoint needs too (it has no ngf to check against). */
+function checkMobileConfigShape(variant: MobileResnetVariant, config: readonly number[] | null): asserts config is readonly number[] {
   const where = variant.name;
   if (config === null) {
     throw new GcError('E_CONFIG', `${where}: a config is required (${MOBILE_CONFIG_LENGTHS.join(' or ')} channel counts)`, {
@@ -95,17 +181,6 @@ function checkMobileConfig(variant: MobileResnetVariant, config: readonly number
       throw new GcError('E_CONFIG', `${where}: config entry ${i} is ${c}; every entry must be a positive integer channel count`);
     }
   });
-  for (const use of configUses(variant, config.length)) {
-    const c = config[use.entry]!;
-    if (c > ngf) {
-      throw new GcError(
-        'E_CONFIG',
-        `${use.layer} (${use.key}): config entry ${use.entry} (${c}) asks ${c * use.mult} channels but the supernet has ${ngf * use.mult} (ngf ${ngf})`,
-        { hint: `every config entry must be at most ngf = ${ngf}` },
-      );
-    }
-  }
-  return config;
 }
 
 function buildMobile(
@@ -173,6 +248,26 @@ export function mobileResnetArchitecture(variant: MobileResnetVariant): Architec
       const config = checkMobileConfig(variant, spec.config, ngf);
       const shapes = mobileSupernetShapes(spec.input.channels, spec.output.channels, ngf);
       const w = new SupernetWeights(weights, shapes, `${variant.name} supernet (ngf ${ngf})`);
+      return buildMobile(g, input, w, variant, config, spec);
+    },
+    subnet: mobileSubnetForm(variant),
+  };
+}
+
+/** Sub-network checkpoints of a variant: the widths are the config's, ngf is not recorded. */
+function mobileSubnetForm(variant: MobileResnetVariant): SubnetForm {
+  return {
+    shapes(spec: SubnetSpec): Map<string, readonly number[]> {
+      checkMobileConfigShape(variant, spec.config);
+      return mobileSubnetShapes(variant, spec.config, spec.input.channels, spec.output.channels);
+    },
+    readConfig: (weights: StateDict, length: number) => readMobileConfig(variant, weights, length),
+    build(g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, ngf: number | null): string {
+      const config = spec.config;
+      checkMobileConfigShape(variant, config);
+      if (ngf !== null) checkMobileConfig(variant, config, ngf);
+      const shapes = mobileSubnetShapes(variant, config, spec.input.channels, spec.output.channels);
+      const w = new SupernetWeights(weights, shapes, `${variant.name} sub-network ${formatConfig(config)}`);
       return buildMobile(g, input, w, variant, config, spec);
     },
   };

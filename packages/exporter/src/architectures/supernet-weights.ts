@@ -28,7 +28,10 @@ function sliceLeading(t: Tensor, sizes: readonly number[]): Tensor {
   return { shape: [...sizes], data: out };
 }
 
-/** A supernet's state_dict with its expected shapes; `take` checks and slices one tensor. */
+/**
+ * A state_dict with its expected shapes (a supernet's, or a sub-network checkpoint's, whose layers
+ * `take` then returns whole); `take` checks and slices one tensor.
+ */
 export class SupernetWeights {
   constructor(
     private readonly weights: StateDict,

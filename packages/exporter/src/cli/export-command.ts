@@ -52,7 +52,7 @@ function defaultOutputPath(subnet: string): string {
 
 export const exportCommand: GcCommand<ExportArgs> = {
   command: '$0 [subnet]',
-  describe: 'Slice a GAN Compression supernet for a channel config and write a pruned ONNX graph',
+  describe: 'Export a GAN Compression generator (a supernet sliced to a channel config, a released sub-network, or a teacher) to ONNX',
   builder: (y: Argv) =>
     y
       .positional('subnet', { type: 'string', describe: 'subnet.json: architecture, config, weights, ngf, input' })
@@ -196,15 +196,22 @@ function displayPath(p: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
-function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
-  const config = s.config ? ` ${s.config}` : '';
-  const ngfNote = s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : '';
+/** The summary's `kind` line: what the weights held and what was done with them. */
+const KIND_LINES: Readonly<Record<ExportSummary['weightsKind'], string>> = {
+  supernet: 'supernet (sliced to the config)',
+  subnet: "subnet (the config's sub-network checkpoint, taken as is)",
+  full: 'full (the whole generator, no config)',
+};
+
+export function formatSummary(s: ExportSummary, output: string, seconds: number, verified?: VerifyResult & { seconds?: number }): string {
+  const ngf = s.ngf === null ? '' : ` (ngf ${s.ngf}${s.ngfSource === 'default' ? ', the --random-init default: set "ngf" to choose' : ''})`;
   const lines = [
-    `gc-export: ${s.architecture}${config} (ngf ${s.ngf}${ngfNote})`,
+    `gc-export: ${s.architecture}${s.config ? ` ${s.config}` : ''}${ngf}`,
     `  input    ${s.inputShape.join('x')} -> output ${s.outputShape.join('x')}, opset ${s.opset}`,
     `  params   ${formatCount(s.params)}`,
     `  MACs     ${formatCount(s.macs)} (paper convention${s.inputShape.every((d) => typeof d === 'number') ? '' : `, at ${s.macsInputShape.join('x')}`})`,
     `  weights  ${s.weightsSha256 ? `${displayPath(s.weights)} (sha256 ${s.weightsSha256.slice(0, 12)}...)` : s.weights}`,
+    `  kind     ${KIND_LINES[s.weightsKind]}`,
     `  export   built in ${seconds.toFixed(2)} s`,
   ];
   if (verified) {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GcError, parseJsonFile, readRegularFile } from '@gc-edge/core';
-import { ARCHITECTURES, architectureNames, getArchitecture } from '../architectures/registry';
+import { ARCHITECTURES, architectureNames, resolveArchitecture } from '../architectures/registry';
 import { parseConfig } from './config';
 import { preview } from './preview';
 import type { InputSpec, SubnetSpec } from './spec';
@@ -68,7 +68,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   if (typeof obj['architecture'] !== 'string') {
     throw fail('"architecture" is required and must be a string', `one of: ${architectureNames().join(', ')}`);
   }
-  const arch = getArchitecture(obj['architecture'], source);
+  const { architecture: arch, namedForm } = resolveArchitecture(obj['architecture'], source);
 
   const known = [...COMMON_FIELDS, ...arch.extraFields];
   for (const key of Object.keys(obj)) {
@@ -105,7 +105,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
     if (typeof obj['weights'] !== 'string' || obj['weights'] === '') throw fail('"weights" must be a path string');
     weights = path.resolve(path.dirname(path.resolve(source)), obj['weights']);
   } else if (!options.weightsOptional) {
-    throw fail('"weights" is required', 'point it at the supernet .pth or .safetensors (relative to this file), or use --random-init');
+    throw fail('"weights" is required', 'point it at the supernet or sub-network .pth or .safetensors (relative to this file), or use --random-init');
   }
 
   let ngf: number | undefined;
@@ -135,6 +135,7 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
   const draft: SubnetSpec = {
     source,
     architecture: arch.name,
+    namedForm,
     config,
     weights,
     ngf,

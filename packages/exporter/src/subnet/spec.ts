@@ -10,6 +10,11 @@ export interface SubnetSpec {
   /** Where the subnet.json came from (for error messages); '<inline>' when built in code. */
   readonly source: string;
   readonly architecture: string;
+  /**
+   * The checkpoint form the architecture name announced (upstream's `sub_*` / `super_*` --netG names);
+   * it decides only between readings the shapes allow both of (a sub-network at the supernet's width).
+   */
+  readonly namedForm?: 'supernet' | 'subnet';
   /** Parsed channel config, or null for architectures without one (the full generators). */
   readonly config: readonly number[] | null;
   /** Absolute path of the weights file, or null (e.g. with --random-init). */

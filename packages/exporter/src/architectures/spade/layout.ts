@@ -29,7 +29,7 @@ interface SpadeBlockDef {
 }
 
 /** In forward order. Before every block but the first comes a 2x upsampling (G_middle_1: 'more' only). */
-const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
+export const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
   { name: 'head_0', finMul: 16, foutMul: 16, configIndex: 1 },
   { name: 'G_middle_0', finMul: 16, foutMul: 16, configIndex: 2 },
   { name: 'G_middle_1', finMul: 16, foutMul: 16, configIndex: 3 },
@@ -40,6 +40,14 @@ const SPADE_BLOCKS: readonly SpadeBlockDef[] = [
 ];
 
 export const SPADE_CONFIG_LENGTH = 8;
+
+/** How a SPADE norm computes gamma and beta: SubMobileSPADE's separable convs, or the teacher SPADE's plain 3x3 convs. */
+export type SpadeHeads = 'separable' | 'conv';
+
+/** The config of the full-width network: every entry ngf (the supernet, and the teacher's widths). */
+export function fullWidthConfig(ngf: number): number[] {
+  return new Array<number>(SPADE_CONFIG_LENGTH).fill(ngf);
+}
 export const FC_MUL = 16;
 /** The SPADE norms' hidden width is HIDDEN_MUL * ngf in the supernet, HIDDEN_MUL * c in a subnet. */
 const HIDDEN_MUL = 2;
@@ -66,7 +74,7 @@ export interface SpadeBlockLayout {
   readonly normS: SpadeNormLayout | null;
 }
 
-interface SpadeLayout {
+export interface SpadeLayout {
   readonly fcChannels: number;
   readonly blocks: readonly SpadeBlockLayout[];
   /** conv_img's input channels (c[7]). */
@@ -104,43 +112,6 @@ export function spadeLayout(config: readonly number[]): SpadeLayout {
     if (learnedShortcut) ic = channel;
   }
   return { fcChannels, blocks, finalChannels: config[SPADE_CONFIG_LENGTH - 1]! };
-}
-
-/**
- * Every state_dict key of a MobileSPADEGenerator supernet in upstream order, with its shape
- * (running statistics and num_batches_tracked included: they are buffers of the sync-BatchNorms).
- */
-export function spadeSupernetShapes(ngf: number, semanticChannels: number, outputChannels: number): Map<string, readonly number[]> {
-  const shapes = new Map<string, readonly number[]>();
-  const convShapes = (name: string, out: number, inp: number, k: number, bias: boolean): void => {
-    shapes.set(`${name}.weight`, [out, inp, k, k]);
-    if (bias) shapes.set(`${name}.bias`, [out]);
-  };
-  const hidden = HIDDEN_MUL * ngf;
-  const spadeShapes = (name: string, normNc: number): void => {
-    shapes.set(`${name}.param_free_norm.running_mean`, [normNc]);
-    shapes.set(`${name}.param_free_norm.running_var`, [normNc]);
-    shapes.set(`${name}.param_free_norm.num_batches_tracked`, []);
-    convShapes(`${name}.mlp_shared.0`, hidden, semanticChannels, KERNEL, true);
-    for (const head of ['mlp_gamma', 'mlp_beta']) {
-      convShapes(`${name}.${head}.conv.0`, hidden, 1, KERNEL, true);
-      convShapes(`${name}.${head}.conv.2`, normNc, hidden, 1, true);
-    }
-  };
-  convShapes('fc', FC_MUL * ngf, semanticChannels, KERNEL, true);
-  for (const def of SPADE_BLOCKS) {
-    const fin = def.finMul * ngf;
-    const fout = def.foutMul * ngf;
-    const fmiddle = Math.min(fin, fout);
-    convShapes(`${def.name}.conv_0`, fmiddle, fin, KERNEL, true);
-    convShapes(`${def.name}.conv_1`, fout, fmiddle, KERNEL, true);
-    if (fin !== fout) convShapes(`${def.name}.conv_s`, fout, fin, 1, false);
-    spadeShapes(`${def.name}.norm_0`, fin);
-    spadeShapes(`${def.name}.norm_1`, fmiddle);
-    if (fin !== fout) spadeShapes(`${def.name}.norm_s`, fin);
-  }
-  convShapes('conv_img', outputChannels, ngf, KERNEL, true);
-  return shapes;
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
- * mobile_spade's own subnet.json fields (upstream's GauGAN options) and the input size they imply.
+ * The GauGAN architectures' own subnet.json fields (upstream's GauGAN options) and the input size they imply.
  *
  * Upstream `compute_latent_vector_size`: the generator starts from a latent grid of
  * sw = cropSize // 2^n by sh = round(sw / aspectRatio) (Python's round: halves to even), n = 5 for
  * 'normal' and 6 for 'more', and upsamples it n times, so it produces sh*2^n x sw*2^n pixels. The label
  * map it is fed is that size too (the SPADE blocks resize it to every stage).
  */
-import { GcError } from '@gc-edge/core';
+import { GcError, type Role } from '@gc-edge/core';
 import type { InputSpec, SubnetSpec } from '../../subnet/spec';
+import type { ArchitectureContract } from '../architecture';
 
 export const SPADE_FIELDS = ['semanticChannels', 'cropSize', 'aspectRatio', 'numUpsamplingLayers'] as const;
 
@@ -23,7 +24,7 @@ interface SpadeOptions {
   readonly numUpsamplingLayers: UpsamplingMode;
 }
 
-interface SpadeGrid {
+export interface SpadeGrid {
   /** Number of 2x upsamplings between the latent grid and the output. */
   readonly upsamplings: number;
   readonly latentHeight: number;
@@ -42,22 +43,15 @@ export function spadeOptions(spec: SubnetSpec): SpadeOptions {
 
   const semanticChannels = x['semanticChannels'];
   if (semanticChannels === undefined) {
-    throw fail(
-      '"semanticChannels" is required for mobile_spade',
-      'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36',
-    );
+    throw fail(`"semanticChannels" is required for ${spec.architecture}`, 'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36');
   }
   if (!isPositiveInt(semanticChannels)) {
     throw fail(`"semanticChannels" must be a positive integer, got ${JSON.stringify(semanticChannels)}`);
   }
 
   const cropSize = x['cropSize'];
-  if (cropSize === undefined) {
-    throw fail('"cropSize" is required for mobile_spade', 'the width the generator was trained at, e.g. 512 for Cityscapes');
-  }
-  if (!isPositiveInt(cropSize) || cropSize > 16384) {
-    throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
-  }
+  if (cropSize === undefined) throw fail(`"cropSize" is required for ${spec.architecture}`, 'the width the generator was trained at, e.g. 512 for Cityscapes');
+  if (!isPositiveInt(cropSize) || cropSize > 16384) throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
 
   const aspectRatio = x['aspectRatio'] ?? DEFAULTS.aspectRatio;
   if (typeof aspectRatio !== 'number' || !Number.isFinite(aspectRatio) || aspectRatio <= 0) {
@@ -117,7 +111,7 @@ export function spadeInput(spec: SubnetSpec, given: Partial<InputSpec> | undefin
     const asked = `${given?.channels ?? '?'}x${given?.height ?? '?'}x${given?.width ?? '?'}`;
     throw new GcError(
       'E_SUBNET_JSON',
-      `${spec.source}: "input" asks channels x height x width ${asked}, but mobile_spade with semanticChannels ${opts.semanticChannels}, ` +
+      `${spec.source}: "input" asks channels x height x width ${asked}, but ${spec.architecture} with semanticChannels ${opts.semanticChannels}, ` +
         `cropSize ${opts.cropSize}, aspectRatio ${opts.aspectRatio} and numUpsamplingLayers "${opts.numUpsamplingLayers}" takes ` +
         `${valid.channels}x${valid.height}x${valid.width}`,
       { hint: `set "input": {"channels": ${valid.channels}, "height": ${valid.height}, "width": ${valid.width}} or leave "input" out` },
@@ -137,4 +131,19 @@ export function roundHalfEven(v: number): number {
 
 function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
+
+/**
+ * The model contract of a GauGAN generator (docs/model-contract.md): a label map (one-hot + instance
+ * edges) in, a photo out; it upsamples 2^n times from its latent grid, so height and width are
+ * multiples of 2^n. Teacher (`spade`) and students (`mobile_spade`) are one family.
+ */
+export function spadeContract(role: Role, spec: SubnetSpec): ArchitectureContract {
+  const cell = 2 ** spadeGrid(spadeOptions(spec), spec.source).upsamplings;
+  return {
+    family: 'gaugan-spade',
+    role,
+    input: { kind: 'label_map', size: { multiple: cell, min: cell }, instanceEdge: true },
+    output: { kind: 'photo' },
+  };
 }

@@ -7,11 +7,14 @@
  * parameters, in eval mode: the supernet's running statistics, first k channels, eps 1e-5. The `1 +` is
  * folded into the gamma pointwise conv's bias (node `<norm>.mlp_gamma.one_plus_gamma`), which is exact
  * algebra and saves one full-size Add per norm.
+ *
+ * The teacher (upstream SPADEGenerator's SPADE, `heads: 'conv'`) differs only there: gamma and beta are
+ * plain 3x3 convs of the shared activation (`mlp_gamma.weight`, `mlp_beta.weight`), full width.
  */
 import type { GraphBuilder, Tensor } from '@gc-edge/core';
 import { add, batchNorm, conv, instanceNorm, leakyRelu, mul, relu } from '../../ops';
 import type { SupernetWeights } from '../supernet-weights';
-import { KERNEL, type SpadeBlockLayout, type SpadeNormLayout } from './layout';
+import { KERNEL, type SpadeBlockLayout, type SpadeHeads, type SpadeNormLayout } from './layout';
 
 /** sync-BatchNorm's eps (PyTorch's default, what upstream trains and evaluates with). */
 const SPADE_BN_EPS = 1e-5;
@@ -50,11 +53,18 @@ function head(g: GraphBuilder, w: SupernetWeights, prefix: string, actv: string,
   );
 }
 
-/** What every emitter needs: the graph, the supernet weights, and the label map's channel count. */
+/** A plain 3x3 conv head (upstream SPADE's mlp_gamma / mlp_beta) producing `k` channels. */
+function convHead(g: GraphBuilder, w: SupernetWeights, prefix: string, actv: string, hidden: number, k: number, addOne: boolean): string {
+  const bias = w.take(`${prefix}.bias`, [k]);
+  return conv(g, addOne ? `${prefix}.one_plus_gamma` : prefix, actv, kernel(w, prefix, k, hidden, KERNEL), addOne ? plusOne(bias) : bias, { pads: 1 });
+}
+
+/** What every emitter needs: the graph, the weights, the label map's channel count and the SPADE head kind. */
 export interface SpadeEmitContext {
   readonly g: GraphBuilder;
   readonly w: SupernetWeights;
   readonly semanticChannels: number;
+  readonly heads: SpadeHeads;
 }
 
 /** SubMobileSPADE: `x` has `norm.channels` channels; `seg` is the label map already at x's size. */
@@ -82,8 +92,9 @@ function spadeNorm(ctx: SpadeEmitContext, norm: SpadeNormLayout, x: string, seg:
     { pads: 1 },
   );
   const actv = relu(g, `${p}.mlp_shared.1`, shared);
-  const onePlusGamma = head(g, w, `${p}.mlp_gamma`, actv, h, k, true);
-  const beta = head(g, w, `${p}.mlp_beta`, actv, h, k, false);
+  const emitHead = ctx.heads === 'conv' ? convHead : head;
+  const onePlusGamma = emitHead(g, w, `${p}.mlp_gamma`, actv, h, k, true);
+  const beta = emitHead(g, w, `${p}.mlp_beta`, actv, h, k, false);
   return add(g, `${p}.add_beta`, mul(g, `${p}.scale`, normalized, onePlusGamma), beta);
 }
 
