@@ -89,6 +89,7 @@ describe('what the architectures declare beside the graph', () => {
       legacy_mobile_resnet_9blocks: 32,
       resnet_9blocks: 64,
       mobile_spade: 48,
+      spade: 64,
     });
   });
 });

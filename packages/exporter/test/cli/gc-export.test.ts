@@ -141,7 +141,7 @@ describe('gc-export CLI', () => {
     const r = gcExport([writeSubnet(dir, subnet()), '--verify', '--dynamic']);
     expect(r.status).toBe(0);
     const labels = r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]);
-    expect(labels).toEqual(['input', 'params', 'MACs', 'weights', 'export', 'verify', 'wrote']);
+    expect(labels).toEqual(['input', 'params', 'MACs', 'weights', 'kind', 'export', 'verify', 'wrote']);
     expect(r.stdout).toMatch(/^ {2}input {4}batchx3xheightxwidth -> output batchx3xheightxwidth, opset 13$/m);
     expect(r.stdout).toMatch(/^ {2}MACs {5}[\d.]+ [GMK]? ?\(paper convention, at 1x3x64x64\)$/m);
     const fixed = gcExport([writeSubnet(dir, subnet(), 'fixed.json')]);

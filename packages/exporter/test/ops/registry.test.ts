@@ -16,6 +16,7 @@ const TINY: Readonly<Record<string, Record<string, unknown>>> = {
   mobile_resnet_9blocks: { ngf: 2, config: '1_1_1_1_1_1_1_1', input: { height: 16, width: 16 } },
   legacy_mobile_resnet_9blocks: { ngf: 2, config: '1_1_1_1_1_1_1_1', input: { height: 16, width: 16 } },
   mobile_spade: { ngf: 2, config: '1_1_1_1_1_1_1_1', semanticChannels: 3, cropSize: 64, aspectRatio: 1, numUpsamplingLayers: 'more' },
+  spade: { ngf: 2, semanticChannels: 3, cropSize: 64, aspectRatio: 1, numUpsamplingLayers: 'normal' },
 };
 
 describe('the op table (ops/registry.ts)', () => {
