@@ -13,8 +13,15 @@ import type { LatencyReport } from '../report/types';
 
 export interface CompareRow {
   readonly file: string;
-  /** Device key: profile plus the concrete GPU/CPU, so two different CPUs are two devices. */
+  /**
+   * Where the model actually ran: the CPU when the session ended on the CPU provider (whatever
+   * profile asked for more), else the profile plus its GPU; two different CPUs are two devices.
+   */
   readonly device: string;
+  /** The profile whose first provider was unavailable, when the run fell back to a later one. */
+  readonly fellBackFrom: string | null;
+  /** 1 for the first measurement of this model on this device, 2 for a repeat, ... */
+  readonly run: number;
   readonly model: string;
   readonly architecture: string | null;
   readonly config: string | null;
@@ -48,8 +55,14 @@ export interface Comparison {
 }
 
 export function deviceKey(r: LatencyReport): string {
-  const hw = r.device.gpu ?? r.device.cpu.model;
-  return `${r.device.profile} (${hw})`;
+  if (r.session.provider === 'cpu') return `cpu (${r.device.cpu.model})`;
+  return `${r.device.profile} (${r.device.gpu ?? r.device.cpu.model})`;
+}
+
+/** The profile, when the session did not get the profile's first execution provider. */
+function fallbackOf(r: LatencyReport): string | null {
+  const wanted = r.session.executionProviders[0]?.provider;
+  return wanted !== undefined && wanted !== r.session.provider ? r.device.profile : null;
 }
 
 function matchesBaseline(r: LatencyReport, file: string, baseline: string): boolean {
@@ -126,6 +139,8 @@ export function buildComparison(reports: readonly Entry[], baseline?: string): C
     return {
       file,
       device: key,
+      fellBackFrom: fallbackOf(r),
+      run: n,
       model: r.model.name,
       architecture: r.model.architecture,
       config: r.model.config,

@@ -1,12 +1,16 @@
 /** `gc-bench compare` output: the table (Markdown / terminal) and the HTML page with charts. */
-import { formatMacs, formatParams, fpsText, markdownTable, ms } from '../report/format';
+import { formatMacs, formatParams, fpsText, markdownTable, ms, ratioText } from '../report/format';
 import { htmlTable, renderPage, type ChartSpec } from '../report/html-page';
 import type { Comparison, CompareRow } from './build';
 
 const COLUMNS: readonly { readonly head: string; readonly align: 'l' | 'r'; readonly cell: (r: CompareRow) => string }[] = [
   { head: 'device', align: 'l', cell: (r) => r.device },
-  { head: 'model', align: 'l', cell: (r) => `${r.model}${r.isBaseline ? ' (baseline)' : ''}${r.stable ? '' : ' (unstable)'}` },
-  { head: 'provider', align: 'l', cell: (r) => r.provider },
+  {
+    head: 'model',
+    align: 'l',
+    cell: (r) => `${modelName(r)}${r.isBaseline ? ' (baseline)' : ''}${r.stable ? '' : ' (unstable)'}`,
+  },
+  { head: 'provider', align: 'l', cell: (r) => `${r.provider}${r.fellBackFrom ? ` (fallback: ${r.fellBackFrom} profile)` : ''}` },
   { head: 'input', align: 'l', cell: (r) => r.inputShape.join('x') },
   { head: 'batch', align: 'r', cell: (r) => String(r.batch) },
   { head: 'FPS', align: 'r', cell: (r) => fpsText(r.fps) },
@@ -15,9 +19,14 @@ const COLUMNS: readonly { readonly head: string; readonly align: 'l' | 'r'; read
   { head: 'MACs / image', align: 'r', cell: (r) => formatMacs(r.macsPerImage) },
   { head: 'MAC convention', align: 'l', cell: (r) => r.macsConvention },
   { head: 'params', align: 'r', cell: (r) => formatParams(r.params) },
-  { head: 'speed-up', align: 'r', cell: (r) => (r.speedup === null ? '—' : `${r.speedup.toFixed(2)}x`) },
-  { head: 'MACs reduction', align: 'r', cell: (r) => (r.macsReduction === null ? '—' : `${r.macsReduction.toFixed(1)}x`) },
+  { head: 'speed-up', align: 'r', cell: (r) => (r.speedup === null ? '—' : ratioText(r.speedup)) },
+  { head: 'MACs reduction', align: 'r', cell: (r) => (r.macsReduction === null ? '—' : ratioText(r.macsReduction)) },
 ];
+
+/** The model's name, with ` #2`, ` #3` for repeated measurements on one device: table and charts alike. */
+function modelName(r: CompareRow): string {
+  return `${r.model}${r.run > 1 ? ` #${r.run}` : ''}`;
+}
 
 const HEADER = COLUMNS.map((c) => c.head);
 const ALIGN = COLUMNS.map((c) => c.align);
@@ -56,7 +65,7 @@ function comparisonCharts(c: Comparison): ChartSpec[] {
     config: {
       type: 'bar',
       data: {
-        labels: c.rows.map((r) => [r.model, r.device]),
+        labels: c.rows.map((r) => [modelName(r), r.device]),
         datasets: c.devices.map((d, i) => ({
           label: d,
           data: c.rows.map((r) => (r.device === d ? r.fps : null)),
@@ -86,7 +95,7 @@ function comparisonCharts(c: Comparison): ChartSpec[] {
             .map((r) => ({
               x: r.macsPerImage / 1e9,
               y: r.fps,
-              label: r.model,
+              label: modelName(r),
               tooltip: `${r.label}: ${formatMacs(r.macsPerImage)} MACs/image, ${fpsText(r.fps)} FPS`,
             })),
           backgroundColor: PALETTE[i % PALETTE.length],

@@ -26,6 +26,11 @@ export function fpsText(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toFixed(1);
 }
 
+/** A ratio (speed-up, MACs reduction): `1.00x`, `3.94x`, `12.3x`, `150x`; one rule for every column. */
+export function ratioText(x: number): string {
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
+}
+
 export function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
