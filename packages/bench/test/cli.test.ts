@@ -256,6 +256,13 @@ describe('gc-bench latency and compare on this CPU', () => {
       expect(check.requests).toEqual([]);
       expect(check.ids).toEqual(['chart-latency-distribution', 'chart-latency-percentiles', 'chart-fps', 'chart-pipeline']);
       for (const id of check.ids) expect(check.painted[id]).toBeGreaterThan(500);
+      const runTicks = await evaluateInPage<number[]>(
+        browser,
+        path.join(dir, 'compressed.html'),
+        "window.gcCharts['chart-latency-distribution'].scales.y.ticks.map((t) => t.value)",
+      );
+      expect(runTicks.length).toBeGreaterThan(1);
+      for (const v of runTicks) expect(Number.isInteger(v)).toBe(true);
     });
   });
 
@@ -317,7 +324,7 @@ describe('gc-bench latency and compare on this CPU', () => {
       const seen = await evaluateInPage<{
         bars: number;
         labels: string[][];
-        scatter: { min: number; dataMin: number; labels: string[]; tooltip: string };
+        scatter: { min: number; dataMin: number; labels: string[]; tooltip: string; ticks: string[] };
       }>(
         browser,
         html,
@@ -336,6 +343,7 @@ describe('gc-bench latency and compare on this CPU', () => {
               dataMin: Math.min(...pts.map((p) => p.x)),
               labels: sc.$gcLabels,
               tooltip: sc.tooltip.body.map((b) => b.lines.join(' ')).join(' | '),
+              ticks: sc.scales.x.ticks.map((t) => t.label).filter((l) => l !== ''),
             },
           };
         })()`,
@@ -349,6 +357,13 @@ describe('gc-bench latency and compare on this CPU', () => {
       ]);
       expect(rows.filter((l) => /\| compressed #2 /.test(l))).toHaveLength(1);
       expect(seen.scatter.min).toBeLessThan(seen.scatter.dataMin);
+      // the log axis is labelled at 1, 2 and 5 times each power of ten, nothing in between
+      expect(seen.scatter.ticks.length).toBeGreaterThan(1);
+      for (const t of seen.scatter.ticks) {
+        const mantissa = Number(t) / 10 ** Math.floor(Math.log10(Number(t)) + 1e-9);
+        expect([1, 2, 5]).toContain(Math.round(mantissa));
+        expect(Math.abs(mantissa - Math.round(mantissa))).toBeLessThan(1e-6);
+      }
       expect([...seen.scatter.labels].sort()).toEqual(['compressed', 'compressed #2', 'compressed-dyn', 'original']);
       expect(seen.scatter.tooltip).toMatch(/^(original|compressed|compressed-dyn)( #2)? on cpu \(.+\): [\d.]+[KMG] MACs\/image, [\d.]+ FPS$/);
     });

@@ -53,7 +53,8 @@ footer{color:#7a8394;font-size:12px;margin-top:32px}
  * Draws the charts. Two small plugins, enabled per chart in options.plugins: gcPointLabels writes
  * each data point's `label` beside it (scatter), gcValueLabels writes each bar's value on top of it.
  * A data point's `tooltip` string replaces the default tooltip line. What they wrote is kept on
- * `chart.$gcLabels` for the browser test.
+ * `chart.$gcLabels` for the browser test. A logarithmic axis is labelled at 1, 2 and 5 times each
+ * power of ten only (Chart.js labels 1..9 and skips some where they crowd: irregular steps).
  */
 const DRAW = `
 (function(){
@@ -123,6 +124,14 @@ const DRAW = `
       chart.$gcLabels = drawn;
     }
   });
+  function logTick(v) {
+    if (!(v > 0)) return '';
+    var p = Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+    var m = v / p;
+    var near = Math.round(m);
+    if (Math.abs(m - near) > 1e-6 || [1, 2, 5].indexOf(near) < 0) return '';
+    return String(Number(v.toPrecision(3)));
+  }
   function tooltipLine(ctx) {
     var raw = ctx.raw;
     return raw && typeof raw === 'object' && typeof raw.tooltip === 'string' ? raw.tooltip : undefined;
@@ -134,6 +143,10 @@ const DRAW = `
     o.plugins = o.plugins || {};
     o.plugins.tooltip = o.plugins.tooltip || {};
     o.plugins.tooltip.callbacks = { label: tooltipLine };
+    Object.keys(o.scales || {}).forEach(function(k) {
+      var sc = o.scales[k];
+      if (sc.type === 'logarithmic') sc.ticks = Object.assign({}, sc.ticks, { callback: logTick, autoSkip: false });
+    });
     window.gcCharts[s.id] = new Chart(el.getContext('2d'), s.config);
   });
   document.body.dataset.chartsReady = 'true';

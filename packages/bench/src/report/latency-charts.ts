@@ -7,8 +7,15 @@ const BLUE = '#3b6fd8';
 const ORANGE = '#e07b39';
 const GREY = '#9aa3b2';
 
+/** Decimals that tell neighbouring bins apart: one more than the bin width's first significant digit needs. */
+export function binDecimals(width: number): number {
+  if (!(width > 0)) return 0;
+  return Math.max(0, Math.min(3, Math.ceil(-Math.log10(width)) + 1));
+}
+
 export function latencyCharts(r: LatencyReport): ChartSpec[] {
   const h = histogram(r.samplesMs, 24);
+  const decimals = binDecimals(h.width);
   const charts: ChartSpec[] = [
     {
       id: 'chart-latency-distribution',
@@ -16,14 +23,15 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
       config: {
         type: 'bar',
         data: {
-          labels: h.edges.map((e) => (e + h.width / 2).toFixed(2)),
+          labels: h.edges.map((e) => (e + h.width / 2).toFixed(decimals)),
           datasets: [{ label: 'runs', data: h.counts, backgroundColor: BLUE, barPercentage: 1, categoryPercentage: 1 }],
         },
         options: {
           plugins: { legend: { display: false } },
           scales: {
             x: { title: { display: true, text: 'latency (ms)' } },
-            y: { title: { display: true, text: 'runs' }, beginAtZero: true },
+            // run counts are whole numbers
+            y: { title: { display: true, text: 'runs' }, beginAtZero: true, ticks: { precision: 0 } },
           },
         },
       },
@@ -69,19 +77,22 @@ export function latencyCharts(r: LatencyReport): ChartSpec[] {
     fpsData.push(ref.fps);
     colors.push(GREY);
   }
-  charts.push({
-    id: 'chart-fps',
-    title: `Throughput on ${r.device.profile} (FPS)`,
-    config: {
-      type: 'bar',
-      data: { labels: fpsLabels, datasets: [{ label: 'FPS', data: fpsData, backgroundColor: colors }] },
-      options: {
-        indexAxis: 'y',
-        plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, title: { display: true, text: 'frames per second' } } },
+  // a single bar (the model alone, nothing to set it against) says no more than the table
+  if (fpsData.length > 1) {
+    charts.push({
+      id: 'chart-fps',
+      title: `Throughput on ${r.device.profile} (FPS)`,
+      config: {
+        type: 'bar',
+        data: { labels: fpsLabels, datasets: [{ label: 'FPS', data: fpsData, backgroundColor: colors }] },
+        options: {
+          indexAxis: 'y',
+          plugins: { legend: { display: false } },
+          scales: { x: { beginAtZero: true, title: { display: true, text: 'frames per second' } } },
+        },
       },
-    },
-  });
+    });
+  }
   if (r.endToEnd) {
     const e = r.endToEnd;
     charts.push({
