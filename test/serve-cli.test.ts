@@ -55,6 +55,8 @@ function run(
 async function startDaemon(target: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const p = run([target, '--device', 'cpu', '--port', '0', ...extra], env);
   await p.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  // one name, then what it says: `gc-serve: version X, listening on ...`
+  expect(p.stderr()).toMatch(/^gc-serve: version \d+\.\d+\.\d+, listening on /m);
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.stderr())![1]!;
   await p.waitFor(/^gc-serve: ready$/m);
   return { child: p.child, url, log: p.stderr, waitFor: p.waitFor, exit: p.exit };

@@ -10,7 +10,7 @@ export { measure, warmUp } from './latency/measure';
 export type { MeasureOptions, Measurement, Progress, WarmupOptions } from './latency/measure';
 export { countCores, effectiveThreads } from './latency/threads';
 export type { CoreCount } from './latency/threads';
-export { reportPlacement, placementSummary } from './latency/placement';
+export { reportPlacement } from './latency/placement';
 export { summarize, percentileSorted, coefficientOfVariation, fps, histogram, mean, sampleStd } from './latency/stats';
 export type { LatencyStats, Histogram } from './latency/stats';
 export { parseShapeArgs, inputShapes, seededInput } from './latency/inputs';

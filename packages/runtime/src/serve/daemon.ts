@@ -7,7 +7,7 @@
 import { GcError } from '@gc-edge/core';
 import type { ServeOptions } from './options';
 import { type GcServer, createServer } from './server';
-import { SERVER_NAME, SERVER_VERSION } from './version';
+import { SERVER_VERSION } from './version';
 
 export interface DaemonOptions extends ServeOptions {
   /** How long graceful shutdown may take, ms; default 10000. */
@@ -23,7 +23,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = server.options.log;
   const url = await server.listen();
   const models = server.repository.names.map((n) => `'${n}'`).join(', ');
-  log(`${SERVER_NAME} ${SERVER_VERSION} listening on ${url} (device ${options.profile.id}; ${models})`);
+  // log() prefixes `gc-serve: ` itself
+  log(`version ${SERVER_VERSION}, listening on ${url} (device ${options.profile.id}; ${models})`);
   if (server.options.token) log('bearer token required on every route but /v2/health/*');
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 

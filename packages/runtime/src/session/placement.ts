@@ -34,11 +34,16 @@ export function parsePlacement(trace: unknown, where = 'profiling trace'): Place
   return { byProvider, nodes: [...seen.values()], summary: placementSummary(byProvider) };
 }
 
-/** `43 nodes on TensorRT, 2 on CPU` (largest first); `no nodes executed` when empty. */
-export function placementSummary(byProvider: Readonly<Record<string, number>>): string {
+/**
+ * `206 kernels on CPU after graph optimisation (128 graph nodes)`, largest first. onnxruntime
+ * optimises the graph before running it (fusions, layout transforms, inserted copies), so what the
+ * trace counts are kernels of the optimised graph, not the ONNX file's nodes; the graph's own node
+ * count is added where it is known.
+ */
+export function placementSummary(byProvider: Readonly<Record<string, number>>, graphNodes: number | null = null): string {
   const entries = Object.entries(byProvider).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  if (entries.length === 0) return 'no nodes executed';
-  return entries
-    .map(([p, n], i) => (i === 0 ? `${n} ${n === 1 ? 'node' : 'nodes'} on ${p}` : `${n} on ${p}`))
-    .join(', ');
+  const graph = graphNodes === null ? '' : ` (${graphNodes} graph ${graphNodes === 1 ? 'node' : 'nodes'})`;
+  if (entries.length === 0) return `no kernels executed${graph}`;
+  const parts = entries.map(([p, n], i) => (i === 0 ? `${n} ${n === 1 ? 'kernel' : 'kernels'} on ${p}` : `${n} on ${p}`));
+  return `${parts.join(', ')} after graph optimisation${graph}`;
 }

@@ -97,7 +97,7 @@ export interface Placement {
   readonly byProvider: Readonly<Record<string, number>>;
   /** Each executed node: its (optimised-graph) name, op type and provider short name. */
   readonly nodes: readonly { readonly name: string; readonly opType: string; readonly provider: string }[];
-  /** Human summary, largest first: `43 nodes on TensorRT, 2 on CPU`. */
+  /** Human summary, largest first: `43 kernels on TensorRT, 2 on CPU after graph optimisation`. */
   readonly summary: string;
 }
 

@@ -113,9 +113,9 @@ describe('gc-serve dynamic batching with a short delay', () => {
     const model = two.server.repository.get('half').model!;
     // halfModel() carries no macs_input_shape: batch 1 x 256 x 256.
     expect(model.warmupShapes).toEqual({ input: [1, 3, 256, 256] });
-    expect(model.placement?.summary).toBe('1 node on CPU');
+    expect(model.placement?.summary).toBe('1 kernel on CPU after graph optimisation');
     const meta = (await (await fetch(`${two.url}/v2/models/half`)).json()) as { placement: unknown; warmupMs: unknown };
-    expect(meta.placement).toMatchObject({ summary: '1 node on CPU' });
+    expect(meta.placement).toMatchObject({ summary: '1 kernel on CPU after graph optimisation (1 graph node)' });
     expect(meta.warmupMs).toEqual(expect.any(Number));
     // One at a time: each leaves after maxDelayMs (20 ms) as a batch of one.
     for (let i = 0; i < 40; i++) expect((await inferValues(two.url, 'half', [i, i, i])).status).toBe(200);

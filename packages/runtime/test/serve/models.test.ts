@@ -66,6 +66,21 @@ describe('gc-serve models, metrics and auth', () => {
     expect(m['loadMs']).toEqual(expect.any(Number));
   });
 
+  it('says what the placement counts, rounds timings to a tenth of a ms, and gives no size rule to a fixed-size model', async () => {
+    const m = (await (await fetch(`${srv.url}/v2/models/h2z`, { headers: auth })).json()) as {
+      placement: { summary: string };
+      graphNodes: number;
+      warmupMs: number;
+      loadMs: number;
+      limits: Record<string, unknown>;
+    };
+    expect(m.placement.summary).toMatch(new RegExp(`^\\d+ kernels? on CPU after graph optimisation \\(${m.graphNodes} graph nodes?\\)$`));
+    for (const t of [m.warmupMs, m.loadMs]) expect(Math.round(t * 10) / 10).toBe(t);
+    expect(m.limits).not.toHaveProperty('symbolicSize');
+    const half = (await (await fetch(`${srv.url}/v2/models/half`, { headers: auth })).json()) as { limits: Record<string, unknown> };
+    expect(half.limits).toHaveProperty('symbolicSize');
+  });
+
   it('reports gc-export metadata (architecture, config, MACs) and symbolic dims as -1', async () => {
     const m = (await (await fetch(`${srv.url}/v2/models/half`, { headers: auth })).json()) as Record<string, unknown>;
     expect(m).toMatchObject({ architecture: 'half', config: 'none', macs: 0, inputs: [{ name: 'input', shape: [-1, 3, -1, -1] }] });

@@ -154,7 +154,7 @@ describe('createSession: placement', () => {
       // graphOptimizationLevel 'disabled' keeps the two graph nodes as two kernels.
       expect(p.byProvider).toEqual({ CPU: 2 });
       expect(p.nodes.map((n) => n.opType).sort()).toEqual(['Mul', 'Tanh']);
-      expect(p.summary).toBe('2 nodes on CPU');
+      expect(p.summary).toBe('2 kernels on CPU after graph optimisation');
       expect(fs.readdirSync(dir)).toEqual([]);
       expect(await s.placement()).toBe(p);
     } finally {

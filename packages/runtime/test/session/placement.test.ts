@@ -21,7 +21,7 @@ describe('placement from a profiling trace', () => {
     ];
     const p = parsePlacement(trace);
     expect(p.byProvider).toEqual({ TensorRT: 43, CPU: 2 });
-    expect(p.summary).toBe('43 nodes on TensorRT, 2 on CPU');
+    expect(p.summary).toBe('43 kernels on TensorRT, 2 on CPU after graph optimisation');
     expect(p.nodes[43]).toEqual({ name: '/Clip', opType: 'Clip', provider: 'CPU' });
   });
 
@@ -36,8 +36,10 @@ describe('placement from a profiling trace', () => {
   });
 
   it('says so when nothing ran, and uses the singular for one node', () => {
-    expect(placementSummary({})).toBe('no nodes executed');
-    expect(placementSummary({ CPU: 1 })).toBe('1 node on CPU');
+    expect(placementSummary({})).toBe('no kernels executed');
+    expect(placementSummary({}, 5)).toBe('no kernels executed (5 graph nodes)');
+    expect(placementSummary({ CPU: 1 })).toBe('1 kernel on CPU after graph optimisation');
+    expect(placementSummary({ CPU: 206 }, 128)).toBe('206 kernels on CPU after graph optimisation (128 graph nodes)');
   });
 
   it('rejects a trace that is not an event array', () => {

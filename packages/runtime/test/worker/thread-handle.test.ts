@@ -94,7 +94,7 @@ describe('InferenceWorker', () => {
     if (!gpuProvidersInstalled()) {
       expect(ready.provider).toBe('cpu');
       expect(ready.attempts.map((a) => a.ok)).toEqual([false, false, true]);
-      expect(ready.placement?.summary).toBe('2 nodes on CPU');
+      expect(ready.placement?.summary).toBe('2 kernels on CPU after graph optimisation');
     }
   });
 
@@ -111,7 +111,7 @@ describe('InferenceWorker', () => {
       const ready = await w.ready;
       expect(ready.warmupShapes).toEqual({ input: [1, 3, 8, 8] });
       expect(ready.warmupMs).toBeGreaterThan(0);
-      expect(ready.placement?.summary).toBe('2 nodes on CPU');
+      expect(ready.placement?.summary).toBe('2 kernels on CPU after graph optimisation');
       // Profiling ended with the warm-up: its trace is read and gone, and serving adds none.
       expect(fs.readdirSync(dir)).toEqual([]);
       for (const n of [4, 16, 8, 32, 4, 12, 8, 16, 4, 20]) {
@@ -128,7 +128,7 @@ describe('InferenceWorker', () => {
       const w = track(startWorker(tanhModel(1, ['batch', 3, 'height', 'width']), CPU_ONLY, { profileDir: dir }));
       const ready = await w.ready;
       expect(ready.warmupShapes).toEqual({ input: [1, 3, 256, 256] });
-      expect(ready.placement?.summary).toBe('2 nodes on CPU');
+      expect(ready.placement?.summary).toBe('2 kernels on CPU after graph optimisation');
     });
 
     it('fails the load when the warm-up fails, naming the shape it ran at', async () => {

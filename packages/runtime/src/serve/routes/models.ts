@@ -11,6 +11,7 @@ import { v2Metadata } from '../kserve';
 import { describeGenerateInput } from '../model-input';
 import type { ModelPlan } from '../model-plan';
 import type { ModelSlot } from '../repository';
+import { placementSummary } from '../../session/placement';
 import type { ModelInfo } from '../../session/types';
 
 interface NameParams {
@@ -33,6 +34,15 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
     return { name: slot.name, ready: true, loadMs: slot.loadMs, provider: ready.provider, placement: ready.placement?.summary };
   });
 }
+
+/** Whether the first input's height or width is symbolic as requests are held to it. */
+function symbolicSize(plan: ModelPlan): boolean {
+  const shape = plan.inputs[0]?.shape ?? [];
+  return shape.slice(2).some((d) => typeof d !== 'number' || d < 0);
+}
+
+/** Milliseconds to a tenth: timings, not 15 digits of float noise. */
+const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** GET /v2/models/{name}: KServe fields first, then what gc-edge knows about the model (its plan: model-plan.ts). */
 export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => ModelPlan): Record<string, unknown> {
@@ -61,16 +71,17 @@ export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => Mode
     limits: {
       maxPixels: cap.maxPixels,
       maxPixelsFrom: cap.source,
-      symbolicSize: { multiple: rule.multiple, min: rule.min, rule: describeSizeRule(rule) },
+      // only where height or width is symbolic: a fixed-size model takes its size, no rule
+      ...(symbolicSize(plan) ? { symbolicSize: { multiple: rule.multiple, min: rule.min, rule: describeSizeRule(rule) } } : {}),
     },
     metadata: info.metadata,
     provider: m.provider,
     providerAttempts: m.attempts,
     placement: m.placement
-      ? { summary: m.placement.summary, byProvider: m.placement.byProvider }
+      ? { summary: placementSummary(m.placement.byProvider, info.graphNodes ?? null), byProvider: m.placement.byProvider }
       : null,
-    loadMs: slot.loadMs ?? null,
-    warmupMs: m.warmupMs ?? null,
+    loadMs: slot.loadMs === undefined ? null : roundMs(slot.loadMs),
+    warmupMs: m.warmupMs === undefined ? null : roundMs(m.warmupMs),
     workers: slot.pool?.size ?? 0,
     lastReloadError: slot.lastError ? { code: slot.lastError.code, message: slot.lastError.message } : null,
   };
