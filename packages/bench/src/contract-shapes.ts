@@ -8,7 +8,11 @@ import type { ModelContract, ShapeOverrides, ValueInfo } from '@gc-edge/core';
 
 export const DEFAULT_BATCH = 1;
 
-export function withContractSizes(inputs: readonly ValueInfo[], contract: ModelContract | undefined, given: ShapeOverrides): ShapeOverrides {
+export function withContractSizes(
+  inputs: readonly ValueInfo[],
+  contract: ModelContract | undefined,
+  given: ShapeOverrides,
+): ShapeOverrides {
   if (!contract) return given;
   const out: Record<string, readonly number[] | number> = { ...given };
   const fill = (dim: number | string | undefined, value: number): void => {

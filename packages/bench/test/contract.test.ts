@@ -34,7 +34,13 @@ function contract(family: string, role: Role, input: ContractInput = photoInput(
 }
 
 /** Conv width of each tiny model (its MACs: tinyMacs(width)). */
-const WIDTHS: Readonly<Record<string, number>> = { 'munit-teacher': 16, 'munit-student': 4, 'cyc-teacher': 12, 'cyc-student': 2, foreign: 8 };
+const WIDTHS: Readonly<Record<string, number>> = {
+  'munit-teacher': 16,
+  'munit-student': 4,
+  'cyc-teacher': 12,
+  'cyc-student': 2,
+  foreign: 8,
+};
 
 let dir: string;
 const reports = new Map<string, LatencyReport>();
@@ -55,7 +61,8 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const entries = (...names: string[]): { file: string; report: LatencyReport }[] => names.map((n) => ({ file: `${n}.json`, report: reports.get(n)! }));
+const entries = (...names: string[]): { file: string; report: LatencyReport }[] =>
+  names.map((n) => ({ file: `${n}.json`, report: reports.get(n)! }));
 
 function row(names: string[], model: string) {
   return buildComparison(entries(...names)).rows.find((r) => r.model === model)!;
@@ -63,7 +70,11 @@ function row(names: string[], model: string) {
 
 describe('latency records the contract', () => {
   it('writes family and role, and null for a model without a contract', () => {
-    expect(reports.get('munit-student')!.model).toMatchObject({ architecture: 'munit_student_generator', family: 'munit', role: 'student' });
+    expect(reports.get('munit-student')!.model).toMatchObject({
+      architecture: 'munit_student_generator',
+      family: 'munit',
+      role: 'student',
+    });
     expect(reports.get('foreign')!.model).toMatchObject({ architecture: null, family: null, role: null });
   });
 });
@@ -90,7 +101,9 @@ describe('compare measures each model against the teacher of its family', () => 
 
   it('gives a model without a contract the teacher only when one family has a teacher on the device', () => {
     expect(row(all, 'foreign').speedup).toBeNull();
-    expect(row(['cyc-teacher', 'cyc-student', 'foreign'], 'foreign').speedup).toBe(reports.get('foreign')!.fps / reports.get('cyc-teacher')!.fps);
+    expect(row(['cyc-teacher', 'cyc-student', 'foreign'], 'foreign').speedup).toBe(
+      reports.get('foreign')!.fps / reports.get('cyc-teacher')!.fps,
+    );
   });
 
   it('has no baseline for a family whose teacher was not measured', () => {
@@ -115,7 +128,12 @@ describe('symbolic dims run at the contract default size', () => {
   let dynamic: string;
   let bare: string;
   beforeAll(() => {
-    dynamic = writeTinyModel(dir, 'dynamic', { width: 4, dynamicBatch: true, dynamicSize: true, metadata: contract('toy', 'student', photoInput({ height: 24, width: 40 })) });
+    dynamic = writeTinyModel(dir, 'dynamic', {
+      width: 4,
+      dynamicBatch: true,
+      dynamicSize: true,
+      metadata: contract('toy', 'student', photoInput({ height: 24, width: 40 })),
+    });
     bare = writeTinyModel(dir, 'bare-dynamic', { width: 4, dynamicBatch: true, dynamicSize: true });
   });
 
@@ -134,7 +152,14 @@ describe('symbolic dims run at the contract default size', () => {
   it('refuses --end-to-end for a model whose contract says its input is not a photo', async () => {
     const labels = writeTinyModel(dir, 'labels', {
       width: 4,
-      metadata: contract('toy', 'student', { name: 'input', kind: 'label_map', channels: 3, preprocess: 'one_hot', size: { multiple: 1, min: 1 }, instanceEdge: true }),
+      metadata: contract('toy', 'student', {
+        name: 'input',
+        kind: 'label_map',
+        channels: 3,
+        preprocess: 'one_hot',
+        size: { multiple: 1, min: 1 },
+        instanceEdge: true,
+      }),
     });
     await expect(runLatency({ ...FAST, model: labels, endToEnd: true })).rejects.toMatchObject({
       code: 'E_ARGS',

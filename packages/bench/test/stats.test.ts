@@ -121,7 +121,14 @@ describe('the measurement loop', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 20 }), async (cost, budgetS) => {
         const f = fakeRun(cost);
-        const m = await measure(f.run, { warmupRuns: 0, warmupSeconds: 0, minIterations: 1_000_000, minDurationS: 0, timeBudgetS: budgetS, now: f.now });
+        const m = await measure(f.run, {
+          warmupRuns: 0,
+          warmupSeconds: 0,
+          minIterations: 1_000_000,
+          minDurationS: 0,
+          timeBudgetS: budgetS,
+          now: f.now,
+        });
         expect(m.stoppedBy).toBe('time-budget');
         expect(m.samplesMs.length).toBe(Math.max(1, Math.ceil((budgetS * 1000) / cost)));
       }),
@@ -131,11 +138,26 @@ describe('the measurement loop', () => {
 
   it('gives the warm-up a sixth of the time budget, and at least one run', async () => {
     const slow = fakeRun(1700);
-    const m = await measure(slow.run, { warmupRuns: 10, warmupSeconds: 1, minIterations: 100, minDurationS: 10, timeBudgetS: 60, now: slow.now });
+    const m = await measure(slow.run, {
+      warmupRuns: 10,
+      warmupSeconds: 1,
+      minIterations: 100,
+      minDurationS: 10,
+      timeBudgetS: 60,
+      now: slow.now,
+    });
     expect(m.warmupRuns).toBe(Math.ceil(10_000 / 1700));
     expect(m.samplesMs.length).toBe(Math.ceil(60_000 / 1700));
     const huge = fakeRun(100_000);
-    expect((await measure(huge.run, { warmupRuns: 10, warmupSeconds: 0, minIterations: 5, minDurationS: 0, timeBudgetS: 1, now: huge.now })).warmupRuns).toBe(1);
+    const hugeM = await measure(huge.run, {
+      warmupRuns: 10,
+      warmupSeconds: 0,
+      minIterations: 5,
+      minDurationS: 0,
+      timeBudgetS: 1,
+      now: huge.now,
+    });
+    expect(hugeM.warmupRuns).toBe(1);
   });
 
   it('leaves fast runs to the minimums: the budget does not cut them', async () => {

@@ -69,7 +69,16 @@ const PHOTO: ModelContract = {
   version: CONTRACT_VERSION,
   family: 'cyclegan-resnet',
   role: 'student',
-  inputs: [{ name: 'input', kind: 'photo', channels: 3, preprocess: 'rgb_pm1', size: { multiple: 4, min: 8 }, defaultSize: { height: 256, width: 256 } }],
+  inputs: [
+    {
+      name: 'input',
+      kind: 'photo',
+      channels: 3,
+      preprocess: 'rgb_pm1',
+      size: { multiple: 4, min: 8 },
+      defaultSize: { height: 256, width: 256 },
+    },
+  ],
   outputs: [{ name: 'output', kind: 'photo', postprocess: 'pm1_rgb' }],
 };
 
@@ -121,19 +130,46 @@ describe('model contract metadata', () => {
 
   it('refuses a contract newer than the one it reads, saying to upgrade', () => {
     const e = refusal({ ...encodeContract(PHOTO), 'gc_edge.contract': '2' });
-    expect([e.code, e.message]).toEqual(['E_MODEL_CONTRACT', "m.onnx: metadata 'gc_edge.contract' is 2, newer than the contract 1 this gc-edge reads"]);
+    expect([e.code, e.message]).toEqual([
+      'E_MODEL_CONTRACT',
+      "m.onnx: metadata 'gc_edge.contract' is 2, newer than the contract 1 this gc-edge reads",
+    ]);
     expect(e.hint).toMatch(/upgrade gc-edge/);
   });
 
   it.each([
     ['a missing key', { 'gc_edge.input.0.kind': undefined }, "m.onnx: metadata 'gc_edge.input.0.kind' is missing (the contract needs it)"],
-    ['an unknown kind', { 'gc_edge.input.0.kind': 'noise' }, "m.onnx: metadata 'gc_edge.input.0.kind' is 'noise'; should be one of: photo, label_map, tensor"],
-    ['an unknown role', { 'gc_edge.role': 'baseline' }, "m.onnx: metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student"],
-    ['a preprocessing of another kind', { 'gc_edge.input.0.preprocess': 'one_hot' }, "m.onnx: metadata 'gc_edge.input.0.preprocess' 'one_hot' does not go with kind 'photo' (contract 1: 'rgb_pm1')"],
-    ['a size that is not HxW', { 'gc_edge.input.0.default_size': '256' }, "m.onnx: metadata 'gc_edge.input.0.default_size' is '256'; expected HxW (height x width), e.g. 256x256"],
-    ['a zero multiple', { 'gc_edge.input.0.size.multiple': '0' }, "m.onnx: metadata 'gc_edge.input.0.size.multiple' is '0'; expected an integer >= 1"],
+    [
+      'an unknown kind',
+      { 'gc_edge.input.0.kind': 'noise' },
+      "m.onnx: metadata 'gc_edge.input.0.kind' is 'noise'; should be one of: photo, label_map, tensor",
+    ],
+    [
+      'an unknown role',
+      { 'gc_edge.role': 'baseline' },
+      "m.onnx: metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student",
+    ],
+    [
+      'a preprocessing of another kind',
+      { 'gc_edge.input.0.preprocess': 'one_hot' },
+      "m.onnx: metadata 'gc_edge.input.0.preprocess' 'one_hot' does not go with kind 'photo' (contract 1: 'rgb_pm1')",
+    ],
+    [
+      'a size that is not HxW',
+      { 'gc_edge.input.0.default_size': '256' },
+      "m.onnx: metadata 'gc_edge.input.0.default_size' is '256'; expected HxW (height x width), e.g. 256x256",
+    ],
+    [
+      'a zero multiple',
+      { 'gc_edge.input.0.size.multiple': '0' },
+      "m.onnx: metadata 'gc_edge.input.0.size.multiple' is '0'; expected an integer >= 1",
+    ],
     ['a photo of 4 channels', { 'gc_edge.input.0.channels': '4' }, "m.onnx: metadata 'gc_edge.input.0.channels' is 4; a photo has 3 (RGB)"],
-    ['an instance edge on a photo', { 'gc_edge.input.0.instance_edge': 'true' }, "m.onnx: metadata 'gc_edge.input.0.instance_edge' is set, but input 0 is a photo, not a label_map"],
+    [
+      'an instance edge on a photo',
+      { 'gc_edge.input.0.instance_edge': 'true' },
+      "m.onnx: metadata 'gc_edge.input.0.instance_edge' is set, but input 0 is a photo, not a label_map",
+    ],
     ['a count past its entries', { 'gc_edge.inputs': '2' }, "m.onnx: metadata 'gc_edge.input.1.kind' is missing (the contract needs it)"],
   ])('refuses %s, naming the key', (_what, change, message) => {
     const md: Record<string, string> = { ...encodeContract(PHOTO) };
@@ -172,15 +208,32 @@ describe('files exported before the contract', () => {
     ['more', { multiple: 64, min: 64 }],
     ['normal', { multiple: 32, min: 32 }],
   ])('reads a GauGAN file with numUpsamplingLayers %s as a label-map model', (mode, rule) => {
-    const c = decodeContract({ architecture: 'mobile_spade', semanticChannels: '36', numUpsamplingLayers: mode, macs_input_shape: '1x36x256x512' })!;
+    const c = decodeContract({
+      architecture: 'mobile_spade',
+      semanticChannels: '36',
+      numUpsamplingLayers: mode,
+      macs_input_shape: '1x36x256x512',
+    })!;
     expect(c).toMatchObject({ family: 'gaugan-spade', role: 'student', origin: 'pre-contract' });
     expect(c.inputs).toEqual([
-      { name: 'input', kind: 'label_map', channels: 36, preprocess: 'one_hot', size: rule, defaultSize: { height: 256, width: 512 }, instanceEdge: true },
+      {
+        name: 'input',
+        kind: 'label_map',
+        channels: 36,
+        preprocess: 'one_hot',
+        size: rule,
+        defaultSize: { height: 256, width: 512 },
+        instanceEdge: true,
+      },
     ]);
   });
 
   it('reads a ResNet of other than 3 input channels as a tensor model', () => {
-    expect(decodeContract({ architecture: 'resnet_9blocks', macs_input_shape: '1x1x64x64' })!.inputs[0]).toMatchObject({ kind: 'tensor', channels: 1, preprocess: 'none' });
+    expect(decodeContract({ architecture: 'resnet_9blocks', macs_input_shape: '1x1x64x64' })!.inputs[0]).toMatchObject({
+      kind: 'tensor',
+      channels: 1,
+      preprocess: 'none',
+    });
   });
 
   it.each([
@@ -213,7 +266,10 @@ describe('the contract against its graph', () => {
   });
 
   it('refuses a fixed size the graph contradicts', () => {
-    const fixed: ModelContract = { ...PHOTO, inputs: [{ ...PHOTO.inputs[0]!, size: { multiple: 1, min: 1, fixed: { height: 24, width: 40 } } }] };
+    const fixed: ModelContract = {
+      ...PHOTO,
+      inputs: [{ ...PHOTO.inputs[0]!, size: { multiple: 1, min: 1, fixed: { height: 24, width: 40 } } }],
+    };
     expect(() => checkContractIo(fixed, graph(['b', 3, 'h', 'w']), 'm')).not.toThrow();
     expect(() => checkContractIo(fixed, graph([1, 3, 24, 40]), 'm')).not.toThrow();
     expect(() => checkContractIo(fixed, graph([1, 3, 40, 24]), 'm')).toThrow(/the contract fixes its size at 24x40/);

@@ -24,19 +24,29 @@ const seen: unknown[] = [];
 const measure: GcCommand<{ model: string; runs: string }> = {
   command: 'measure <model>',
   describe: 'measure a model',
-  builder: (y: Argv) => y.positional('model', { type: 'string', demandOption: true }).option('runs', numberOption('timed runs', 10)) as Argv<{ model: string; runs: string }>,
+  builder: (y: Argv) =>
+    y
+      .positional('model', { type: 'string', demandOption: true })
+      .option('runs', numberOption('timed runs', 10)) as Argv<{ model: string; runs: string }>,
   needs: 'the .onnx model to measure',
   examples: [['$0 measure a-model-with-a-long-name.onnx --runs 100 --and-another-long-flag value --more', 'what it does']],
   handler: (args) => void seen.push(args.runs),
 };
-const count: GcCommand<{ model: string }> = { command: 'count <model>', describe: 'count', builder: (y: Argv) => y as Argv<{ model: string }>, handler: () => {} };
+const count: GcCommand<{ model: string }> = {
+  command: 'count <model>',
+  describe: 'count',
+  builder: (y: Argv) => y as Argv<{ model: string }>,
+  handler: () => {},
+};
 const tool: CliDefinition = { name: 'gc-tool', version: '1.2.3', commands: [measure, count], demandCommand: 'name a command' };
 
 describe('runCli', () => {
   it('suggests the closest command for a misspelt one, and lists them all', async () => {
     const r = await run(['measur', 'm.onnx'], tool);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error[E_ARGS]: unknown command 'measur'; did you mean 'measure'?\n  hint: gc-tool commands: measure, count (gc-tool --help)\n");
+    expect(r.stderr).toBe(
+      "error[E_ARGS]: unknown command 'measur'; did you mean 'measure'?\n  hint: gc-tool commands: measure, count (gc-tool --help)\n",
+    );
     const far = await run(['zzz'], tool);
     expect(far.stderr.split('\n')[0]).toBe("error[E_ARGS]: unknown command 'zzz'");
   });
@@ -48,7 +58,9 @@ describe('runCli', () => {
       'error[E_ARGS]: gc-tool measure: name the .onnx model to measure\n' +
         '  hint: e.g. gc-tool measure a-model-with-a-long-name.onnx --runs 100 --and-another-long-flag value --more\n',
     );
-    expect((await run(['count'], tool)).stderr).toBe('error[E_ARGS]: gc-tool count: name the model\n  hint: run gc-tool count --help for usage\n');
+    expect((await run(['count'], tool)).stderr).toBe(
+      'error[E_ARGS]: gc-tool count: name the model\n  hint: run gc-tool count --help for usage\n',
+    );
   });
 
   it('keeps numeric options as typed, and shows them in help without a [string] type', async () => {

@@ -177,9 +177,10 @@ export function buildModel(
     docString: `${arch.description} exported by gc-export`,
     metadata: {},
   };
-  const counted = countMacs(options.dynamic ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } } : draft, {
-    convention: 'paper',
-  });
+  const measured: Model = options.dynamic
+    ? { ...draft, graph: { ...graph, inputs: [{ ...graph.inputs[0]!, shape: [batch, channels, height, width] }] } }
+    : draft;
+  const counted = countMacs(measured, { convention: 'paper' });
   // The old keys stay for people and older readers; consumers read the contract (docs/model-contract.md).
   const metadata: Record<string, string> = {
     architecture: arch.name,

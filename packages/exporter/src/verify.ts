@@ -46,7 +46,12 @@ export function seededInput(model: Model, shape: readonly number[], seed: number
  * regions). Large flat regions and thin edges, as in real maps: random blocks with scattered edge
  * pixels are easier on float32 than the maps the model serves.
  */
-function labelMapInput(data: Float32Array, shape: readonly [number, number, number, number], instanceEdge: boolean, rand: () => number): void {
+function labelMapInput(
+  data: Float32Array,
+  shape: readonly [number, number, number, number],
+  instanceEdge: boolean,
+  rand: () => number,
+): void {
   const [b, c, h, w] = shape;
   const plane = h * w;
   const labels = instanceEdge ? c - 1 : c;

@@ -11,23 +11,76 @@ import { ARCHITECTURES, buildModel, getArchitecture, parseSubnetSpec, resolveWei
 const CASES = [
   {
     json: { architecture: 'mobile_resnet_9blocks', config: '4_4_4_4_4_4_4_4', ngf: 4, input: { height: 16, width: 24 } },
-    expected: { family: 'cyclegan-resnet', role: 'student', kind: 'photo', channels: 3, size: { multiple: 4, min: 8 }, defaultSize: { height: 16, width: 24 } },
+    expected: {
+      family: 'cyclegan-resnet',
+      role: 'student',
+      kind: 'photo',
+      channels: 3,
+      size: { multiple: 4, min: 8 },
+      defaultSize: { height: 16, width: 24 },
+    },
   },
   {
     json: { architecture: 'legacy_mobile_resnet_9blocks', config: '4_4_4_4_4_4', ngf: 4, input: { height: 16, width: 16 } },
-    expected: { family: 'cyclegan-resnet', role: 'student', kind: 'photo', channels: 3, size: { multiple: 4, min: 8 }, defaultSize: { height: 16, width: 16 } },
+    expected: {
+      family: 'cyclegan-resnet',
+      role: 'student',
+      kind: 'photo',
+      channels: 3,
+      size: { multiple: 4, min: 8 },
+      defaultSize: { height: 16, width: 16 },
+    },
   },
   {
     json: { architecture: 'resnet_9blocks', ngf: 4, input: { height: 8, width: 8 } },
-    expected: { family: 'cyclegan-resnet', role: 'teacher', kind: 'photo', channels: 3, size: { multiple: 4, min: 8 }, defaultSize: { height: 8, width: 8 } },
+    expected: {
+      family: 'cyclegan-resnet',
+      role: 'teacher',
+      kind: 'photo',
+      channels: 3,
+      size: { multiple: 4, min: 8 },
+      defaultSize: { height: 8, width: 8 },
+    },
   },
   {
-    json: { architecture: 'mobile_spade', config: '4_4_2_4_3_4_4_2', ngf: 4, semanticChannels: 36, cropSize: 128, aspectRatio: 2, numUpsamplingLayers: 'more' },
-    expected: { family: 'gaugan-spade', role: 'student', kind: 'label_map', channels: 36, size: { multiple: 64, min: 64 }, defaultSize: { height: 64, width: 128 }, instanceEdge: true },
+    json: {
+      architecture: 'mobile_spade',
+      config: '4_4_2_4_3_4_4_2',
+      ngf: 4,
+      semanticChannels: 36,
+      cropSize: 128,
+      aspectRatio: 2,
+      numUpsamplingLayers: 'more',
+    },
+    expected: {
+      family: 'gaugan-spade',
+      role: 'student',
+      kind: 'label_map',
+      channels: 36,
+      size: { multiple: 64, min: 64 },
+      defaultSize: { height: 64, width: 128 },
+      instanceEdge: true,
+    },
   },
   {
-    json: { architecture: 'mobile_spade', config: '4_4_2_4_3_4_4_2', ngf: 4, semanticChannels: 20, cropSize: 64, aspectRatio: 1, numUpsamplingLayers: 'normal' },
-    expected: { family: 'gaugan-spade', role: 'student', kind: 'label_map', channels: 20, size: { multiple: 32, min: 32 }, defaultSize: { height: 64, width: 64 }, instanceEdge: true },
+    json: {
+      architecture: 'mobile_spade',
+      config: '4_4_2_4_3_4_4_2',
+      ngf: 4,
+      semanticChannels: 20,
+      cropSize: 64,
+      aspectRatio: 1,
+      numUpsamplingLayers: 'normal',
+    },
+    expected: {
+      family: 'gaugan-spade',
+      role: 'student',
+      kind: 'label_map',
+      channels: 20,
+      size: { multiple: 32, min: 32 },
+      defaultSize: { height: 64, width: 64 },
+      instanceEdge: true,
+    },
   },
 ] as const;
 
@@ -82,7 +135,11 @@ describe('what the architectures declare beside the graph', () => {
   });
 
   it("gives --random-init without ngf the architecture's defaultNgf", () => {
-    const spec = parseSubnetSpec({ architecture: 'mobile_resnet_9blocks', config: '4_4_4_4_4_4_4_4', input: { height: 8, width: 8 } }, '/tmp/contract/subnet.json', { weightsOptional: true });
+    const spec = parseSubnetSpec(
+      { architecture: 'mobile_resnet_9blocks', config: '4_4_4_4_4_4_4_4', input: { height: 8, width: 8 } },
+      '/tmp/contract/subnet.json',
+      { weightsOptional: true },
+    );
     expect(resolveWeights(spec, { randomInit: { seed: 0 } }).ngf).toBe(getArchitecture('mobile_resnet_9blocks').defaultNgf);
     expect(Object.fromEntries(ARCHITECTURES.map((a) => [a.name, a.defaultNgf]))).toEqual({
       mobile_resnet_9blocks: 32,
@@ -117,7 +174,13 @@ describe("--verify's seeded input follows the contract's input kind", () => {
       ],
       outputs: [{ name: 'y', kind: 'tensor', postprocess: 'none' }],
     });
-    return { graph: g.finish(), opset: 13, producerName: 'test', producerVersion: '0', metadata: { ...metadata, architecture: 'munit_two_input' } };
+    return {
+      graph: g.finish(),
+      opset: 13,
+      producerName: 'test',
+      producerVersion: '0',
+      metadata: { ...metadata, architecture: 'munit_two_input' },
+    };
   }
 
   /** Sum over the first `labels` channels at each pixel. */
@@ -134,11 +197,14 @@ describe("--verify's seeded input follows the contract's input kind", () => {
   it.each([
     [true, 5, 4],
     [false, 5, 5],
-  ])('a label map with instance edge %s (%i channels): one class per pixel over the first %i, the rest edges', (instanceEdge, channels, labels) => {
-    const data = seededInput(identity(channels, 'label_map', instanceEdge), [1, channels, 8, 8], 0);
-    expect(new Set(data)).toEqual(new Set([0, 1]));
-    expect(classSums(data, labels, 64)).toEqual(new Set([1]));
-  });
+  ])(
+    'a label map with instance edge %s (%i channels): one class per pixel over the first %i, the rest edges',
+    (instanceEdge, channels, labels) => {
+      const data = seededInput(identity(channels, 'label_map', instanceEdge), [1, channels, 8, 8], 0);
+      expect(new Set(data)).toEqual(new Set([0, 1]));
+      expect(classSums(data, labels, 64)).toEqual(new Set([1]));
+    },
+  );
 
   it('values in [-1, 1] for a photo or a tensor', () => {
     for (const [c, kind] of [[3, 'photo'], [8, 'tensor']] as const) {

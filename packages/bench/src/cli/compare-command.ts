@@ -20,8 +20,18 @@ export const compareCommand: GcCommand<CompareArgs> = {
   builder: (y: Argv) =>
     y
       // default: undefined drops the `[default: []]` yargs shows beside `[required]` for variadic positionals
-      .positional('reports', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'report files written by gc-bench latency --json' })
-      .option('baseline', { type: 'string', describe: 'the model speed-ups are measured against (name, file or sha256 prefix) [default: per model, the teacher of its family, from the model contract]' })
+      .positional('reports', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        default: undefined,
+        describe: 'report files written by gc-bench latency --json',
+      })
+      .option('baseline', {
+        type: 'string',
+        describe:
+          'the model speed-ups are measured against (name, file or sha256 prefix) [default: per model, the teacher of its family, from the model contract]',
+      })
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('markdown', { type: 'string', describe: 'write the table as Markdown to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })

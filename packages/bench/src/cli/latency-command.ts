@@ -79,7 +79,10 @@ export const latencyCommand: GcCommand<LatencyArgs> = {
       .option('min-iterations', num('timed runs: at least this many (>= 1)...', 100))
       .option('min-duration', num('...and at least this many seconds', 10))
       .option('max-iterations', num('never more timed runs than this'))
-      .option('time-budget', num('seconds the timed runs may take, whatever --min-iterations asks; the warm-up gets a sixth (0 = none)', DEFAULT_TIME_BUDGET_S))
+      .option(
+        'time-budget',
+        num('seconds the timed runs may take, whatever --min-iterations asks; the warm-up gets a sixth (0 = none)', DEFAULT_TIME_BUDGET_S),
+      )
       .option('threads', num("intra-op threads (0 = onnxruntime's default: one per physical core) [default: the profile's]"))
       .option('inter-op-threads', num("inter-op threads (unused: sessions run sequentially) [default: the profile's]"))
       .option('shape', { type: 'string', array: true, describe: 'input shape for symbolic dims: input=1x3x512x512 or height=512' })
@@ -92,7 +95,10 @@ export const latencyCommand: GcCommand<LatencyArgs> = {
       .option('image', { type: 'string', describe: 'image for --end-to-end [default: a synthetic PNG of the input size]' })
       .option('cv-threshold', num('coefficient of variation above which the result is flagged unstable', DEFAULT_CV_THRESHOLD))
       .option('convention', { type: 'string', default: 'paper', describe: 'MAC convention for the report: paper | exact' })
-      .option('json', { type: 'string', describe: 'write the versioned JSON report to FILE (--json alone: print it on stdout instead of the summary)' })
+      .option('json', {
+        type: 'string',
+        describe: 'write the versioned JSON report to FILE (--json alone: print it on stdout instead of the summary)',
+      })
       .option('markdown', { type: 'string', describe: 'write a Markdown report to FILE' })
       .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to FILE' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })

@@ -99,7 +99,10 @@ export async function measure(runOnce: () => Promise<unknown>, options: MeasureO
     samplesMs.push(b - a);
     elapsedS = (b - t0) / 1000;
     if (options.onProgress) {
-      const fraction = Math.max(towards(samplesMs.length, options.minIterations, elapsedS, options.minDurationS), Math.min(1, elapsedS / budgetS));
+      const fraction = Math.max(
+        towards(samplesMs.length, options.minIterations, elapsedS, options.minDurationS),
+        Math.min(1, elapsedS / budgetS),
+      );
       options.onProgress({ phase: 'timed', iterations: samplesMs.length, elapsedS, fraction });
     }
   }

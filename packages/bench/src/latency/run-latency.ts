@@ -123,9 +123,11 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   const firstInput = inputs[0]!;
   const firstKind = contract?.inputs.find((t) => t.name === firstInput.name)?.kind;
   if (o.endToEnd && firstKind !== undefined && firstKind !== 'photo') {
-    throw new GcError('E_ARGS', `--end-to-end times the photo pipeline, but ${o.model} says (model contract) its input '${firstInput.name}' is a ${firstKind}`, {
-      hint: 'leave --end-to-end out for this model: the latency of the model itself is measured either way',
-    });
+    throw new GcError(
+      'E_ARGS',
+      `--end-to-end times the photo pipeline, but ${o.model} says (model contract) its input '${firstInput.name}' is a ${firstKind}`,
+      { hint: 'leave --end-to-end out for this model: the latency of the model itself is measured either way' },
+    );
   }
   let macs: number | null = null;
   let params: number | null = null;
@@ -164,7 +166,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       minDurationS: o.minDurationS,
       ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
       ...(o.timeBudgetS !== undefined ? { timeBudgetS: o.timeBudgetS } : {}),
-      onProgress: (p) => o.onProgress?.(p.fraction, `${p.phase === 'warmup' ? 'warm-up' : 'timed'}: ${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
+      onProgress: (p) =>
+        o.onProgress?.(p.fraction, `${p.phase === 'warmup' ? 'warm-up' : 'timed'}: ${p.iterations} runs, ${p.elapsedS.toFixed(1)} s`),
     });
     const latencyMs = summarize(m.samplesMs);
     const cv = coefficientOfVariation(latencyMs);
@@ -177,7 +180,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       );
     }
     if (!enoughRuns) {
-      warnings.push(`only ${m.samplesMs.length} timed run${m.samplesMs.length === 1 ? '' : 's'}: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
+      const runs = `${m.samplesMs.length} timed run${m.samplesMs.length === 1 ? '' : 's'}`;
+      warnings.push(`only ${runs}: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
     } else if (!stable) warnings.push(stabilityAdvice(cv, cvThreshold));
     for (const a of session.attempts) if (!a.ok) warnings.push(`${a.provider} provider unavailable: ${a.error ?? 'failed to load'}`);
     const final = session.attempts.find((a) => a.ok);

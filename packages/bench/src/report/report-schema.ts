@@ -132,6 +132,10 @@ export function readReport(file: string): LatencyReport {
   } catch (e) {
     throw new GcError('E_REPORT', `${file}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
-  const json = parseJsonFile(bytes, file, { code: 'E_REPORT', what: 'a JSON report', hint: 'pass report files written by gc-bench latency --json' });
+  const json = parseJsonFile(bytes, file, {
+    code: 'E_REPORT',
+    what: 'a JSON report',
+    hint: 'pass report files written by gc-bench latency --json',
+  });
   return validateReport(json, file);
 }

@@ -41,7 +41,9 @@ export function checkContractIo(c: ModelContract, io: GraphIo, where: string): v
     const fixed = input.size.fixed;
     const [h, w] = [shape[2], shape[3]];
     if (fixed && shape.length === 4 && ((typeof h === 'number' && h !== fixed.height) || (typeof w === 'number' && w !== fixed.width))) {
-      throw fail(`input '${input.name}' is [${shape.join(',')}] in the graph, but the contract fixes its size at ${fixed.height}x${fixed.width}`);
+      throw fail(
+        `input '${input.name}' is [${shape.join(',')}] in the graph, but the contract fixes its size at ${fixed.height}x${fixed.width}`,
+      );
     }
   }
 }

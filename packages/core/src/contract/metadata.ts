@@ -100,9 +100,11 @@ class Reader {
   contract(): ModelContract {
     const version = this.int(CONTRACT_KEY, 1);
     if (version > CONTRACT_VERSION) {
-      throw new GcError('E_MODEL_CONTRACT', `${this.where}: metadata '${CONTRACT_KEY}' is ${version}, newer than the contract ${CONTRACT_VERSION} this gc-edge reads`, {
-        hint: 'upgrade gc-edge to one that reads it, or re-export the model with this gc-export',
-      });
+      throw new GcError(
+        'E_MODEL_CONTRACT',
+        `${this.where}: metadata '${CONTRACT_KEY}' is ${version}, newer than the contract ${CONTRACT_VERSION} this gc-edge reads`,
+        { hint: 'upgrade gc-edge to one that reads it, or re-export the model with this gc-export' },
+      );
     }
     const family = this.text(`${PREFIX}family`);
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(family)) {
@@ -121,7 +123,10 @@ class Reader {
     const kind = this.choice(inputKey(i, 'kind'), INPUT_KINDS);
     const preprocess = this.choice(inputKey(i, 'preprocess'), PREPROCESSING);
     if (preprocess !== PREPROCESSING_OF[kind]) {
-      throw this.fail(inputKey(i, 'preprocess'), `'${preprocess}' does not go with kind '${kind}' (contract ${CONTRACT_VERSION}: '${PREPROCESSING_OF[kind]}')`);
+      throw this.fail(
+        inputKey(i, 'preprocess'),
+        `'${preprocess}' does not go with kind '${kind}' (contract ${CONTRACT_VERSION}: '${PREPROCESSING_OF[kind]}')`,
+      );
     }
     const size: SizeRule = {
       multiple: this.int(inputKey(i, 'size.multiple'), 1, 1),
@@ -152,7 +157,10 @@ class Reader {
     const kind = this.choice(outputKey(i, 'kind'), OUTPUT_KINDS);
     const postprocess = this.choice(outputKey(i, 'postprocess'), POSTPROCESSING);
     if (postprocess !== POSTPROCESSING_OF[kind]) {
-      throw this.fail(outputKey(i, 'postprocess'), `'${postprocess}' does not go with kind '${kind}' (contract ${CONTRACT_VERSION}: '${POSTPROCESSING_OF[kind]}')`);
+      throw this.fail(
+        outputKey(i, 'postprocess'),
+        `'${postprocess}' does not go with kind '${kind}' (contract ${CONTRACT_VERSION}: '${POSTPROCESSING_OF[kind]}')`,
+      );
     }
     return { name: this.text(outputKey(i, 'name')), kind, postprocess };
   }

@@ -19,7 +19,10 @@ export function parseShapeString(s: string | undefined): number[] | undefined {
  * recorded export shape. Nothing is added when the record is missing or does not fit the input (rank,
  * fixed dims), or when `shapes` gives the whole first input.
  */
-export function withExportShape(model: Pick<Model, 'metadata'> & { graph: { inputs: readonly ValueInfo[] } }, shapes: ShapeOverrides): ShapeOverrides {
+export function withExportShape(
+  model: Pick<Model, 'metadata'> & { graph: { inputs: readonly ValueInfo[] } },
+  shapes: ShapeOverrides,
+): ShapeOverrides {
   const first = model.graph.inputs[0];
   const recorded = parseShapeString(model.metadata[EXPORT_SHAPE_METADATA]);
   if (!first || !recorded || shapes[first.name] !== undefined || recorded.length !== first.shape.length) return shapes;

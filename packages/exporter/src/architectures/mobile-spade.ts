@@ -19,12 +19,22 @@ import { SupernetWeights } from './supernet-weights';
 const NAME = 'mobile_spade';
 
 function requireConfig(spec: SubnetSpec): readonly number[] {
-  if (!spec.config) throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+  if (!spec.config) {
+    throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+  }
   return spec.config;
 }
 
 /** The generator from weights whose expected shapes are `shapes` (the supernet's, or the sub-network's). */
-function buildSpade(g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, ngf: number, shapes: Map<string, readonly number[]>, what: string): string {
+function buildSpade(
+  g: GraphBuilder,
+  input: string,
+  weights: StateDict,
+  spec: SubnetSpec,
+  ngf: number,
+  shapes: Map<string, readonly number[]>,
+  what: string,
+): string {
   const opts = spadeOptions(spec);
   const grid = spadeGrid(opts, spec.source);
   const config = requireConfig(spec);
@@ -62,14 +72,22 @@ export const mobileSpade: Architecture = {
   resolveInput: spadeInput,
 
   inferNgf: (weights: StateDict) =>
-    inferSpadeNgf(weights, 'fc.weight', 4, 'a mobile_spade supernet', 'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is'),
+    inferSpadeNgf(
+      weights,
+      'fc.weight',
+      4,
+      'a mobile_spade supernet',
+      'is this a MobileSPADEGenerator (GauGAN supernet) state_dict? set "ngf" in subnet.json if it is',
+    ),
 
   supernetShapes(spec: SubnetSpec, ngf: number) {
     return spadeSupernetShapes(ngf, spadeOptions(spec).semanticChannels, spec.output.channels);
   },
 
   checkConfig(config: readonly number[] | null, ngf: number, spec: SubnetSpec): void {
-    if (!config) throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+    if (!config) {
+      throw new GcError('E_CONFIG', `${spec.source}: "config" is required for ${NAME}`, { hint: 'e.g. "32_32_48_32_32_32_32_24"' });
+    }
     checkSpadeConfig(config, ngf, spec.source);
   },
 

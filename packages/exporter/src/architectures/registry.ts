@@ -53,7 +53,8 @@ export function resolveArchitecture(name: string, where = 'subnet.json'): Resolv
   const ours = alias?.name ?? name;
   const found = ARCHITECTURES.find((a) => a.name === ours);
   if (!found) {
-    throw new GcError('E_SUBNET_JSON', `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${[...architectureNames(), ...Object.keys(ALIASES)].join(', ')}`, {
+    const known = [...architectureNames(), ...Object.keys(ALIASES)].join(', ');
+    throw new GcError('E_SUBNET_JSON', `${where}: unknown architecture ${JSON.stringify(name)}; should be one of: ${known}`, {
       hint: 'see docs/exporter.md for what each architecture is',
     });
   }

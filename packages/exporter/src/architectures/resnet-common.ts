@@ -46,9 +46,11 @@ export function resolveResnetInput(spec: SubnetSpec, given: Partial<InputSpec> |
     if (!fitsSizeRule(RESNET_SIZE, v)) {
       const below = v - (v % multiple);
       const near = v < min ? String(min) : `${below} or ${below + multiple}`;
-      throw new GcError('E_SUBNET_JSON', `${spec.source}: "input.${key}" is ${v}; ${spec.architecture} needs a multiple of ${multiple}, at least ${min}`, {
-        hint: `the generator downsamples twice by 2; try ${near}`,
-      });
+      throw new GcError(
+        'E_SUBNET_JSON',
+        `${spec.source}: "input.${key}" is ${v}; ${spec.architecture} needs a multiple of ${multiple}, at least ${min}`,
+        { hint: `the generator downsamples twice by 2; try ${near}` },
+      );
     }
   }
   return input;

@@ -54,7 +54,12 @@ export const spadeTeacher: Architecture = {
     const opts = spadeOptions(spec);
     const grid = spadeGrid(opts, spec.source);
     const shapes = spadeTeacherShapes(ngf, opts.semanticChannels, spec.output.channels);
-    const ctx = { g, w: new SupernetWeights(weights, shapes, `${NAME} generator (ngf ${ngf})`), semanticChannels: opts.semanticChannels, heads: 'conv' as const };
+    const ctx = {
+      g,
+      w: new SupernetWeights(weights, shapes, `${NAME} generator (ngf ${ngf})`),
+      semanticChannels: opts.semanticChannels,
+      heads: 'conv' as const,
+    };
     return emitSpadeGenerator(ctx, spadeLayout(fullWidthConfig(ngf)), opts.numUpsamplingLayers, grid, input, spec.output.channels, NAME);
   },
 };

@@ -25,7 +25,11 @@ export interface WeightsForm {
 export type NgfSource = 'declared' | 'weights' | 'default' | null;
 
 /** The keys and shapes weights of `form` must have, and how errors name them. */
-export function expectedShapes(arch: Architecture, spec: SubnetSpec, form: WeightsForm): { shapes: Map<string, readonly number[]>; what: string } {
+export function expectedShapes(
+  arch: Architecture,
+  spec: SubnetSpec,
+  form: WeightsForm,
+): { shapes: Map<string, readonly number[]>; what: string } {
   if (form.kind === 'subnet') {
     const subnet = subnetOf(arch);
     const config = spec.config ? formatConfig(spec.config) : '(no config)';
@@ -38,7 +42,14 @@ export function expectedShapes(arch: Architecture, spec: SubnetSpec, form: Weigh
 }
 
 /** Emits the architecture's body from weights of `form` (already checked against `expectedShapes`). */
-export function buildBody(arch: Architecture, g: GraphBuilder, input: string, weights: StateDict, spec: SubnetSpec, form: WeightsForm): string {
+export function buildBody(
+  arch: Architecture,
+  g: GraphBuilder,
+  input: string,
+  weights: StateDict,
+  spec: SubnetSpec,
+  form: WeightsForm,
+): string {
   if (form.kind === 'subnet') return subnetOf(arch).build(g, input, weights, spec, form.ngf);
   return arch.build(g, input, weights, spec, supernetNgf(arch, form));
 }
@@ -82,7 +93,10 @@ export function detectWeightsForm(arch: Architecture, spec: SubnetSpec, weights:
   if (readings.length === 0) {
     const e = attempts[0];
     if (!e || !(e instanceof GcError)) throw new GcError('E_INTERNAL', `${arch.name}: no reading of the weights was tried`);
-    throw new GcError(e.code, `${where}: ${e.message}`, { hint: `is this a ${arch.name} checkpoint? check "architecture" in ${spec.source}`, cause: e });
+    throw new GcError(e.code, `${where}: ${e.message}`, {
+      hint: `is this a ${arch.name} checkpoint? check "architecture" in ${spec.source}`,
+      cause: e,
+    });
   }
   // Keys are the same in every reading: a key error is the same error whichever reading found it.
   const keyError = readings.find((r) => r.mismatch?.kind !== 'shape');
@@ -142,11 +156,15 @@ function checkDeclaredNgf(arch: Architecture, spec: SubnetSpec, form: WeightsFor
   const recorded = form.kind !== 'subnet' || arch.subnet?.inferNgf !== undefined;
   if (!recorded) return declared !== undefined ? 'declared' : null;
   if (declared !== undefined && declared !== form.ngf) {
-    const holds = form.kind === 'subnet' ? `the sub-network of a supernet with ngf ${form.ngf} (its batch-norm statistics say so)` : `a ${form.kind === 'full' ? 'generator' : 'supernet'} with ngf ${form.ngf}`;
+    const holds =
+      form.kind === 'subnet'
+        ? `the sub-network of a supernet with ngf ${form.ngf} (its batch-norm statistics say so)`
+        : `a ${form.kind === 'full' ? 'generator' : 'supernet'} with ngf ${form.ngf}`;
     throw new GcError('E_WEIGHTS_SHAPE', `${spec.source}: "ngf" is ${declared} but ${where} holds ${holds}`, {
       hint:
         form.kind === 'supernet'
-          ? `set "ngf": ${form.ngf} or remove it (it is inferred from the weights); a sub-network checkpoint as wide as a supernet is read as a supernet unless "architecture" is upstream's sub_* name`
+          ? `set "ngf": ${form.ngf} or remove it (it is inferred from the weights); ` +
+            `a sub-network checkpoint as wide as a supernet is read as a supernet unless "architecture" is upstream's sub_* name`
           : `set "ngf": ${form.ngf} or remove it (it is inferred from the weights)`,
     });
   }
@@ -172,9 +190,10 @@ function guessSubnet(arch: Architecture, spec: SubnetSpec, weights: StateDict): 
 function refusalHint(spec: SubnetSpec, guess: SubnetGuess | null, readings: readonly Reading[]): string {
   if (guess) {
     const c = formatConfig(guess.config);
-    return guess.architecture.name === spec.architecture
+    const name = guess.architecture.name;
+    return name === spec.architecture
       ? `this looks like the sub-network of config ${c}: set "config": "${c}" in ${spec.source}`
-      : `this looks like the ${guess.architecture.name} sub-network of config ${c}: set "architecture": "${guess.architecture.name}" and "config": "${c}" in ${spec.source}`;
+      : `this looks like the ${name} sub-network of config ${c}: set "architecture": "${name}" and "config": "${c}" in ${spec.source}`;
   }
   const tried = readings.map((r) => `the ${r.what}`).join(' nor ');
   return `the weights are neither ${tried}; check "architecture", "config", "ngf" and the input/output channels in ${spec.source}`;

@@ -18,10 +18,16 @@ function checkInputs(graph: Graph, inputs: Readonly<Record<string, RefTensor>>):
     if (!t) throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' was not given`);
     const fits = t.dims.length === info.shape.length && info.shape.every((d, i) => typeof d === 'string' || d === t.dims[i]);
     if (!fits) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' is ${shapeString(t.dims)}, the graph declares [${info.shape.join(', ')}]`);
+      throw new GcError(
+        'E_ARGS',
+        `reference run of ${graph.name}: input '${info.name}' is ${shapeString(t.dims)}, the graph declares [${info.shape.join(', ')}]`,
+      );
     }
     if (t.data.length !== numel(t.dims)) {
-      throw new GcError('E_ARGS', `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${shapeString(t.dims)}`);
+      throw new GcError(
+        'E_ARGS',
+        `reference run of ${graph.name}: input '${info.name}' has ${t.data.length} values for dims ${shapeString(t.dims)}`,
+      );
     }
   }
 }

@@ -25,7 +25,10 @@ export function loadSubnetSpec(file: string, options: ParseOptions = {}): Subnet
   try {
     bytes = readRegularFile(file);
   } catch (e) {
-    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${readFailure(e)})`, { hint: readHint(file, e), cause: e });
+    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${readFailure(e)})`, {
+      hint: readHint(file, e),
+      cause: e,
+    });
   }
   const json = parseJsonFile(bytes, file, {
     code: 'E_SUBNET_JSON',
@@ -105,7 +108,10 @@ export function parseSubnetSpec(json: unknown, source: string, options: ParseOpt
     if (typeof obj['weights'] !== 'string' || obj['weights'] === '') throw fail('"weights" must be a path string');
     weights = path.resolve(path.dirname(path.resolve(source)), obj['weights']);
   } else if (!options.weightsOptional) {
-    throw fail('"weights" is required', 'point it at the supernet or sub-network .pth or .safetensors (relative to this file), or use --random-init');
+    throw fail(
+      '"weights" is required',
+      'point it at the supernet or sub-network .pth or .safetensors (relative to this file), or use --random-init',
+    );
   }
 
   let ngf: number | undefined;

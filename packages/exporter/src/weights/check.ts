@@ -59,9 +59,11 @@ export function mismatchError(m: Mismatch, where: string, what: string, hint?: s
         hint: 'is this a checkpoint of another architecture (or a discriminator / optimizer state)?',
       });
     case 'shape':
-      return new GcError('E_WEIGHTS_SHAPE', `${where}: ${m.key} has shape ${shapeString(m.actual)}, the ${what} expects ${shapeString(m.expected)}`, {
-        hint: hint ?? 'check "ngf" (and the input/output channels) in subnet.json',
-      });
+      return new GcError(
+        'E_WEIGHTS_SHAPE',
+        `${where}: ${m.key} has shape ${shapeString(m.actual)}, the ${what} expects ${shapeString(m.expected)}`,
+        { hint: hint ?? 'check "ngf" (and the input/output channels) in subnet.json' },
+      );
   }
 }
 

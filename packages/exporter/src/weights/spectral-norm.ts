@@ -21,9 +21,11 @@ export function foldSpectralNorm(weights: StateDict, where: string): StateDict {
     if (key.endsWith('.weight_u') || key.endsWith('.weight_v')) {
       const prefix = key.slice(0, -'.weight_u'.length);
       if (!weights.has(`${prefix}${ORIG}`)) {
-        throw new GcError('E_WEIGHTS_KEYS', `${where}: ${key} without ${prefix}${ORIG}: a spectral-norm buffer with no weight to normalise`, {
-          hint: 'the file mixes spectral-norm parts; save it again from the model',
-        });
+        throw new GcError(
+          'E_WEIGHTS_KEYS',
+          `${where}: ${key} without ${prefix}${ORIG}: a spectral-norm buffer with no weight to normalise`,
+          { hint: 'the file mixes spectral-norm parts; save it again from the model' },
+        );
       }
       continue;
     }
@@ -65,9 +67,11 @@ function normalise(prefix: string, w: Tensor, u: Tensor | undefined, v: Tensor |
     sigma += u.data[i]! * wv;
   }
   if (!Number.isFinite(sigma) || sigma === 0) {
-    throw new GcError('E_WEIGHTS_FORMAT', `${where}: ${prefix}: the spectral norm u^T W v is ${sigma}, so weight_orig / sigma is undefined`, {
-      hint: 'weight_u / weight_v are damaged or were never set by a training step',
-    });
+    throw new GcError(
+      'E_WEIGHTS_FORMAT',
+      `${where}: ${prefix}: the spectral norm u^T W v is ${sigma}, so weight_orig / sigma is undefined`,
+      { hint: 'weight_u / weight_v are damaged or were never set by a training step' },
+    );
   }
   const data = new Float32Array(w.data.length);
   for (let i = 0; i < data.length; i++) data[i] = w.data[i]! / sigma;

@@ -112,7 +112,9 @@ describe('gc-export CLI', () => {
     const dir = tempDir();
     const weights = gcExport([supernet]);
     expectCleanError(weights, 'E_SUBNET_JSON', /supernet\.pth: this is a PyTorch checkpoint \(\.pth, zip format\), not a subnet\.json$/);
-    expect(weights.stderr).toContain('hint: gc-export takes a subnet.json that names the weights: write one with "weights": "supernet.pth"');
+    expect(weights.stderr).toContain(
+      'hint: gc-export takes a subnet.json that names the weights: write one with "weights": "supernet.pth"',
+    );
     const legacy = gcExport([path.join(RESNET, 'supernet-legacy.pth')]);
     expectCleanError(legacy, 'E_SUBNET_JSON', /this is a PyTorch checkpoint \(\.pth, legacy format\), not a subnet\.json$/);
     const safetensors = gcExport([path.join(RESNET, 'supernet.safetensors')]);
@@ -132,7 +134,9 @@ describe('gc-export CLI', () => {
     expectCleanError(folder, 'E_SUBNET_JSON', /: cannot read the subnet description \(it is a folder\)$/);
     expect(folder.stderr).toContain('hint: name the subnet.json file, not its folder');
     const example = gcExport([path.join('examples', 'cyclegan-horse2zebra')]);
-    expect(example.stderr).toContain(`hint: name the file inside it: gc-export ${path.join('examples', 'cyclegan-horse2zebra', 'subnet.json')}`);
+    expect(example.stderr).toContain(
+      `hint: name the file inside it: gc-export ${path.join('examples', 'cyclegan-horse2zebra', 'subnet.json')}`,
+    );
     expect(fs.readdirSync(dir).sort()).toEqual(['blob.json', 'broken.json']);
   });
 

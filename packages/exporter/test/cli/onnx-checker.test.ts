@@ -39,10 +39,42 @@ const CASES: Array<[string, Record<string, unknown>, string[]]> = [
     ['--opset', '17', '--dynamic'],
   ],
   ['resnet_9blocks, opset 13', { architecture: 'resnet_9blocks', ngf: 8, input: { height: 64, width: 64 } }, []],
-  ['mobile_spade, opset 13', { architecture: 'mobile_spade', config: '8_8_8_8_8_8_8_8', ngf: 8, semanticChannels: 36, cropSize: 128, aspectRatio: 2, numUpsamplingLayers: 'more' }, []],
-  ['sub_mobile_spade sub-network, opset 13', { architecture: 'sub_mobile_spade', config: '4_8_6_4_8_6_4_8', ngf: 8, semanticChannels: 36, cropSize: 128, aspectRatio: 2, numUpsamplingLayers: 'more' }, []],
-  ['legacy_sub_mobile_resnet_9blocks sub-network, opset 13', { architecture: 'legacy_sub_mobile_resnet_9blocks', config: '24_24_24_32_20_16', input: { height: 64, width: 64 } }, []],
-  ['spade (the GauGAN teacher), opset 13', { architecture: 'spade', ngf: 4, semanticChannels: 11, cropSize: 64, numUpsamplingLayers: 'normal' }, []],
+  [
+    'mobile_spade, opset 13',
+    {
+      architecture: 'mobile_spade',
+      config: '8_8_8_8_8_8_8_8',
+      ngf: 8,
+      semanticChannels: 36,
+      cropSize: 128,
+      aspectRatio: 2,
+      numUpsamplingLayers: 'more',
+    },
+    [],
+  ],
+  [
+    'sub_mobile_spade sub-network, opset 13',
+    {
+      architecture: 'sub_mobile_spade',
+      config: '4_8_6_4_8_6_4_8',
+      ngf: 8,
+      semanticChannels: 36,
+      cropSize: 128,
+      aspectRatio: 2,
+      numUpsamplingLayers: 'more',
+    },
+    [],
+  ],
+  [
+    'legacy_sub_mobile_resnet_9blocks sub-network, opset 13',
+    { architecture: 'legacy_sub_mobile_resnet_9blocks', config: '24_24_24_32_20_16', input: { height: 64, width: 64 } },
+    [],
+  ],
+  [
+    'spade (the GauGAN teacher), opset 13',
+    { architecture: 'spade', ngf: 4, semanticChannels: 11, cropSize: 64, numUpsamplingLayers: 'normal' },
+    [],
+  ],
 ];
 
 describe('ONNX reference checker', () => {

@@ -44,6 +44,15 @@ function firstDifference(a: string, b: string): { key: string; actual: readonly 
   throw new Error(`${a} and ${b} have the same shapes`);
 }
 
+/** The fields of gc-export --json these tests read. */
+interface JsonSummary {
+  readonly output: string;
+  readonly architecture: string;
+  readonly weightsKind: string;
+  readonly ngf: number | null;
+  readonly ngfSource: string | null;
+}
+
 const compressed = rows.filter((r) => r.c.architecture === 'sub_mobile_resnet_9blocks');
 const legacy = rows.find((r) => r.c.architecture === 'legacy_sub_mobile_resnet_9blocks')!;
 const spadeSub = rows.find((r) => r.c.architecture === 'sub_mobile_spade' && r.format === 'pth')!;
@@ -60,8 +69,13 @@ describe('gc-export says what the weights held', () => {
 
     const r = gcExport([subnet, '--json']);
     expect(r.status).toBe(0);
-    const summary = JSON.parse(r.stdout);
-    expect([summary.architecture, summary.weightsKind, summary.ngf, summary.ngfSource]).toEqual(['mobile_resnet_9blocks', 'subnet', null, null]);
+    const summary = JSON.parse(r.stdout) as JsonSummary;
+    expect([summary.architecture, summary.weightsKind, summary.ngf, summary.ngfSource]).toEqual([
+      'mobile_resnet_9blocks',
+      'subnet',
+      null,
+      null,
+    ]);
     const model = decodeModel(fs.readFileSync(summary.output));
     expect(model.metadata['weights_kind']).toBe('subnet');
     expect(model.metadata['architecture']).toBe('mobile_resnet_9blocks');
@@ -70,14 +84,19 @@ describe('gc-export says what the weights held', () => {
   it('the GauGAN sub-network records its supernet width: ngf comes from the weights', () => {
     const { c, file } = spadeSub;
     const { subnet } = subnetFor(c, file, { ngf: undefined });
-    const summary = JSON.parse(gcExport([subnet, '--json']).stdout);
-    expect([summary.architecture, summary.weightsKind, summary.ngf, summary.ngfSource]).toEqual(['mobile_spade', 'subnet', c.ngf, 'weights']);
+    const summary = JSON.parse(gcExport([subnet, '--json']).stdout) as JsonSummary;
+    expect([summary.architecture, summary.weightsKind, summary.ngf, summary.ngfSource]).toEqual([
+      'mobile_spade',
+      'subnet',
+      c.ngf,
+      'weights',
+    ]);
   });
 
   it('the teacher is the full generator', () => {
     const { c, file } = teacher;
     const { subnet } = subnetFor(c, file);
-    const summary = JSON.parse(gcExport([subnet, '--json']).stdout);
+    const summary = JSON.parse(gcExport([subnet, '--json']).stdout) as JsonSummary;
     expect([summary.architecture, summary.weightsKind, summary.ngf]).toEqual(['spade', 'full', c.ngf]);
   });
 });
@@ -88,7 +107,9 @@ describe('gc-export refuses a checkpoint that disagrees with subnet.json', () =>
     const { dir, subnet } = subnetFor(mine.c, mine.file, { config: other.c.config });
     const { message, hint } = expectRefusal(gcExport([subnet]), dir, 'E_WEIGHTS_SHAPE');
     const d = firstDifference(mine.file, other.file);
-    expect(message).toContain(`${d.key} has shape ${shapeString(d.actual)}, the mobile_resnet_9blocks sub-network ${other.c.config} expects ${shapeString(d.expected)}`);
+    expect(message).toContain(
+      `${d.key} has shape ${shapeString(d.actual)}, the mobile_resnet_9blocks sub-network ${other.c.config} expects ${shapeString(d.expected)}`,
+    );
     expect(hint).toContain(`this looks like the sub-network of config ${mine.c.config}`);
   });
 
@@ -104,7 +125,10 @@ describe('gc-export refuses a checkpoint that disagrees with subnet.json', () =>
     const { dir, subnet } = subnetFor(c, file, { output: { channels: 1 } });
     const { message, hint } = expectRefusal(gcExport([subnet]), dir, 'E_WEIGHTS_SHAPE');
     const head = loadStateDict(weightsPath(file)).get('model.26.weight')!;
-    expect(message).toContain(`model.26.weight has shape ${shapeString(head.shape)}, the mobile_resnet_9blocks sub-network ${c.config} expects ${shapeString([1, ...head.shape.slice(1)])}`);
+    const expected = shapeString([1, ...head.shape.slice(1)]);
+    expect(message).toContain(
+      `model.26.weight has shape ${shapeString(head.shape)}, the mobile_resnet_9blocks sub-network ${c.config} expects ${expected}`,
+    );
     expect(hint).toMatch(/the weights are neither the .* nor the /);
     expect(hint).toMatch(/the mobile_resnet_9blocks supernet \(ngf \d+\)/);
     expect(hint).toContain(`the mobile_resnet_9blocks sub-network ${c.config}`);

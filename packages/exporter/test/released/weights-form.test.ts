@@ -54,7 +54,10 @@ describe("upstream's --netG names", () => {
 const supernetFile = path.join(RESNET_FIXTURES, 'supernet.pth'); // MobileResnetGenerator, ngf 16
 
 function resnetSpec(architecture: string, config: string, extra: Record<string, unknown> = {}): SubnetSpec {
-  return parseSubnetSpec({ architecture, config, weights: supernetFile, input: { height: 16, width: 16 }, ...extra }, path.join(RESNET_FIXTURES, 'subnet.json'));
+  return parseSubnetSpec(
+    { architecture, config, weights: supernetFile, input: { height: 16, width: 16 }, ...extra },
+    path.join(RESNET_FIXTURES, 'subnet.json'),
+  );
 }
 
 describe('supernet or sub-network, from the shapes', () => {
@@ -94,7 +97,15 @@ describe('supernet or sub-network, from the shapes', () => {
 describe('optional buffers', () => {
   const spade = (): SubnetSpec =>
     parseSubnetSpec(
-      { architecture: 'mobile_spade', config: '4_8_6_4_8_6_4_8', semanticChannels: 36, cropSize: 128, aspectRatio: 2, numUpsamplingLayers: 'more', weights: 'supernet.pth' },
+      {
+        architecture: 'mobile_spade',
+        config: '4_8_6_4_8_6_4_8',
+        semanticChannels: 36,
+        cropSize: 128,
+        aspectRatio: 2,
+        numUpsamplingLayers: 'more',
+        weights: 'supernet.pth',
+      },
       path.join(SPADE_FIXTURES, 'subnet.json'),
     );
   const full = loadStateDict(path.join(SPADE_FIXTURES, 'supernet.pth'));
@@ -153,21 +164,27 @@ describe('spectral norm folded on reading', () => {
 });
 
 describe('--random-init', () => {
-  const parse = (json: Record<string, unknown>): SubnetSpec => parseSubnetSpec(json, '/tmp/random-init/subnet.json', { weightsOptional: true });
+  const parse = (json: Record<string, unknown>): SubnetSpec =>
+    parseSubnetSpec(json, '/tmp/random-init/subnet.json', { weightsOptional: true });
 
-  it("synthesises the sub-network where the name announces one: a legacy config wider than any default ngf needs none", () => {
+  it('synthesises the sub-network where the name announces one: a legacy config wider than any default ngf needs none', () => {
     const spec = parse({ architecture: 'legacy_sub_mobile_resnet_9blocks', config: '32_32_40_48_16_32', input: { height: 16, width: 16 } });
     const r = exportSubnet(spec, { randomInit: { seed: 1 } });
     expect([r.summary.weightsKind, r.summary.ngf, r.summary.ngfSource]).toEqual(['subnet', null, null]);
   });
 
   it('synthesises a supernet for our names, and the full generator for the teachers', () => {
-    const mobile = exportSubnet(parse({ architecture: 'mobile_resnet_9blocks', config: '8_8_8_8_8_8_8_8', ngf: 8, input: { height: 16, width: 16 } }), { randomInit: { seed: 1 } });
+    const mobile = exportSubnet(
+      parse({ architecture: 'mobile_resnet_9blocks', config: '8_8_8_8_8_8_8_8', ngf: 8, input: { height: 16, width: 16 } }),
+      { randomInit: { seed: 1 } },
+    );
     expect(mobile.summary.weightsKind).toBe('supernet');
     const gaugan = { semanticChannels: 4, cropSize: 64, numUpsamplingLayers: 'normal', ngf: 2 };
     const teacher = exportSubnet(parse({ architecture: 'spade', ...gaugan }), { randomInit: { seed: 1 } });
     expect([teacher.summary.weightsKind, teacher.summary.ngf]).toEqual(['full', 2]);
-    const sub = exportSubnet(parse({ architecture: 'sub_mobile_spade', config: '2_2_2_2_2_2_2_2', ...gaugan }), { randomInit: { seed: 1 } });
+    const sub = exportSubnet(parse({ architecture: 'sub_mobile_spade', config: '2_2_2_2_2_2_2_2', ...gaugan }), {
+      randomInit: { seed: 1 },
+    });
     expect([sub.summary.weightsKind, sub.summary.ngf]).toEqual(['subnet', 2]);
   });
 });

@@ -52,7 +52,13 @@ function mirror(i: number, n: number): number {
  * runs it at: its own, or for a symbolic size the nearest one the size rule allows (mirror-padded
  * by the caller once the pixel cap has passed).
  */
-export async function photoInput(images: ImageCodec, model: string, p: ImagePipeline, r: GenerateRequest, limits: GenerateLimits): Promise<MadeInput> {
+export async function photoInput(
+  images: ImageCodec,
+  model: string,
+  p: ImagePipeline,
+  r: GenerateRequest,
+  limits: GenerateLimits,
+): Promise<MadeInput> {
   if (typeof r.query === 'object' && r.query !== null && 'dontcare' in r.query) {
     throw new GcError('E_BAD_REQUEST', `query 'dontcare' applies to label-map (GauGAN) models; model '${model}' takes an image`);
   }
@@ -60,6 +66,9 @@ export async function photoInput(images: ImageCodec, model: string, p: ImagePipe
   const [, , h = 1, w = 1] = image.tensor.dims;
   if (p.size) return { tensor: image.tensor, height: h, width: w, what: 'image' };
   const [height, width] = [fitUp(p.rule, h), fitUp(p.rule, w)];
-  const what = height === h && width === w ? 'image' : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(p.rule)})`;
+  const what =
+    height === h && width === w
+      ? 'image'
+      : `image (padded to ${width}x${height}, as the model's height and width must be ${describeSizeRule(p.rule)})`;
   return { tensor: image.tensor, height, width, what };
 }

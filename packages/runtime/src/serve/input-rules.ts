@@ -58,15 +58,23 @@ export function pixelCapOf(info: ModelInfo, override?: number, contract = contra
   const w = shape?.[3];
   const declared = declaredInput(info, contract);
   const fixed =
-    shape?.length === 4 && typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? { height: h, width: w } : declared?.size.fixed;
+    shape?.length === 4 && typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0
+      ? { height: h, width: w }
+      : declared?.size.fixed;
   if (fixed) {
     const { height, width } = fixed;
-    return { maxPixels: MODEL_PIXELS_FACTOR * height * width, source: `${MODEL_PIXELS_FACTOR}x its ${width}x${height} input; --max-model-pixels sets it` };
+    return {
+      maxPixels: MODEL_PIXELS_FACTOR * height * width,
+      source: `${MODEL_PIXELS_FACTOR}x its ${width}x${height} input; --max-model-pixels sets it`,
+    };
   }
   const exported = declared?.defaultSize ?? exportedSize(info);
   if (exported) {
     const { height, width } = exported;
-    return { maxPixels: MODEL_PIXELS_FACTOR * height * width, source: `${MODEL_PIXELS_FACTOR}x the ${width}x${height} it was exported at; --max-model-pixels sets it` };
+    return {
+      maxPixels: MODEL_PIXELS_FACTOR * height * width,
+      source: `${MODEL_PIXELS_FACTOR}x the ${width}x${height} it was exported at; --max-model-pixels sets it`,
+    };
   }
   return { maxPixels: DEFAULT_MODEL_PIXELS, source: 'the default for a model of unknown size; --max-model-pixels sets it' };
 }

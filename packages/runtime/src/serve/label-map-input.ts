@@ -79,7 +79,12 @@ export function labelMapRequestOptions(query: unknown): LabelMapRequestOptions {
 }
 
 /** The size the label map becomes, or the refusal: per policy for a fixed size, the size rule for a symbolic one. */
-function targetSize(model: string, m: LabelMapPipeline, got: { width: number; height: number }, policy: SizePolicy): { width: number; height: number } {
+function targetSize(
+  model: string,
+  m: LabelMapPipeline,
+  got: { width: number; height: number },
+  policy: SizePolicy,
+): { width: number; height: number } {
   const size = `${got.width}x${got.height} (width x height)`;
   if (!m.size) {
     if (fitsSizeRule(m.rule, got.width) && fitsSizeRule(m.rule, got.height)) return got;
@@ -92,7 +97,8 @@ function targetSize(model: string, m: LabelMapPipeline, got: { width: number; he
   const want = `${width}x${height}`;
   if (got.width === width && got.height === height) return got;
   if (policy === 'resize') return { width, height };
-  const crop = policy === 'crop' ? '; --resize-policy crop does not apply to label maps (a crop cuts classes out of the scene), so it is refused' : '';
+  const crop =
+    policy === 'crop' ? '; --resize-policy crop does not apply to label maps (a crop cuts classes out of the scene), so it is refused' : '';
   throw new GcError('E_LABEL_MAP', `${WHERE} is ${size} but model '${model}' takes ${want}${crop}`, {
     hint: `draw the label map at ${want}, or start gc-serve with --resize-policy resize (nearest neighbour, as upstream resizes label maps)`,
   });
@@ -112,9 +118,11 @@ export async function labelMapTensor(
 ): Promise<FloatTensor> {
   const png = readPngInfo(body, WHERE);
   if (png.width * png.height > limits.maxPixels) {
-    throw new GcError('E_IMAGE_TOO_LARGE', `${WHERE}: ${png.width}x${png.height} is ${png.width * png.height} pixels, over the limit of ${limits.maxPixels}`, {
-      hint: m.size ? `send the label map at the model's size, ${m.size.width}x${m.size.height}` : undefined,
-    });
+    throw new GcError(
+      'E_IMAGE_TOO_LARGE',
+      `${WHERE}: ${png.width}x${png.height} is ${png.width * png.height} pixels, over the limit of ${limits.maxPixels}`,
+      { hint: m.size ? `send the label map at the model's size, ${m.size.width}x${m.size.height}` : undefined },
+    );
   }
   const { width, height } = targetSize(model, m, png, limits.policy);
   const labelChannels = labelClassesOf(m) - (request.dontcare ? 1 : 0);
@@ -146,7 +154,8 @@ export async function labelMapTensor(
 /** Class-id errors get a hint in the daemon's terms (`?dontcare=1`) rather than the library's options. */
 function withRequestHint(e: unknown, m: LabelMapPipeline, labelChannels: number, request: LabelMapRequestOptions): unknown {
   if (!(e instanceof GcError) || e.code !== 'E_LABEL_MAP' || !e.message.includes('class ids outside')) return e;
-  const parts = `${m.semanticChannels} semantic channels${m.instanceEdge ? ' - 1 instance edge' : ''}${request.dontcare ? ' - 1 dontcare' : ''}`;
+  const edge = m.instanceEdge ? ' - 1 instance edge' : '';
+  const parts = `${m.semanticChannels} semantic channels${edge}${request.dontcare ? ' - 1 dontcare' : ''}`;
   const dontcare = request.dontcare
     ? ''
     : `; if it was trained with a dontcare label, send ?dontcare=1 (id ${DONTCARE_ID} then has its own channel)`;

@@ -67,7 +67,8 @@ export async function prepareGenerate(ctx: ServeContext, model: string, plan: Mo
     throw new GcError('E_BAD_REQUEST', `model '${model}' ${p.why}`, { hint: `send tensors to /v2/models/${model}/infer instead` });
   }
   const limits: GenerateLimits = { policy: ctx.options.resizePolicy, maxPixels: ctx.options.maxPixels };
-  const made = p.kind === 'label-map' ? await labelMapInput(model, p, request, limits) : await photoInput(ctx.images, model, p, request, limits);
+  const made =
+    p.kind === 'label-map' ? await labelMapInput(model, p, request, limits) : await photoInput(ctx.images, model, p, request, limits);
   checkPixelCap(model, made.what, made.height, made.width, plan.cap);
   const [, , h, w] = made.tensor.dims;
   if (made.height === h && made.width === w) return { input: p.input, output: p.output, tensor: made.tensor };
@@ -79,7 +80,8 @@ export async function prepareGenerate(ctx: ServeContext, model: string, plan: Mo
 export function generateBody(contentType: string | undefined, body: unknown): Buffer {
   if (formatFromContentType(contentType) === undefined) {
     const type = (contentType ?? '').split(';', 1)[0]!.trim();
-    const why = type === '' ? 'the request has no Content-Type' : `Content-Type '${type.slice(0, 80)}' is not an image type this route takes`;
+    const why =
+      type === '' ? 'the request has no Content-Type' : `Content-Type '${type.slice(0, 80)}' is not an image type this route takes`;
     throw new GcError('E_MEDIA_TYPE', `${why}; send the image with one of ${IMAGE_TYPES.join(', ')}`, {
       hint: "with curl: --data-binary @photo.png -H 'Content-Type: image/png'",
     });

@@ -72,7 +72,10 @@ export interface TensorInfo {
 export interface ModelInfo {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
-  /** The exporter's architecture name, for people (consumers read the model contract); from metadata_props, absent for models not made by gc-export. */
+  /**
+   * The exporter's architecture name, for people (consumers read the model contract); from metadata_props,
+   * absent for models not made by gc-export.
+   */
   readonly architecture?: string;
   /** Sub-network config string, e.g. `8_8_16_8_16_16_8_8`. */
   readonly config?: string;

@@ -18,7 +18,8 @@ import { CPU_ONLY } from '../support/session-fixtures';
 import { EXAMPLES, IMAGE_FIXTURES } from '../../../../test/support/fixtures';
 
 /** The reference image pipeline's tolerance, shared with the upstream golden images. */
-const { maxAbsLsb } = (JSON.parse(fs.readFileSync(path.join(IMAGE_FIXTURES, 'cases.json'), 'utf8')) as { tolerance: { maxAbsLsb: number } }).tolerance;
+const imageCases = JSON.parse(fs.readFileSync(path.join(IMAGE_FIXTURES, 'cases.json'), 'utf8')) as { tolerance: { maxAbsLsb: number } };
+const { maxAbsLsb } = imageCases.tolerance;
 
 interface Example {
   readonly name: string;

@@ -50,10 +50,17 @@ function labelMapModel(channels: number, metadata: Record<string, string>): Uint
 }
 
 const LABEL_CHANNELS = 4;
-const labelMapContract = contractKeys(
-  'spade_without_edges',
-  [{ name: 'input', kind: 'label_map', channels: LABEL_CHANNELS, preprocess: 'one_hot', size: { multiple: 8, min: 8 }, defaultSize: { height: 16, width: 16 }, instanceEdge: false }],
-);
+const labelMapContract = contractKeys('spade_without_edges', [
+  {
+    name: 'input',
+    kind: 'label_map',
+    channels: LABEL_CHANNELS,
+    preprocess: 'one_hot',
+    size: { multiple: 8, min: 8 },
+    defaultSize: { height: 16, width: 16 },
+    instanceEdge: false,
+  },
+]);
 
 let srv: Running;
 let cleanup: () => void;
@@ -62,7 +69,11 @@ beforeAll(async () => {
   const t = tempDir();
   cleanup = t.cleanup;
   // A photo model whose rule no ResNet has: multiples of 16, at least 32; exported at 32x48.
-  writeModel(t.dir, 'x16', scaleModel(0.5, contractKeys('x16_generator', [photo('input', { multiple: 16, min: 32 }, { height: 32, width: 48 })])));
+  writeModel(
+    t.dir,
+    'x16',
+    scaleModel(0.5, contractKeys('x16_generator', [photo('input', { multiple: 16, min: 32 }, { height: 32, width: 48 })])),
+  );
   writeModel(
     t.dir,
     'munit',
@@ -73,10 +84,18 @@ beforeAll(async () => {
       ]),
     ),
   );
-  writeModel(t.dir, 'fixed', scaleModel(0.5, contractKeys('fixed_generator', [photo('input', { multiple: 1, min: 1, fixed: { height: 24, width: 40 } })])));
+  writeModel(
+    t.dir,
+    'fixed',
+    scaleModel(0.5, contractKeys('fixed_generator', [photo('input', { multiple: 1, min: 1, fixed: { height: 24, width: 40 } })])),
+  );
   writeModel(t.dir, 'labels', labelMapModel(LABEL_CHANNELS, labelMapContract));
   // Exported before the contract: only the old keys.
-  writeModel(t.dir, 'old', scaleModel(0.5, { architecture: 'mobile_resnet_9blocks', config: '8_8_8_8_8_8_8_8', macs_input_shape: '1x3x16x16' }));
+  writeModel(
+    t.dir,
+    'old',
+    scaleModel(0.5, { architecture: 'mobile_resnet_9blocks', config: '8_8_8_8_8_8_8_8', macs_input_shape: '1x3x16x16' }),
+  );
   srv = await startServer({ target: t.dir });
 });
 
@@ -91,7 +110,11 @@ function generate(model: string, png: Uint8Array): Promise<Response> {
 
 function infer(model: string, inputs: { name: string; shape: number[] }[]): Promise<Response> {
   const body = { inputs: inputs.map((t) => ({ ...t, datatype: 'FP32', data: new Array(t.shape.reduce((a, b) => a * b, 1)).fill(0.25) })) };
-  return fetch(`${srv.url}/v2/models/${model}/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return fetch(`${srv.url}/v2/models/${model}/infer`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 async function expectError(res: Promise<Response>, status: number, code: string): Promise<{ message: string; hint?: string }> {
@@ -102,7 +125,8 @@ async function expectError(res: Promise<Response>, status: number, code: string)
   return { message: e.message, ...(body.error.hint ? { hint: body.error.hint } : {}) };
 }
 
-const horse = (width: number, height: number): Promise<Buffer> => sharp(HORSE_PNG).extract({ left: 40, top: 60, width, height }).png().toBuffer();
+const horse = (width: number, height: number): Promise<Buffer> =>
+  sharp(HORSE_PNG).extract({ left: 40, top: 60, width, height }).png().toBuffer();
 
 async function sizeOf(r: Response): Promise<[number, number]> {
   expect(r.status).toBe(200);
@@ -136,8 +160,18 @@ describe('a photo model declaring multiples of 16, at least 32 (an architecture 
   it('shows the contract, the rule and the cap in GET /v2/models/{name}', async () => {
     expect(await metadataOf('x16')).toMatchObject({
       architecture: 'x16_generator',
-      contract: { family: 'toy', role: 'student', origin: 'contract', inputs: [{ name: 'input', kind: 'photo', size: { multiple: 16, min: 32 } }] },
-      generate: { takes: 'image', width: null, height: null, sizes: "any: mirror-padded to multiples of 16, at least 32, the answer cropped back to the image's size" },
+      contract: {
+        family: 'toy',
+        role: 'student',
+        origin: 'contract',
+        inputs: [{ name: 'input', kind: 'photo', size: { multiple: 16, min: 32 } }],
+      },
+      generate: {
+        takes: 'image',
+        width: null,
+        height: null,
+        sizes: "any: mirror-padded to multiples of 16, at least 32, the answer cropped back to the image's size",
+      },
       limits: { maxPixels: 4 * 32 * 48, symbolicSize: { multiple: 16, min: 32, rule: 'multiples of 16, at least 32' } },
     });
   });
@@ -148,13 +182,22 @@ describe('a two-input model (content photo + style code), as a MUNIT generator',
     const m = await metadataOf('munit');
     expect(m).toMatchObject({ state: 'ready', generate: null });
     const e = await expectError(generate('munit', await horse(16, 16)), 400, 'E_BAD_REQUEST');
-    expect(e.message).toBe("model 'munit' does not take one image: its inputs are 'content' [1,3,height,width], 'style' [1,1,1,1], generate needs one [N,3,H,W]");
+    expect(e.message).toBe(
+      "model 'munit' does not take one image: its inputs are 'content' [1,3,height,width], 'style' [1,1,1,1], generate needs one [N,3,H,W]",
+    );
     expect(e.hint).toBe('send tensors to /v2/models/munit/infer instead');
   });
 
   it('holds each input to its own rule on infer', async () => {
     expect((await infer('munit', [{ name: 'content', shape: [1, 3, 8, 12] }, { name: 'style', shape: [1, 1, 1, 1] }])).status).toBe(200);
-    const e = await expectError(infer('munit', [{ name: 'content', shape: [1, 3, 6, 6] }, { name: 'style', shape: [1, 1, 1, 1] }]), 400, 'E_BAD_REQUEST');
+    const e = await expectError(
+      infer('munit', [
+        { name: 'content', shape: [1, 3, 6, 6] },
+        { name: 'style', shape: [1, 1, 1, 1] },
+      ]),
+      400,
+      'E_BAD_REQUEST',
+    );
     expect(e.message).toContain('its height and width must be multiples of 4, at least 8');
   });
 });
@@ -179,12 +222,19 @@ describe('a fixed size declared on a symbolic-size graph', () => {
 describe('a label-map model without an instance-edge channel', () => {
   const idPng = (ids: number[], width: number, height: number): Promise<Buffer> =>
     sharp(Buffer.from(ids), { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
-  const stripes = (width: number, height: number, classes: number): number[] => Array.from({ length: width * height }, (_, i) => (i % width) % classes);
+  const stripes = (width: number, height: number, classes: number): number[] =>
+    Array.from({ length: width * height }, (_, i) => (i % width) % classes);
 
   it('takes a label map whose ids use every channel as a class', async () => {
     expect(await sizeOf(await generate('labels', await idPng(stripes(16, 8, LABEL_CHANNELS), 16, 8)))).toEqual([16, 8]);
     expect(await metadataOf('labels')).toMatchObject({
-      generate: { takes: 'label-map', semanticChannels: LABEL_CHANNELS, labelClasses: LABEL_CHANNELS, instanceEdge: false, sizes: 'any whose width and height are multiples of 8' },
+      generate: {
+        takes: 'label-map',
+        semanticChannels: LABEL_CHANNELS,
+        labelClasses: LABEL_CHANNELS,
+        instanceEdge: false,
+        sizes: 'any whose width and height are multiples of 8',
+      },
     });
   });
 
@@ -192,7 +242,9 @@ describe('a label-map model without an instance-edge channel', () => {
     const e = await expectError(generate('labels', await idPng(stripes(16, 8, LABEL_CHANNELS + 1), 16, 8)), 400, 'E_LABEL_MAP');
     expect(e.hint).toContain(`the model has ${LABEL_CHANNELS} label classes (${LABEL_CHANNELS} semantic channels)`);
     const off = await expectError(generate('labels', await idPng(stripes(12, 8, 2), 12, 8)), 400, 'E_LABEL_MAP');
-    expect(off.message).toBe("label map is 12x8 (width x height) but model 'labels' takes any size whose width and height are multiples of 8");
+    expect(off.message).toBe(
+      "label map is 12x8 (width x height) but model 'labels' takes any size whose width and height are multiples of 8",
+    );
   });
 });
 
@@ -214,7 +266,10 @@ describe('a contract gc-serve cannot trust fails the load, naming the key', () =
     ['naming an input the graph lacks', contractKeys('x', [photo('image', { multiple: 4, min: 8 })]), /does not fit the graph: it declares inputs 'image', the graph has 'input'/],
     ['with an unknown kind', { ...contractKeys('x', [photo('input', { multiple: 4, min: 8 })]), 'gc_edge.input.0.kind': 'noise' }, /'gc_edge.input.0.kind' is 'noise'; should be one of: photo, label_map, tensor/],
   ])('%s', async (_what, metadata, message) => {
-    await expect(createSession(scaleModel(1, metadata), CPU_PROFILE, { profiling: false })).rejects.toMatchObject({ code: 'E_MODEL_CONTRACT', message });
+    await expect(createSession(scaleModel(1, metadata), CPU_PROFILE, { profiling: false })).rejects.toMatchObject({
+      code: 'E_MODEL_CONTRACT',
+      message,
+    });
   });
 });
 
@@ -226,7 +281,10 @@ describe('the plan (decided once per model)', () => {
   });
 
   it('takes a model without any gc-edge metadata as a photo model of any size', () => {
-    expect(planModel(info({}))).toMatchObject({ contract: undefined, generate: { kind: 'image', size: undefined, rule: { multiple: 1, min: 1 } } });
+    expect(planModel(info({}))).toMatchObject({
+      contract: undefined,
+      generate: { kind: 'image', size: undefined, rule: { multiple: 1, min: 1 } },
+    });
   });
 
   it('picks the label-map pipeline from the contract, whatever the architecture is called', () => {
@@ -244,7 +302,10 @@ describe('the plan (decided once per model)', () => {
   });
 
   it('computes the pixel cap once, with --max-model-pixels over everything', () => {
-    expect(planModel(info(labelMapContract, [1, LABEL_CHANNELS, 'h', 'w']), 1234).cap).toEqual({ maxPixels: 1234, source: '--max-model-pixels' });
+    expect(planModel(info(labelMapContract, [1, LABEL_CHANNELS, 'h', 'w']), 1234).cap).toEqual({
+      maxPixels: 1234,
+      source: '--max-model-pixels',
+    });
   });
 });
 
@@ -254,7 +315,11 @@ describe('a folder with one malformed contract', () => {
     const t = tempDir();
     try {
       writeModel(t.dir, 'good', scaleModel(0.5, contractKeys('x', [photo('input', { multiple: 4, min: 8 })])));
-      writeModel(t.dir, 'bad', scaleModel(0.5, { ...contractKeys('x', [photo('input', { multiple: 4, min: 8 })]), 'gc_edge.role': 'baseline' }));
+      writeModel(
+        t.dir,
+        'bad',
+        scaleModel(0.5, { ...contractKeys('x', [photo('input', { multiple: 4, min: 8 })]), 'gc_edge.role': 'baseline' }),
+      );
       const s = await startServer({ target: t.dir });
       try {
         const bad = (await (await fetch(`${s.url}/v2/models/bad/ready`)).json()) as { error: { code: string; message: string } };

@@ -46,9 +46,14 @@ export function emitSpadeGenerator(
   };
 
   let stage = 0;
-  let x = conv(g, 'fc', segAt(stage), kernel(w, 'fc', layout.fcChannels, ctx.semanticChannels, KERNEL), w.take('fc.bias', [layout.fcChannels]), {
-    pads: 1,
-  });
+  let x = conv(
+    g,
+    'fc',
+    segAt(stage),
+    kernel(w, 'fc', layout.fcChannels, ctx.semanticChannels, KERNEL),
+    w.take('fc.bias', [layout.fcChannels]),
+    { pads: 1 },
+  );
   for (const block of layout.blocks) {
     if (upsamplesBefore(block.name, mode)) {
       stage++;
@@ -59,8 +64,13 @@ export function emitSpadeGenerator(
   if (stage !== grid.upsamplings) throw new GcError('E_INTERNAL', `${name}: ${stage} upsamplings emitted, expected ${grid.upsamplings}`);
   const act = leakyRelu(g, 'conv_img.actvn', x, SPADE_LEAKY_SLOPE);
   // upstream hard-codes RGB (3); conv_img's shape is checked against the declared output channels
-  const img = conv(g, 'conv_img', act, kernel(w, 'conv_img', outChannels, layout.finalChannels, KERNEL), w.take('conv_img.bias', [outChannels]), {
-    pads: 1,
-  });
+  const img = conv(
+    g,
+    'conv_img',
+    act,
+    kernel(w, 'conv_img', outChannels, layout.finalChannels, KERNEL),
+    w.take('conv_img.bias', [outChannels]),
+    { pads: 1 },
+  );
   return tanh(g, 'tanh', img);
 }

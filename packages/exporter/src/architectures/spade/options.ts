@@ -43,15 +43,22 @@ export function spadeOptions(spec: SubnetSpec): SpadeOptions {
 
   const semanticChannels = x['semanticChannels'];
   if (semanticChannels === undefined) {
-    throw fail(`"semanticChannels" is required for ${spec.architecture}`, 'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36');
+    throw fail(
+      `"semanticChannels" is required for ${spec.architecture}`,
+      'label classes (+1 if the dataset has a dontcare label) + 1 instance-edge channel; Cityscapes: 36',
+    );
   }
   if (!isPositiveInt(semanticChannels)) {
     throw fail(`"semanticChannels" must be a positive integer, got ${JSON.stringify(semanticChannels)}`);
   }
 
   const cropSize = x['cropSize'];
-  if (cropSize === undefined) throw fail(`"cropSize" is required for ${spec.architecture}`, 'the width the generator was trained at, e.g. 512 for Cityscapes');
-  if (!isPositiveInt(cropSize) || cropSize > 16384) throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
+  if (cropSize === undefined) {
+    throw fail(`"cropSize" is required for ${spec.architecture}`, 'the width the generator was trained at, e.g. 512 for Cityscapes');
+  }
+  if (!isPositiveInt(cropSize) || cropSize > 16384) {
+    throw fail(`"cropSize" must be a positive integer up to 16384, got ${JSON.stringify(cropSize)}`);
+  }
 
   const aspectRatio = x['aspectRatio'] ?? DEFAULTS.aspectRatio;
   if (typeof aspectRatio !== 'number' || !Number.isFinite(aspectRatio) || aspectRatio <= 0) {
@@ -111,7 +118,8 @@ export function spadeInput(spec: SubnetSpec, given: Partial<InputSpec> | undefin
     const asked = `${given?.channels ?? '?'}x${given?.height ?? '?'}x${given?.width ?? '?'}`;
     throw new GcError(
       'E_SUBNET_JSON',
-      `${spec.source}: "input" asks channels x height x width ${asked}, but ${spec.architecture} with semanticChannels ${opts.semanticChannels}, ` +
+      `${spec.source}: "input" asks channels x height x width ${asked}, ` +
+        `but ${spec.architecture} with semanticChannels ${opts.semanticChannels}, ` +
         `cropSize ${opts.cropSize}, aspectRatio ${opts.aspectRatio} and numUpsamplingLayers "${opts.numUpsamplingLayers}" takes ` +
         `${valid.channels}x${valid.height}x${valid.width}`,
       { hint: `set "input": {"channels": ${valid.channels}, "height": ${valid.height}, "width": ${valid.width}} or leave "input" out` },

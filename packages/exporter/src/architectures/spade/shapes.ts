@@ -63,7 +63,12 @@ export function spadeSupernetShapes(ngf: number, semanticChannels: number, outpu
 }
 
 /** Every state_dict key of SubMobileSPADEGenerator for `config`, cut from a supernet of width `ngf`. */
-export function spadeSubnetShapes(config: readonly number[], ngf: number, semanticChannels: number, outputChannels: number): Map<string, readonly number[]> {
+export function spadeSubnetShapes(
+  config: readonly number[],
+  ngf: number,
+  semanticChannels: number,
+  outputChannels: number,
+): Map<string, readonly number[]> {
   return spadeShapes(config, ngf, semanticChannels, outputChannels, 'separable');
 }
 
@@ -90,10 +95,19 @@ export function inferSpadeNgf(weights: StateDict, key: string, rank: number, wha
 
 /** ngf of the supernet a SubMobileSPADEGenerator checkpoint was cut from, read off head_0.norm_0's statistics. */
 export function inferSpadeSubnetNgf(weights: StateDict): number {
-  return inferSpadeNgf(weights, NGF_KEY, 1, 'a mobile_spade sub-network', 'is this a SubMobileSPADEGenerator (compressed GauGAN) state_dict?');
+  return inferSpadeNgf(
+    weights,
+    NGF_KEY,
+    1,
+    'a mobile_spade sub-network',
+    'is this a SubMobileSPADEGenerator (compressed GauGAN) state_dict?',
+  );
 }
 
-/** The config whose SubMobileSPADEGenerator has these conv widths (fc, then each block's conv_0); null when one is missing or off its multiplier. */
+/**
+ * The config whose SubMobileSPADEGenerator has these conv widths (fc, then each block's conv_0); null when one
+ * is missing or off its multiplier.
+ */
 export function readSpadeConfig(weights: StateDict): number[] | null {
   const width = (key: string, mult: number): number | null => {
     const d = weights.get(key)?.shape[0];

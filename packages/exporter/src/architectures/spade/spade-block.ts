@@ -56,7 +56,8 @@ function head(g: GraphBuilder, w: SupernetWeights, prefix: string, actv: string,
 /** A plain 3x3 conv head (upstream SPADE's mlp_gamma / mlp_beta) producing `k` channels. */
 function convHead(g: GraphBuilder, w: SupernetWeights, prefix: string, actv: string, hidden: number, k: number, addOne: boolean): string {
   const bias = w.take(`${prefix}.bias`, [k]);
-  return conv(g, addOne ? `${prefix}.one_plus_gamma` : prefix, actv, kernel(w, prefix, k, hidden, KERNEL), addOne ? plusOne(bias) : bias, { pads: 1 });
+  const name = addOne ? `${prefix}.one_plus_gamma` : prefix;
+  return conv(g, name, actv, kernel(w, prefix, k, hidden, KERNEL), addOne ? plusOne(bias) : bias, { pads: 1 });
 }
 
 /** What every emitter needs: the graph, the weights, the label map's channel count and the SPADE head kind. */

@@ -10,7 +10,9 @@ export function batchNorm(node: GraphNode, inputs: readonly (RefTensor | undefin
   if (x.dims.length < 2) throw refError(node, `X must be at least 2-D [N, C, ...], got ${shapeString(x.dims)}`);
   const [N, C] = x.dims as [number, number];
   for (const p of params) {
-    if (p.data.length !== C) throw refError(node, `scale/B/mean/var must be [${C}] for X ${shapeString(x.dims)}, got ${shapeString(p.dims)}`);
+    if (p.data.length !== C) {
+      throw refError(node, `scale/B/mean/var must be [${C}] for X ${shapeString(x.dims)}, got ${shapeString(p.dims)}`);
+    }
   }
   const [scale, bias, mean, variance] = params.map((p) => p.data) as [Float64Array, Float64Array, Float64Array, Float64Array];
   const eps = floatAttr(node, 'epsilon', 1e-5);

@@ -22,12 +22,17 @@ export function convTranspose(node: GraphNode, inputs: readonly (RefTensor | und
   const [Cw, Mg, KH, KW] = w.dims as [number, number, number, number];
   const group = intAttr(node, 'group', 1);
   if (group < 1 || Cw !== C || C % group !== 0) {
-    throw refError(node, `X ${shapeString(x.dims)} and W ${shapeString(w.dims)} do not agree with group ${group} (need W[0] = C, divisible by group)`);
+    throw refError(
+      node,
+      `X ${shapeString(x.dims)} and W ${shapeString(w.dims)} do not agree with group ${group} (need W[0] = C, divisible by group)`,
+    );
   }
   const M = Mg * group;
   const Cg = C / group;
   const kernel = pairAttr(node, 'kernel_shape', [KH, KW], 2);
-  if (kernel[0] !== KH || kernel[1] !== KW) throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${shapeString(w.dims)}`);
+  if (kernel[0] !== KH || kernel[1] !== KW) {
+    throw refError(node, `kernel_shape [${kernel.join(', ')}] does not match W ${shapeString(w.dims)}`);
+  }
   if (b && (b.dims.length !== 1 || b.dims[0] !== M)) throw refError(node, `B ${shapeString(b.dims)} must be [${M}]`);
   const [sh, sw] = pairAttr(node, 'strides', [1, 1], 2) as [number, number];
   const [dh, dw] = pairAttr(node, 'dilations', [1, 1], 2) as [number, number];

@@ -10,7 +10,10 @@ export function instanceNorm(node: GraphNode, inputs: readonly (RefTensor | unde
   if (x.dims.length < 3) throw refError(node, `input must be at least 3-D [N, C, ...], got ${shapeString(x.dims)}`);
   const [N, C] = x.dims as [number, number];
   if (scale.data.length !== C || bias.data.length !== C) {
-    throw refError(node, `scale ${shapeString(scale.dims)} and B ${shapeString(bias.dims)} must both be [${C}] for input ${shapeString(x.dims)}`);
+    throw refError(
+      node,
+      `scale ${shapeString(scale.dims)} and B ${shapeString(bias.dims)} must both be [${C}] for input ${shapeString(x.dims)}`,
+    );
   }
   const eps = floatAttr(node, 'epsilon', 1e-5);
   const plane = numel(x.dims.slice(2));
