@@ -26,7 +26,8 @@ describe('where a measurement ran', () => {
   const base = (): LatencyReport => readReport(example);
   const teacher = (): LatencyReport => {
     const r = base();
-    return { ...r, model: { ...r.model, name: 'original', architecture: 'resnet_9blocks', config: null, sha256: 'f'.repeat(64) }, fps: r.fps / 10 };
+    const model = { ...r.model, name: 'original', architecture: 'resnet_9blocks', config: null, sha256: 'f'.repeat(64) };
+    return { ...r, model, fps: r.fps / 10 };
   };
   /** The same model asked to run on a CUDA profile, on a machine without the CUDA provider. */
   const fellBack = (): LatencyReport => {
@@ -34,7 +35,14 @@ describe('where a measurement ran', () => {
     return {
       ...r,
       device: { ...r.device, profile: 'desktop-cuda', profileName: 'Desktop NVIDIA GPU (CUDA)' },
-      session: { ...r.session, provider: 'cpu', executionProviders: [{ provider: 'cuda', ok: false, error: 'libcudart missing' }, { provider: 'cpu', ok: true }] },
+      session: {
+        ...r.session,
+        provider: 'cpu',
+        executionProviders: [
+          { provider: 'cuda', ok: false, error: 'libcudart missing' },
+          { provider: 'cpu', ok: true },
+        ],
+      },
     };
   };
 

@@ -119,6 +119,8 @@ function baselines(reports: readonly Entry[], baseline: string | undefined): (r:
   };
 }
 
+const BY_CONTRACT = "the teacher of each model's family (the full generator, from the model contract in the metadata)";
+
 export function buildComparison(reports: readonly Entry[], baseline?: string): Comparison {
   if (reports.length === 0) throw new GcError('E_ARGS', 'compare needs at least one report file');
   if (baseline !== undefined && !reports.some((x) => matchesBaseline(x.report, x.file, baseline))) {
@@ -165,6 +167,6 @@ export function buildComparison(reports: readonly Entry[], baseline?: string): C
     rows,
     devices: [...new Set(rows.map((r) => r.device))],
     models: [...new Set(rows.map((r) => r.model))],
-    baseline: baseline !== undefined ? `--baseline ${baseline}` : "the teacher of each model's family (the full generator, from the model contract in the metadata)",
+    baseline: baseline !== undefined ? `--baseline ${baseline}` : BY_CONTRACT,
   };
 }
