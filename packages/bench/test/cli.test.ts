@@ -29,7 +29,10 @@ async function gcBench(...argv: string[]): Promise<{ code: number; stdout: strin
 }
 
 /** One timed run, no warm-up: for tests about the command line, not the figures. */
-const QUICK = ['--device', 'cpu', '--threads', '1', '--warmup', '0', '--warmup-seconds', '0'].concat(['--min-iterations', '1', '--min-duration', '0']);
+const QUICK = [
+  ...['--device', 'cpu', '--threads', '1'],
+  ...['--warmup', '0', '--warmup-seconds', '0', '--min-iterations', '1', '--min-duration', '0'],
+];
 const FAST = [
   '--device',
   'cpu',
