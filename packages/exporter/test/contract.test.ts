@@ -126,6 +126,25 @@ describe.each(CASES)('the contract of $json.architecture', ({ json, expected }) 
   });
 });
 
+describe("the contract of GauGAN's teacher (spade, new with the contract: no pre-contract files exist)", () => {
+  it('is the gaugan-spade family\'s teacher, so compare measures mobile_spade students against it', () => {
+    const json = { architecture: 'spade', ngf: 2, semanticChannels: 5, cropSize: 64, aspectRatio: 1, numUpsamplingLayers: 'normal' };
+    const c = decodeContract(exported(json).metadata)!;
+    expect(c).toMatchObject({ origin: 'contract', family: 'gaugan-spade', role: 'teacher' });
+    expect(c.inputs).toEqual([
+      {
+        name: 'input',
+        kind: 'label_map',
+        channels: 5,
+        preprocess: 'one_hot',
+        size: { multiple: 32, min: 32 },
+        defaultSize: { height: 64, width: 64 },
+        instanceEdge: true,
+      },
+    ]);
+  });
+});
+
 describe('what the architectures declare beside the graph', () => {
   it('copies each architecture its own subnet.json fields into the metadata, and no other', () => {
     const spade = exported(CASES[3].json).metadata;
