@@ -155,6 +155,22 @@ describe('torch zip format (torch >= 1.6)', () => {
     expect(err.message).toBe('w.pth: archive member archive/data/0 claims 2147483647 bytes from 24 bytes with compression method 0');
   });
 
+  it('never inflates a member the pickle does not reference, however big it claims to be', () => {
+    const extra: StorageSpec = { key: '99', type: 'FloatStorage', numel: 6, data: f32([9, 9, 9, 9, 9, 9]) };
+    const bytes = zipFile(stateDictPickle('zip', [SIX], [{ name: 'w', storage: '0', size: [6] }]), [SIX, extra]);
+    // a zip bomb's member: the central directory says 2 GB (inflating it would be refused, or fill memory)
+    const entry = Buffer.from(bytes).lastIndexOf(Buffer.from('archive/data/99')) - 46;
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(entry + 24, 0x7fffffff, true);
+    expect(values(bytes, 'w')).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('refuses a referenced member that holds more bytes than its storage declares', () => {
+    const big = { ...SIX, data: f32([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
+    const err = gcErrorOf(() => readStateDict(zipOf([big], [{ name: 'w', storage: '0', size: [6] }]), 'w.pth'));
+    expect(err.code).toBe('E_WEIGHTS_FORMAT');
+    expect(err.message).toBe('w.pth: archive member archive/data/0 holds 48 bytes, more than the 24 its storage declares');
+  });
+
   it('refuses a big-endian archive', () => {
     const bytes = zipFile(stateDictPickle('zip', [SIX], []), [SIX], { byteorder: 'big' });
     expect(gcErrorOf(() => readStateDict(bytes, 'w.pth')).message).toBe("w.pth: archive/byteorder is 'big', only 'little' is supported");

@@ -54,38 +54,38 @@ export function readTorchZip(bytes: Uint8Array, where: string): StateDict {
   }
   const pklName = pkls[0]!.name;
   const prefix = pklName.slice(0, -'data.pkl'.length);
-  const wanted = (name: string): boolean => name === pklName || name === `${prefix}byteorder` || name.startsWith(`${prefix}data/`);
+  const byName = new Map(infos.map((f) => [f.name, f]));
 
+  // Inflated only once they are known to be needed, within budgets from what the pickle declares:
+  // first the pickle and the byte order, then the storages the pickle references, nothing else (an
+  // unreferenced member, however big it claims to be, is never inflated).
   let claimed = 0;
-  const files = unzip(bytes, where, (f) => {
-    if (!wanted(f.name)) return false;
+  const within = (f: UnzipFileInfo, declared?: number): boolean => {
     claimed += f.originalSize;
-    const ok =
+    const plausible =
       claimed <= MAX_EXTRACTED_BYTES &&
       ((f.compression === 0 && f.size === f.originalSize) ||
         (f.compression === 8 && f.originalSize <= f.size * MAX_DEFLATE_RATIO + 64));
-    if (!ok) {
+    if (!plausible) {
       throw new GcError(
         'E_WEIGHTS_FORMAT',
         `${where}: archive member ${f.name} claims ${f.originalSize} bytes from ${f.size} bytes with compression method ${f.compression}`,
         { hint: `${HINT} (torch writes members stored, method 0)` },
       );
     }
-    return true;
-  });
-  let storageBytes = 0;
-  for (const f of infos) {
-    const got = files[f.name];
-    if (got === undefined) continue;
-    if (got.length !== f.originalSize) {
-      throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${f.name} is truncated: ${got.length} of ${f.originalSize} bytes`, {
-        hint: HINT,
-      });
+    if (declared !== undefined && f.originalSize > declared) {
+      throw new GcError(
+        'E_WEIGHTS_FORMAT',
+        `${where}: archive member ${f.name} holds ${f.originalSize} bytes, more than the ${declared} its storage declares`,
+        { hint: HINT },
+      );
     }
-    storageBytes += got.length;
-  }
+    return true;
+  };
+  const head = unzip(bytes, where, (f) => (f.name === pklName || f.name === `${prefix}byteorder`) && within(f));
+  checkExtracted(head, byName, where);
 
-  const order = files[`${prefix}byteorder`];
+  const order = head[`${prefix}byteorder`];
   if (order !== undefined) {
     const text = Buffer.from(order).toString('latin1');
     if (text !== 'little') {
@@ -95,31 +95,58 @@ export function readTorchZip(bytes: Uint8Array, where: string): StateDict {
     }
   }
 
+  /** Storage key -> the bytes its persistent ids declare (the largest, if named twice). */
+  const referenced = new Map<string, number>();
   const persistentLoad = (pid: PyValue): PyValue => {
     const [type, keyValue, , numelValue] = storageIdFields(pid, 5) as [PyValue, PyValue, PyValue, PyValue];
     const dtype = storageDtype(type);
     const key = storageKey(keyValue);
     const numel = count(numelValue, 'numel');
-    const record = files[`${prefix}data/${key}`];
-    if (record === undefined) throw new Rejected(`storage '${key}' has no member ${prefix}data/${key} in the archive`);
+    const member = byName.get(`${prefix}data/${key}`);
+    if (member === undefined) throw new Rejected(`storage '${key}' has no member ${prefix}data/${key} in the archive`);
     const needed = numel * ITEM_SIZE[dtype];
-    if (record.length < needed) {
+    if (member.originalSize < needed) {
       throw new Rejected(
-        `storage '${key}' declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${record.length} bytes`,
+        `storage '${key}' declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${member.originalSize} bytes`,
       );
     }
+    referenced.set(key, Math.max(referenced.get(key) ?? 0, needed));
     return new StorageRef(key, dtype, 0, numel);
   };
 
-  const pkl = files[pklName];
+  const pkl = head[pklName];
   if (pkl === undefined) {
     throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${pklName} could not be extracted`, { hint: HINT });
   }
   const root = unpickle(pkl, 0, `${where}: ${pklName}`, { findGlobal: findTorchGlobal, persistentLoad }).value;
   const entries = findStateDict(root, where);
+
+  const storageOf = (name: string): string | undefined => (name.startsWith(`${prefix}data/`) ? name.slice(`${prefix}data/`.length) : undefined);
+  const files = unzip(bytes, where, (f) => {
+    const key = storageOf(f.name);
+    const declared = key === undefined ? undefined : referenced.get(key);
+    return declared !== undefined && within(f, declared);
+  });
+  const storageBytes = checkExtracted(files, byName, where);
   const resolve = (key: string) => {
-    const record = files[`${prefix}data/${key}`]!;
+    const record = files[`${prefix}data/${key}`];
+    if (record === undefined) throw new GcError('E_WEIGHTS_FORMAT', `${where}: storage '${key}' was not extracted`, { hint: HINT });
     return { bytes: record, base: 0, byteLength: record.length };
   };
   return materialize(entries, resolve, where, 4 * storageBytes + 65536);
+}
+
+/** Every extracted member has the size its entry declares (else the archive is truncated); returns their total. */
+function checkExtracted(files: Unzipped, infos: ReadonlyMap<string, UnzipFileInfo>, where: string): number {
+  let total = 0;
+  for (const [name, got] of Object.entries(files)) {
+    const declared = infos.get(name)?.originalSize;
+    if (got.length !== declared) {
+      throw new GcError('E_WEIGHTS_FORMAT', `${where}: archive member ${name} is truncated: ${got.length} of ${declared} bytes`, {
+        hint: HINT,
+      });
+    }
+    total += got.length;
+  }
+  return total;
 }
