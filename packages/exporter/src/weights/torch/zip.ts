@@ -121,7 +121,8 @@ export function readTorchZip(bytes: Uint8Array, where: string): StateDict {
   const root = unpickle(pkl, 0, `${where}: ${pklName}`, { findGlobal: findTorchGlobal, persistentLoad }).value;
   const entries = findStateDict(root, where);
 
-  const storageOf = (name: string): string | undefined => (name.startsWith(`${prefix}data/`) ? name.slice(`${prefix}data/`.length) : undefined);
+  const dataDir = `${prefix}data/`;
+  const storageOf = (name: string): string | undefined => (name.startsWith(dataDir) ? name.slice(dataDir.length) : undefined);
   const files = unzip(bytes, where, (f) => {
     const key = storageOf(f.name);
     const declared = key === undefined ? undefined : referenced.get(key);
