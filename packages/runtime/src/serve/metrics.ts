@@ -83,6 +83,17 @@ export class ServeMetrics {
     });
   }
 
+  /**
+   * A model's counters and gauges exist from the moment it is named, at 0, so an alert such as
+   * `increase(gc_serve_worker_crashes_total[5m]) > 0` has a series to read before the first event.
+   */
+  zeroModel(model: string): void {
+    this.workerCrashes.inc({ model }, 0);
+    for (const result of ['ok', 'failed']) this.reloads.inc({ model, result }, 0);
+    this.queueDepth.set({ model }, 0);
+    this.inFlight.set({ model }, 0);
+  }
+
   observeStage(model: string, stage: Stage, seconds: number): void {
     this.stageSeconds.observe({ model, stage }, seconds);
   }

@@ -76,7 +76,9 @@ export class ModelSlot {
     readonly name: string,
     readonly path: string,
     private readonly opts: RepositoryOptions,
-  ) {}
+  ) {
+    opts.metrics.zeroModel(name);
+  }
 
   get ready(): boolean {
     return this.state === 'ready' && this.pool !== undefined;

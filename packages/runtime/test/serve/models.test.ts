@@ -143,4 +143,13 @@ describe('gc-serve models, metrics and auth', () => {
     expect(metricValue(text, 'gc_serve_model_loads_total', { model: 'h2z', result: 'ok' })).toBe(1);
     expect(text).toMatch(/^gc_serve_process_resident_memory_bytes \d+/m);
   });
+
+  it('has every model\'s failure counters at 0 before the first failure, so alerts have a series to read', async () => {
+    const text = await (await fetch(`${srv.url}/metrics`, { headers: auth })).text();
+    for (const model of ['h2z', 'half']) {
+      expect(metricValue(text, 'gc_serve_worker_crashes_total', { model })).toBe(0);
+      expect(metricValue(text, 'gc_serve_model_loads_total', { model, result: 'failed' })).toBe(0);
+      expect(metricValue(text, 'gc_serve_inference_in_flight', { model })).toBe(0);
+    }
+  });
 });
