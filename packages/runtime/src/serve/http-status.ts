@@ -31,8 +31,14 @@ export function statusForCode(code: GcErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
+/**
+ * The KServe v2 error body: `error` is the message string (Triton's and KServe's clients read it as
+ * one), with the stable code and the hint beside it.
+ */
 interface ErrorBody {
-  error: { code: string; message: string; hint?: string };
+  error: string;
+  code: string;
+  hint?: string;
 }
 
 /** What the daemon was started with, for the messages of errors fastify raises itself. */
@@ -47,8 +53,8 @@ interface ErrorContext {
  */
 export function toHttpError(e: unknown, context?: ErrorContext): { status: number; body: ErrorBody; retryAfterS?: number } {
   const g = asGcError(e, context);
-  const body: ErrorBody = { error: { code: g.code, message: g.message } };
-  if (g.hint) body.error.hint = g.hint;
+  const body: ErrorBody = { error: g.message, code: g.code };
+  if (g.hint) body.hint = g.hint;
   const status = statusForCode(g.code);
   return status === 503 ? { status, body, retryAfterS: 1 } : { status, body };
 }

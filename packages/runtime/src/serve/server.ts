@@ -109,7 +109,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     if (retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS));
     if (status >= 500 && status !== 503 && status !== 504) {
-      opts.log(`${req.method} ${req.url.slice(0, 200)} -> ${status} [${body.error.code}] ${body.error.message}`);
+      opts.log(`${req.method} ${req.url.slice(0, 200)} -> ${status} [${body.code}] ${body.error}`);
       if (opts.debug && err instanceof Error && err.stack) opts.log(err.stack);
     }
     return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);

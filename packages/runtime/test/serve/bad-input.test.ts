@@ -132,10 +132,11 @@ describe('gc-serve bad input', () => {
     for (const res of [generate(new Uint8Array(1024 * 1024 + 1)), infer(' '.repeat(1024 * 1024 + 1))]) {
       const r = await res;
       expect(r.status).toBe(413);
-      const body = (await r.json()) as { error: { code: string; message: string; hint: string } };
-      expect(body.error).toEqual({
+      // the KServe v2 error body: `error` is the message; the code and hint beside it
+      const body = (await r.json()) as { error: string; code: string; hint: string };
+      expect(body).toEqual({
+        error: 'request body is over the limit of 1 MiB (1048576 bytes)',
         code: 'E_TOO_LARGE',
-        message: 'request body is over the limit of 1 MiB (1048576 bytes)',
         hint: 'send a smaller body, or start gc-serve with a larger --max-body-mb',
       });
     }

@@ -119,10 +119,10 @@ function infer(model: string, inputs: { name: string; shape: number[] }[]): Prom
 
 async function expectError(res: Promise<Response>, status: number, code: string): Promise<{ message: string; hint?: string }> {
   const r = await res;
-  const body = (await r.clone().json()) as { error: { hint?: string } };
+  const body = (await r.clone().json()) as { hint?: string };
   const e = await errorOf(r);
   expect([r.status, e.code]).toEqual([status, code]);
-  return { message: e.message, ...(body.error.hint ? { hint: body.error.hint } : {}) };
+  return { message: e.message, ...(body.hint ? { hint: body.hint } : {}) };
 }
 
 const horse = (width: number, height: number): Promise<Buffer> =>
@@ -322,9 +322,9 @@ describe('a folder with one malformed contract', () => {
       );
       const s = await startServer({ target: t.dir });
       try {
-        const bad = (await (await fetch(`${s.url}/v2/models/bad/ready`)).json()) as { error: { code: string; message: string } };
-        expect(bad.error.code).toBe('E_NOT_READY');
-        expect(bad.error.message).toMatch(/failed to load: bad: metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student/);
+        const bad = (await (await fetch(`${s.url}/v2/models/bad/ready`)).json()) as { error: string; code: string };
+        expect(bad.code).toBe('E_NOT_READY');
+        expect(bad.error).toMatch(/failed to load: bad: metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student/);
         expect((await fetch(`${s.url}/v2/models/good/ready`)).status).toBe(200);
       } finally {
         await s.stop();

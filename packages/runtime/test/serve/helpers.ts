@@ -135,15 +135,19 @@ export class Gate {
   }
 }
 
-/** `{"error": {"code", "message"}}` check shared by the bad-input tests. */
+/**
+ * The KServe v2 error body, `{"error": "<message>"}` with gc-serve's `code` (and `hint`) beside it,
+ * as the message and code (the hint is read where a test asserts it): shared by the bad-input tests. A client that reads `error` as a string
+ * (Triton's, KServe's) must find one.
+ */
 export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
   const type = res.headers.get('content-type') ?? '';
   if (!type.startsWith('application/json')) throw new Error(`expected a JSON error body, got Content-Type '${type}'`);
-  const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-  if (typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string') {
-    throw new Error(`expected {"error": {"code", "message"}}, got ${JSON.stringify(body)}`);
+  const body = (await res.json()) as { error?: unknown; code?: unknown };
+  if (typeof body.error !== 'string' || typeof body.code !== 'string') {
+    throw new Error(`expected {"error": "<message>", "code"}, got ${JSON.stringify(body)}`);
   }
-  return { code: body.error.code, message: body.error.message };
+  return { code: body.code, message: body.error };
 }
 
 /** One metric sample's value from Prometheus text (`name{labels} value`), or undefined. */

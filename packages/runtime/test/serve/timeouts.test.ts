@@ -61,7 +61,7 @@ function trickle(head: string, drip: string): Promise<{ answer: string; ticks: n
   });
 }
 
-function parse(answer: string): { status: number; headers: string; body: { error: { code: string; message: string } } } {
+function parse(answer: string): { status: number; headers: string; body: { error: string; code: string } } {
   const [head = '', body = ''] = answer.split('\r\n\r\n');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
 }
@@ -91,8 +91,8 @@ describe('gc-serve connection timeouts', () => {
     expect(r.status).toBe(408);
     expect(r.headers).toContain('content-type: application/json');
     expect(r.headers).toContain('connection: close');
-    expect(r.body.error.code).toBe('E_REQUEST_TIMEOUT');
-    expect(r.body.error.message).toBe(`the request did not arrive whole within ${TIMEOUT_MS} ms (headers within ${TIMEOUT_MS} ms)`);
+    expect(r.body.code).toBe('E_REQUEST_TIMEOUT');
+    expect(r.body.error).toBe(`the request did not arrive whole within ${TIMEOUT_MS} ms (headers within ${TIMEOUT_MS} ms)`);
   });
 
   it('answers headers trickled line by line with 408 too', async () => {
