@@ -137,9 +137,8 @@ export class Gate {
 
 /**
  * The KServe v2 error body, `{"error": "<message>"}` with gc-serve's `code` (and `hint`) beside it,
- * as the message and code (the hint is read where a test asserts it): shared by the bad-input
- * tests. A client that reads `error` as a string
- * (Triton's, KServe's) must find one.
+ * as the message and code; shared by the bad-input tests (the hint is read where a test asserts
+ * it). A client that reads `error` as a string (Triton's, KServe's) must find one.
  */
 export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
   const type = res.headers.get('content-type') ?? '';
