@@ -2,7 +2,7 @@
  * Reading the model file every gc-bench command starts from: one function, so `macs` and `latency`
  * fail the same way (E_ARGS, the path, the system's reason, and a hint that fits the reason).
  */
-import { GcError, readRegularFile } from '@gc-edge/core';
+import { GcError, readFailureReason, readRegularFile } from '@gc-edge/core';
 
 const EXPORT_HINT = 'export one with `npx gc-export <subnet.json> -o model.onnx` (or --random-init for a what-if model)';
 
@@ -26,14 +26,6 @@ export function readModelFile(file: string): Buffer {
     return readRegularFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : (code ?? 'unknown error');
-    throw new GcError('E_ARGS', `${file}: cannot read the model (${why})`, { hint: hintFor(code, file), cause: e });
+    throw new GcError('E_ARGS', `${file}: cannot read the model (${readFailureReason(e)})`, { hint: hintFor(code, file), cause: e });
   }
 }

@@ -17,7 +17,7 @@ export type { CliDefinition, GcCommand } from './cli/run-cli';
 export { closest, editDistance } from './cli/closest';
 export { formatDuration, progressBar } from './cli/progress';
 export type { ProgressBar, ProgressOptions } from './cli/progress';
-export { readRegularFile } from './files/read-regular-file';
+export { readFailureReason, readRegularFile } from './files/read-regular-file';
 export { escapedPreview, FORMAT_NAMES, knownFormat, looksBinary, parseJsonFile } from './files/json-file';
 export type { JsonFileOptions } from './files/json-file';
 export { removePendingTemps, resolveWriteTarget, writeFileAtomic, writeFileAtomicSync } from './files/atomic-write';

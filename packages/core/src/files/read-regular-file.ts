@@ -14,3 +14,12 @@ export function readRegularFile(file: string): Buffer {
   }
   return fs.readFileSync(file);
 }
+
+/** Why a user-named file could not be read, in words for a message: `no such file`, `it is a folder`, ... */
+export function readFailureReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (e instanceof Error ? e.message : 'unknown error');
+}

@@ -1,7 +1,7 @@
 /** subnet.json -> a validated SubnetSpec. Names are a contract other tools depend on. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GcError, parseJsonFile, readRegularFile } from '@gc-edge/core';
+import { GcError, parseJsonFile, readFailureReason, readRegularFile } from '@gc-edge/core';
 import { ARCHITECTURES, architectureNames, resolveArchitecture } from '../architectures/registry';
 import { parseConfig } from './config';
 import { preview } from './preview';
@@ -25,7 +25,7 @@ export function loadSubnetSpec(file: string, options: ParseOptions = {}): Subnet
   try {
     bytes = readRegularFile(file);
   } catch (e) {
-    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${readFailure(e)})`, {
+    throw new GcError('E_SUBNET_JSON', `${file}: cannot read the subnet description (${readFailureReason(e)})`, {
       hint: readHint(file, e),
       cause: e,
     });
@@ -42,14 +42,6 @@ export function loadSubnetSpec(file: string, options: ParseOptions = {}): Subnet
           'exported model with gc-serve',
   });
   return parseSubnetSpec(json, file, options);
-}
-
-function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'EACCES') return 'permission denied';
-  return code ?? (e as Error).message;
 }
 
 function readHint(file: string, e: unknown): string | undefined {
