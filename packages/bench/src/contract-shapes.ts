@@ -4,7 +4,7 @@
  * was exported at (`default_size`), and a symbolic batch at 1. Only dims `--shape` / `--batch` did
  * not set; a model without a contract gets none (its symbolic dims must be given, as before).
  */
-import type { ModelContract, ShapeOverrides, ValueInfo } from '@gc-edge/core';
+import { type Model, type ModelContract, type ShapeOverrides, type ValueInfo, withExportShape } from '@gc-edge/core';
 
 export const DEFAULT_BATCH = 1;
 
@@ -27,4 +27,12 @@ export function withContractSizes(
     fill(input.shape[3], size.width);
   }
   return out;
+}
+
+/**
+ * The sizes gc-bench runs and counts a model at: what `given` (--shape, --batch) sets, then the
+ * contract's sizes, then the export size gc-export recorded (`macs_input_shape`) for what is left.
+ */
+export function withModelSizes(model: Model, contract: ModelContract | undefined, given: ShapeOverrides): ShapeOverrides {
+  return withExportShape(model, withContractSizes(model.graph.inputs, contract, given));
 }

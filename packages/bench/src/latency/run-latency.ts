@@ -15,10 +15,9 @@ import {
   readContract,
   readModelForCounting,
   type ShapeOverrides,
-  withExportShape,
 } from '@gc-edge/core';
 import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type FloatTensor } from '@gc-edge/runtime';
-import { withContractSizes } from '../contract-shapes';
+import { withModelSizes } from '../contract-shapes';
 import { readModelFile } from '../model-file';
 import { LATENCY_REPORT_SCHEMA, type LatencyReport } from '../report/types';
 import { measureEndToEnd } from './end-to-end';
@@ -118,7 +117,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
   const inputs = model.graph.inputs;
   // --shape and --batch first; symbolic dims they leave open run at the contract's sizes, else at
   // the size the model was exported at (macs_input_shape).
-  const overrides = withExportShape(model, withContractSizes(inputs, contract, withBatch(inputs, o.shapes ?? {}, o.batch)));
+  const overrides = withModelSizes(model, contract, withBatch(inputs, o.shapes ?? {}, o.batch));
   const shapes = inputShapes(inputs, overrides);
   const firstInput = inputs[0]!;
   const firstKind = contract?.inputs.find((t) => t.name === firstInput.name)?.kind;

@@ -6,17 +6,15 @@ import {
   readContract,
   readModelForCounting,
   type ShapeOverrides,
-  withExportShape,
 } from '@gc-edge/core';
-import { withContractSizes } from '../contract-shapes';
+import { withModelSizes } from '../contract-shapes';
 import { readModelFile } from '../model-file';
 import { formatMacs, formatParams, markdownTable } from '../report/format';
 
 /** Symbolic dims `shapes` leaves open are counted at the model contract's sizes (contract-shapes.ts). */
 export function countModelFile(file: string, convention: MacConvention, shapes: ShapeOverrides = {}): MacCount {
   const model = readModelForCounting(readModelFile(file), file);
-  const open = withContractSizes(model.graph.inputs, readContract(model, file), shapes);
-  return countMacs(model, { convention, shapes: withExportShape(model, open) });
+  return countMacs(model, { convention, shapes: withModelSizes(model, readContract(model, file), shapes) });
 }
 
 /** `--json` output: exactly {macs, params, convention[, layers]}. */

@@ -20,9 +20,6 @@ export const DEFAULT_WARMUP_BATCH = 1;
 /** Every other symbolic dim of a warm-up run (height, width) when metadata says nothing. */
 export const DEFAULT_WARMUP_SIZE = 256;
 
-/** The metadata key gc-export writes: the input shape, `x`-separated (`1x3x256x256`). */
-export const WARMUP_SHAPE_METADATA = EXPORT_SHAPE_METADATA;
-
 const isFixed = (d: number | string): d is number => typeof d === 'number' && d >= 0;
 
 /** The dims each input is warmed up at (see the module comment), by input name. */
@@ -43,7 +40,7 @@ export function warmupShapes(info: ModelInfo): Record<string, number[]> {
     bind(input.shape[3]!, size.width);
   }
   const first = info.inputs[0];
-  const declared = parseShapeString(info.metadata[WARMUP_SHAPE_METADATA]);
+  const declared = parseShapeString(info.metadata[EXPORT_SHAPE_METADATA]);
   if (first && declared && declared.length === first.shape.length && first.shape.every((d, k) => !isFixed(d) || d === declared[k])) {
     first.shape.forEach((d, k) => bind(d, declared[k]!));
   }

@@ -5,10 +5,10 @@
  * then answers `run` messages one at a time, transferring output buffers back.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { GcError } from '@gc-edge/core';
+import { EXPORT_SHAPE_METADATA, GcError } from '@gc-edge/core';
 import { createSession } from '../session/create-session';
 import type { GcSession, Placement, TensorMap } from '../session/types';
-import { DEFAULT_WARMUP_SIZE, WARMUP_SHAPE_METADATA, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
+import { DEFAULT_WARMUP_SIZE, shapesOf, warmupShapes, zeroFeeds } from '../session/warmup-shape';
 import type { WorkerReady } from './types';
 import { type AnswerRequest, allAnswered, makeAnswers } from './answer';
 import { CRASH_EXIT_CODE, type FromWorker, type ToWorker, type WorkerInit, prepareTransfer, transferable } from './protocol';
@@ -40,7 +40,7 @@ async function warmUp(session: GcSession, init: WorkerInit): Promise<Pick<Worker
     const at = Object.entries(shapes).map(([n, d]) => `"${n}" [${d.join(', ')}]`).join(', ');
     const why = (e as Error).message.replace(`${session.name}: `, '');
     throw new GcError('E_SESSION', `${session.name}: warm-up at ${at} failed: ${why}`, {
-      hint: `a model with symbolic input dims is warmed up at its contract's default size or its '${WARMUP_SHAPE_METADATA}' metadata (gc-export writes both), else at batch 1 x ${DEFAULT_WARMUP_SIZE}`,
+      hint: `a model with symbolic input dims is warmed up at its contract's default size or its '${EXPORT_SHAPE_METADATA}' metadata (gc-export writes both), else at batch 1 x ${DEFAULT_WARMUP_SIZE}`,
       cause: e,
     });
   }
