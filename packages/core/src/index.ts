@@ -27,6 +27,8 @@ export { parseNpy, formatNpy } from './tensor/npy';
 export type { NpyArray } from './tensor/npy';
 export { seededRandom } from './tensor/seeded-random';
 export { maxAbsDiff } from './tensor/max-abs-diff';
+export { compareTensors } from './tensor/compare';
+export type { TensorComparison } from './tensor/compare';
 export { GraphBuilder, attr } from './onnx/graph';
 export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
 export { encodeModel, decodeModel } from './onnx/codec';
