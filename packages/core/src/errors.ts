@@ -31,6 +31,15 @@ export type GcErrorCode =
   | 'E_NOT_FOUND'
   | 'E_BAD_REQUEST'
   | 'E_MEDIA_TYPE'
+  // an image body whose bytes are another format than its Content-Type says (GIF, SVG, JPEG as image/png)
+  | 'E_IMAGE_TYPE'
+  // Content-Encoding of a request body: one gc-serve does not decode (415), or a corrupt stream (400)
+  | 'E_CONTENT_ENCODING'
+  | 'E_BODY_ENCODING'
+  // a model version other than those a model has (/v2/models/{name}/versions/{v})
+  | 'E_MODEL_VERSION'
+  // a model unloaded through the repository extension (POST /v2/repository/models/{name}/unload)
+  | 'E_MODEL_UNLOADED'
   | 'E_NOT_ACCEPTABLE'
   | 'E_TOO_LARGE'
   | 'E_UNAUTHORIZED'

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
+import { bodyDecoder } from './body-encoding';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { toHttpError } from './http-status';
@@ -84,6 +85,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   // One parser for everything: routes get the raw bytes and check the Content-Type themselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // gzip / deflate bodies reach that parser decoded, held to the same limit (body-encoding.ts).
+  app.addHook('preParsing', bodyDecoder(Math.floor(opts.maxBodyMb * 1024 * 1024)));
 
   if (opts.token) {
     const check = bearerChecker(opts.token);
