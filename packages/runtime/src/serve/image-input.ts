@@ -4,7 +4,9 @@
  * centre, as the generators' own reflection pads do.
  */
 import { describeSizeRule, fitUp, GcError } from '@gc-edge/core';
+import { formatFromContentType } from '../image/accept';
 import type { Region } from '../image/crop';
+import { checkImageBytes } from '../image/sniff';
 import type { FloatTensor } from '../session/types';
 import type { ImageCodec } from './context';
 import type { GenerateLimits, GenerateRequest, MadeInput } from './model-input';
@@ -62,6 +64,9 @@ export async function photoInput(
   if (typeof r.query === 'object' && r.query !== null && 'dontcare' in r.query) {
     throw new GcError('E_BAD_REQUEST', `query 'dontcare' applies to label-map (GauGAN) models; model '${model}' takes an image`);
   }
+  // The bytes must be what the Content-Type says before sharp (which also reads SVG, TIFF, GIF...) sees them.
+  const declared = formatFromContentType(r.contentType);
+  if (declared) checkImageBytes(r.body, declared);
   const image = await images.decode(r.body, { ...p.size, policy: limits.policy, maxPixels: limits.maxPixels });
   const [, , h = 1, w = 1] = image.tensor.dims;
   if (p.size) return { tensor: image.tensor, height: h, width: w, what: 'image' };
