@@ -59,7 +59,8 @@ interface RepositoryOptions {
   readonly log: (line: string) => void;
 }
 
-type ModelState = 'loading' | 'ready' | 'failed';
+/** `unloaded`: by request (POST /v2/repository/models/{name}/unload), until a load brings it back. */
+type ModelState = 'loading' | 'ready' | 'failed' | 'unloaded';
 
 /** One served model: its pool (once loaded) and the queue in front of it. */
 export class ModelSlot {
@@ -70,6 +71,8 @@ export class ModelSlot {
   lastError: GcError | undefined;
   loadMs: number | undefined;
   private loading: Promise<WorkerReady> | undefined;
+  /** While an unload lets the old pool's requests finish and ends its workers. */
+  private unloading: Promise<void> | undefined;
   private closed = false;
 
   constructor(
@@ -91,6 +94,11 @@ export class ModelSlot {
   /** The model and its queue, or E_NOT_READY saying why (loading, or the load error). */
   requireReady(): { model: WorkerReady; scheduler: Scheduler<InferenceJob, JobResult> } {
     if (this.state === 'ready' && this.pool && this.scheduler) return { model: this.pool.model, scheduler: this.scheduler };
+    if (this.state === 'unloaded') {
+      throw new GcError('E_MODEL_UNLOADED', `model '${this.name}' is unloaded (POST /v2/repository/models/${this.name}/unload)`, {
+        hint: `POST /v2/repository/models/${this.name}/load serves it again`,
+      });
+    }
     const why = this.state === 'failed' ? `failed to load: ${this.lastError?.message ?? 'unknown error'}` : 'still loading';
     throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
       hint: this.state === 'failed' ? `fix the model file and POST /v2/repository/models/${this.name}/load` : 'retry once warm-up is done',
@@ -136,6 +144,8 @@ export class ModelSlot {
   }
 
   private async doLoad(): Promise<WorkerReady> {
+    if (this.unloading) await this.unloading;
+    if (this.state === 'unloaded') this.state = 'loading';
     const { metrics, log } = this.opts;
     const started = Date.now();
     const reload = this.pool !== undefined;
@@ -226,9 +236,34 @@ export class ModelSlot {
     });
   }
 
+  /**
+   * The repository extension's unload: new requests are refused at once (E_MODEL_UNLOADED), queued
+   * and running ones finish, then the workers end. A load in progress finishes first; load() after
+   * this starts the model afresh from its file.
+   */
+  async unload(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    if (this.unloading) return this.unloading;
+    const { pool, scheduler } = this;
+    this.state = 'unloaded';
+    this.pool = undefined;
+    this.scheduler = undefined;
+    this.lastError = undefined;
+    this.loadMs = undefined;
+    this.unloading = (async () => {
+      if (scheduler) await scheduler.idle();
+      await pool?.close();
+    })().finally(() => {
+      this.unloading = undefined;
+    });
+    this.opts.log(`model '${this.name}' unloaded`);
+    return this.unloading;
+  }
+
   /** Lets queued and running requests finish, then ends the workers. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.unloading) await this.unloading;
     if (this.scheduler) await this.scheduler.idle();
     await this.pool?.close();
   }
@@ -306,6 +341,7 @@ export class ModelRepository {
     if (this.folder) for (const path of this.scan(this.folder)) if (!this.slots.has(modelName(path))) this.add(path);
     const failures: { name: string; error: GcError }[] = [];
     for (const slot of this.all) {
+      if (slot.state === 'unloaded') continue; // unloaded by request: only a load request brings it back
       await slot.load().catch((e: GcError) => failures.push({ name: slot.name, error: e }));
     }
     return failures;

@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { repositoryRoutes } from './routes/repository';
 
 export interface GcServer {
   readonly app: FastifyInstance;
@@ -129,6 +130,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   modelRoutes(app, ctx);
   generateRoutes(app, ctx);
   inferRoutes(app, ctx);
+  repositoryRoutes(app, ctx);
   metricsRoutes(app, ctx);
   methodNotAllowedRoutes(app, methods);
 

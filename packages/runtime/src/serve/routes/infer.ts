@@ -8,17 +8,25 @@ import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { asInputShapeError } from '../input-rules';
 import { buildInferResponse, parseInferRequest } from '../kserve';
+import { requireVersion } from '../model-version';
 import { INFERENCE_HEADER_LENGTH, encodeInferResponse, readInferBody } from '../kserve-binary';
 import { deadlineOf, runModel, serverTiming } from '../run-model';
 
-interface NameParams {
+/** `version` is set on `/v2/models/{name}/versions/{v}/infer`. */
+interface ModelParams {
   name: string;
+  version?: string;
 }
 
 export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.post<{ Params: NameParams }>('/v2/models/:name/infer', async (req, reply) => {
+  for (const url of ['/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) inferRoute(app, ctx, url);
+}
+
+function inferRoute(app: FastifyInstance, ctx: ServeContext, url: string): void {
+  app.post<{ Params: ModelParams }>(url, async (req, reply) => {
     const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
+    requireVersion(slot.name, req.params.version);
     const { json, binary } = readInferBody(req.headers['content-type'], req.headers[INFERENCE_HEADER_LENGTH], req.body);
     const { model } = slot.requireReady();
     const info = model.info;

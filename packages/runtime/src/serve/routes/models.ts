@@ -10,6 +10,8 @@ import { describeSizeRule } from '../input-rules';
 import { v2Metadata } from '../kserve';
 import { describeGenerateInput } from '../model-input';
 import type { ModelPlan } from '../model-plan';
+import { MODEL_VERSIONS, requireVersion } from '../model-version';
+import { checkLoadRequest } from '../repository-index';
 import type { ModelSlot } from '../repository';
 import { placementSummary } from '../../session/placement';
 import type { ModelInfo } from '../../session/types';
@@ -18,18 +20,32 @@ interface NameParams {
   name: string;
 }
 
-export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get<{ Params: NameParams }>('/v2/models/:name', async (req) => describeModel(ctx.repository.get(req.params.name), ctx.plan));
+/** `version` is set on the versioned routes (`/v2/models/{name}/versions/{v}/...`). */
+interface ModelParams extends NameParams {
+  version?: string;
+}
 
-  app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
-    const slot = ctx.repository.get(req.params.name);
-    slot.requireReady();
-    return { name: slot.name, ready: true };
-  });
+export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
+  // The unversioned routes, and the same under the one version every model has (model-version.ts).
+  for (const url of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
+    app.get<{ Params: ModelParams }>(url, async (req) => {
+      const slot = ctx.repository.get(req.params.name);
+      requireVersion(slot.name, req.params.version);
+      return describeModel(slot, ctx.plan);
+    });
+
+    app.get<{ Params: ModelParams }>(`${url}/ready`, async (req) => {
+      const slot = ctx.repository.get(req.params.name);
+      requireVersion(slot.name, req.params.version);
+      slot.requireReady();
+      return { name: slot.name, ready: true };
+    });
+  }
 
   app.post<{ Params: NameParams }>('/v2/repository/models/:name/load', async (req) => {
     if (ctx.state.shuttingDown) throw new GcError('E_SHUTTING_DOWN', 'shutting down; not loading models');
     const slot = ctx.repository.forLoad(req.params.name);
+    checkLoadRequest(req.body);
     const ready = await slot.load();
     return { name: slot.name, ready: true, loadMs: slot.loadMs, provider: ready.provider, placement: ready.placement?.summary };
   });
@@ -53,7 +69,7 @@ export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => Mode
   const cap = plan.cap;
   return {
     name: slot.name,
-    versions: ['1'],
+    versions: [...MODEL_VERSIONS],
     platform: 'onnxruntime_onnx',
     // As requests are held to them: a contract's fixed size in place of symbolic height/width.
     inputs: plan.inputs.map(v2Metadata),
