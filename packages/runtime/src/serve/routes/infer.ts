@@ -1,5 +1,5 @@
 /**
- * POST /v2/models/{name}/infer: the KServe v2 inference protocol, JSON tensors or the binary tensor
+ * POST /v2/models/{name}/infer (and .../versions/1/infer): the KServe v2 inference protocol, JSON tensors or the binary tensor
  * data extension (what Triton's and KServe's clients send by default). Body framing in
  * ../kserve-binary.ts, tensor checks in ../kserve.ts, the size rules and the pixel cap from the model's plan (../model-plan.ts).
  */

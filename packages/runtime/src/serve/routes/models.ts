@@ -1,5 +1,6 @@
 /**
- * Model metadata and readiness (KServe v2), plus the repository extension's load (= reload) route.
+ * Model metadata and readiness (KServe v2; also under /versions/1), plus the repository extension's
+ * load (= reload) route.
  * Metadata carries gc-edge extras: architecture, config, MACs, provider, where nodes run, the model
  * contract, and which body the generate route takes (an image, or a label map).
  */
