@@ -5,8 +5,11 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import sharp from 'sharp';
+import { bodyDecoder } from '../../src/serve/body-encoding';
 import { BASELINE_ONNX, HORSE_PNG, type Running, errorOf, halfModel, startServer, tempDir, writeModel } from './helpers';
 
 let srv: Running;
@@ -114,5 +117,34 @@ describe('gc-serve compressed request bodies', () => {
     const r = await fetch(`${srv.url}/v2/health/live`, { headers: { 'content-encoding': 'br' } });
     expect(r.status).toBe(200);
     await r.arrayBuffer();
+  });
+});
+
+describe('the body decoder (the preParsing hook on its own)', () => {
+  it('stops reading and inflating a gzip bomb once the decoded bytes pass the limit', async () => {
+    // 1024 concatenated gzip members of 1 MiB of zeros each: 1 GiB decoded from ~1 MiB on the wire.
+    const member = gzipSync(Buffer.alloc(1024 * 1024));
+    let pulled = 0;
+    const wire = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1024; i++) {
+          pulled++;
+          yield member;
+        }
+      })(),
+    );
+    const req = { headers: { 'content-encoding': 'gzip', 'transfer-encoding': 'chunked' } } as unknown as FastifyRequest;
+    const decoded = (await bodyDecoder(4 * 1024 * 1024)(req, {} as FastifyReply, wire)) as Readable;
+    let received = 0;
+    const error = await new Promise<unknown>((resolve) => {
+      decoded.on('data', (c: Buffer) => (received += c.length));
+      decoded.on('error', resolve);
+      decoded.on('end', () => resolve(undefined));
+    });
+    expect(error).toMatchObject({ code: 'E_TOO_LARGE' });
+    expect(received).toBeLessThanOrEqual(4 * 1024 * 1024);
+    // A few members past the limit are in the pipe's buffers; the rest of the gigabyte is never read.
+    expect(pulled).toBeLessThan(64);
+    wire.destroy();
   });
 });
