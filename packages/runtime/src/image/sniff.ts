@@ -5,6 +5,7 @@
  * labelled PNG / JPEG / WebP must start as one.
  */
 import { GcError } from '@gc-edge/core';
+import { hasPngSignature } from './png-chunks';
 import { IMAGE_MIME, type ImageFormat } from './types';
 
 /** What the bytes look like: one of our formats, another known format, or neither. */
@@ -22,7 +23,7 @@ const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => mag
 
 /** Binary signatures, in the order tried. */
 const SIGNATURES: readonly { readonly name: string; readonly format?: ImageFormat; readonly test: (b: Uint8Array) => boolean }[] = [
-  { name: 'PNG', format: 'png', test: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  { name: 'PNG', format: 'png', test: hasPngSignature },
   { name: 'JPEG', format: 'jpeg', test: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
   { name: 'WebP', format: 'webp', test: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP' },
   { name: 'GIF', test: (b) => /^GIF8[79]a$/.test(ascii(b, 0, 6)) },

@@ -5,6 +5,7 @@
  */
 import { GcError } from '@gc-edge/core';
 import { hasPngSignature, walkPngChunks } from '../image/png-chunks';
+import { sniffImage } from '../image/sniff';
 
 type PngColorType = 'grey' | 'rgb' | 'palette' | 'grey-alpha' | 'rgba';
 
@@ -22,11 +23,8 @@ export interface PngInfo {
 /** A name for what the bytes look like, for the "not a PNG" error. */
 function sniff(b: Uint8Array): string {
   if (b.length === 0) return 'empty input';
-  if (b[0] === 0xff && b[1] === 0xd8) return 'a JPEG';
-  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46) return 'a RIFF/WebP file';
-  if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return 'a GIF';
-  if (b[0] === 0x42 && b[1] === 0x4d) return 'a BMP';
-  if ((b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d)) return 'a TIFF';
+  const sniffed = sniffImage(b);
+  if (sniffed.known) return `a ${sniffed.looksLike}`;
   return `bytes starting ${Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
