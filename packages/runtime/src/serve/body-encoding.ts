@@ -15,6 +15,12 @@ import { GcError } from '@gc-edge/core';
 const DECODED = ['gzip', 'x-gzip', 'deflate'] as const;
 type Coding = (typeof DECODED)[number];
 
+/**
+ * Output chunk of the inflater. Each chunk is one round trip to libuv's thread pool: zlib's 16 KiB
+ * default made a 768 KiB tensor body 48 of them (`node scripts/bench-body-encoding.js`).
+ */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+
 /** What fastify's preParsing hook gets and returns; `receivedEncodedLength` keeps its Content-Length check on the wire bytes. */
 type Payload = NodeJS.ReadableStream & { receivedEncodedLength?: number };
 
@@ -96,7 +102,8 @@ class DecodedBody extends Transform {
    */
   private start(first: Buffer): Gunzip | Inflate | InflateRaw {
     const zlibHeader = first.length >= 2 && (first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0;
-    const inflater = this.coding === 'deflate' ? (zlibHeader ? createInflate() : createInflateRaw()) : createGunzip();
+    const options = { chunkSize: INFLATE_CHUNK_BYTES };
+    const inflater = this.coding === 'deflate' ? (zlibHeader ? createInflate(options) : createInflateRaw(options)) : createGunzip(options);
     inflater.on('data', (data: Buffer) => {
       this.decodedLength += data.length;
       if (this.decodedLength > this.limitBytes) {
