@@ -10,7 +10,7 @@ import { type Client, Metadata, type ServiceError, credentials, status } from '@
 import { exportSubnet, loadSubnetSpec } from '@gc-edge/exporter';
 import { loadInferenceService } from '../../src/serve/grpc/proto';
 import { EXAMPLES } from '../../../../test/support/fixtures';
-import { type Running, errorOf, metricValue, startServer, tempDir, writeModel } from './helpers';
+import { Gate, type Running, errorOf, halfModel, inferValues, metricValue, startServer, tempDir, writeModel } from './helpers';
 
 const TOKEN = 'grpc-test-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -240,6 +240,47 @@ describe('KServe v2 gRPC limits and lifecycle', () => {
       expect(after.code).toBe(status.UNAVAILABLE);
       c.close();
     } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('KServe v2 gRPC shares the HTTP queue', () => {
+  it('a ModelInfer that finds the queue full of HTTP requests is UNAVAILABLE with the HTTP message; they all finish', async () => {
+    const t = tempDir();
+    const gate = new Gate();
+    writeModel(t.dir, 'half', halfModel()); // y = x / 2
+    const options = { target: t.dir, grpcPort: 0, workers: 1, queueSize: 1, timeoutMs: 60_000, createPool: gate.createPool };
+    const held = await startServer(options);
+    const { Client: InferenceClient } = loadInferenceService();
+    const c = new InferenceClient(`127.0.0.1:${held.server.grpcPort()!}`, credentials.createInsecure());
+    try {
+      const running = inferValues(held.url, 'half', [1, 2, 3]);
+      await gate.waitHeld(1);
+      const queued = inferValues(held.url, 'half', [4, 5, 6]);
+      const slot = held.server.repository.get('half');
+      while (slot.scheduler!.depth < 1) await new Promise((r) => setTimeout(r, 5));
+
+      const input = { name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], contents: { fp32_contents: [1, 2, 3] } };
+      const refused = await failure(unary(c, 'ModelInfer', { model_name: 'half', inputs: [input] }, {}));
+      expect(refused.code).toBe(status.UNAVAILABLE);
+      expect(refused.metadata.get('gc-code')).toEqual(['E_OVERLOADED']);
+      expect(refused.details).toMatch(/queue full/);
+      const overHttp = await fetch(`${held.url}/v2/models/half/infer`, {
+        method: 'POST',
+        body: JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 1, 1], data: [1, 2, 3] }] }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(overHttp.status).toBe(503);
+      expect(refused.details).toBe((await errorOf(overHttp)).message);
+
+      gate.release(true);
+      expect(await running).toEqual({ status: 200, data: [0.5, 1, 1.5] });
+      expect(await queued).toEqual({ status: 200, data: [2, 2.5, 3] });
+    } finally {
+      c.close();
+      gate.release(true);
+      await held.stop();
       t.cleanup();
     }
   });
