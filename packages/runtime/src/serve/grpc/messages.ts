@@ -80,7 +80,8 @@ export function inferRequestAsV2(req: InferRequest): { json: unknown; binary?: B
   const json: Record<string, unknown> = { inputs, parameters: { binary_data_output: true } };
   if (req.id !== '') json['id'] = req.id;
   if (req.outputs.length > 0) json['outputs'] = req.outputs.map((o) => ({ name: o.name }));
-  return raw.length > 0 ? { json, binary: Buffer.concat(raw) } : { json };
+  if (raw.length === 0) return { json };
+  return { json, binary: raw.length === 1 ? raw[0]! : Buffer.concat(raw) };
 }
 
 /** The v2 response (every output binary) as a ModelInferResponse. */
