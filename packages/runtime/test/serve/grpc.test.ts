@@ -6,11 +6,12 @@
  * metrics and the shutdown are the HTTP side's.
  */
 import { join } from 'node:path';
-import { type Client, Metadata, type ServiceError, credentials, status } from '@grpc/grpc-js';
+import { type Client, Metadata, Server, ServerCredentials, type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { exportSubnet, loadSubnetSpec } from '@gc-edge/exporter';
 import { loadInferenceService } from '../../src/serve/grpc/proto';
+import { createServer } from '../../src/serve/server';
 import { EXAMPLES } from '../../../../test/support/fixtures';
-import { Gate, type Running, errorOf, halfModel, inferValues, metricValue, startServer, tempDir, writeModel } from './helpers';
+import { CPU_PROFILE, Gate, type Running, errorOf, halfModel, inferValues, metricValue, startServer, tempDir, writeModel } from './helpers';
 
 const TOKEN = 'grpc-test-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -240,6 +241,28 @@ describe('KServe v2 gRPC limits and lifecycle', () => {
       expect(after.code).toBe(status.UNAVAILABLE);
       c.close();
     } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('KServe v2 gRPC port', () => {
+  it('a --grpc-port already taken is E_LISTEN naming the flag, and the HTTP port is let go', async () => {
+    const busy = new Server();
+    const taken = await new Promise<number>((resolve, reject) =>
+      busy.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))),
+    );
+    const t = tempDir();
+    try {
+      writeModel(t.dir, 'half', halfModel());
+      const lines: string[] = [];
+      const log = (l: string): void => void lines.push(l);
+      const server = createServer({ target: t.dir, profile: CPU_PROFILE, host: '127.0.0.1', port: 0, grpcPort: taken, log });
+      await expect(server.listen()).rejects.toMatchObject({ code: 'E_LISTEN', message: expect.stringContaining(`--grpc-port ${taken}`) });
+      expect(server.app.server.listening).toBe(false);
+      await server.close();
+    } finally {
+      busy.forceShutdown();
       t.cleanup();
     }
   });
