@@ -6,7 +6,7 @@
  * metrics and the shutdown are the HTTP side's.
  */
 import { join } from 'node:path';
-import { type Client, Metadata, Server, ServerCredentials, type ServiceError, credentials, status } from '@grpc/grpc-js';
+import { type CallOptions, type Client, Metadata, Server, ServerCredentials, type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { exportSubnet, loadSubnetSpec } from '@gc-edge/exporter';
 import { loadInferenceService } from '../../src/serve/grpc/proto';
 import { createServer } from '../../src/serve/server';
@@ -38,14 +38,21 @@ afterAll(async () => {
 });
 
 /** A unary method of the generated client, as grpc-js makes it. */
-type Unary = (request: object, metadata: Metadata, callback: (err: ServiceError | null, res: unknown) => void) => void;
+type Unary = (
+  request: object,
+  metadata: Metadata,
+  options: CallOptions,
+  callback: (err: ServiceError | null, res: unknown) => void,
+) => void;
 
 /** One unary call on client `c`; resolves with the response or rejects with the ServiceError. */
-function unary<T>(c: Client, rpc: string, request: object, headers: Record<string, string>): Promise<T> {
+function unary<T>(c: Client, rpc: string, request: object, headers: Record<string, string>, options: CallOptions = {}): Promise<T> {
   const metadata = new Metadata();
   for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
   const method = (c as unknown as Record<string, Unary>)[rpc]!;
-  return new Promise((resolve, reject) => method.call(c, request, metadata, (err, res) => (err ? reject(err) : resolve(res as T))));
+  return new Promise((resolve, reject) =>
+    method.call(c, request, metadata, options, (err, res) => (err ? reject(err) : resolve(res as T))),
+  );
 }
 
 function call<T = Record<string, unknown>>(rpc: string, request: object, headers: Record<string, string> = AUTH): Promise<T> {
@@ -269,7 +276,7 @@ describe('KServe v2 gRPC port', () => {
 });
 
 describe('KServe v2 gRPC shares the HTTP queue', () => {
-  it('a ModelInfer that finds the queue full of HTTP requests is UNAVAILABLE with the HTTP message; they all finish', async () => {
+  it('ModelInfer on a queue full of HTTP requests is UNAVAILABLE (the HTTP message); a call deadline holds on the server', async () => {
     const t = tempDir();
     const gate = new Gate();
     writeModel(t.dir, 'half', halfModel()); // y = x / 2
@@ -300,6 +307,18 @@ describe('KServe v2 gRPC shares the HTTP queue', () => {
       gate.release(true);
       expect(await running).toEqual({ status: 200, data: [0.5, 1, 1.5] });
       expect(await queued).toEqual({ status: 200, data: [2, 2.5, 3] });
+
+      // The call's own deadline, shorter than --timeout-ms (60 s), ends the run on the server too:
+      // it counts a 504 for the RPC (the client's DEADLINE_EXCEEDED alone would not show that).
+      gate.open = false;
+      const route = '/inference.GRPCInferenceService/ModelInfer';
+      const late = await failure(unary(c, 'ModelInfer', { model_name: 'half', inputs: [input] }, {}, { deadline: Date.now() + 300 }));
+      expect(late.code).toBe(status.DEADLINE_EXCEEDED);
+      for (;;) {
+        const text = await (await fetch(`${held.url}/metrics`)).text();
+        if (metricValue(text, 'gc_serve_requests_total', { route, method: 'GRPC', status: '504' }) === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     } finally {
       c.close();
       gate.release(true);
