@@ -15,3 +15,5 @@ export { randomStateDict } from './random-init';
 export { verifyModel, seededInput, VERIFY_TOLERANCE } from './verify';
 export type { VerifyResult } from './verify';
 export { checkStateDict } from './weights/check';
+// Serving the export on Triton / KServe (gc-export --triton, --kserve).
+export * from './triton';

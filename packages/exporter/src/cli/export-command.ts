@@ -8,8 +8,9 @@ import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
 import { verifyModel, type VerifyResult } from '../verify';
 import { formatBytes, formatCount } from './format';
+import { type ServingArgs, type ServingSummary, planServingOutputs } from './serving-outputs';
 
-interface ExportArgs {
+interface ExportArgs extends ServingArgs {
   subnet: string;
   output?: string;
   opset: string;
@@ -80,6 +81,50 @@ export const exportCommand: GcCommand<ExportArgs> = {
         default: false,
         describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4',
       })
+      .option('triton', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: 'also write a Triton model repository entry: <repo>/<name>/config.pbtxt and 1/model.onnx',
+      })
+      .option('device', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        default: 'desktop-cuda',
+        describe: "device profile (devices/*.json id or path) for --triton's instance group and TensorRT precision, --kserve's resources",
+      })
+      .option('max-batch', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: '--triton: max_batch_size of a --dynamic model [default: 8]',
+      })
+      .option('kserve', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: 'also write a KServe InferenceService manifest (YAML)',
+      })
+      .option('kserve-runtime', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        default: 'triton',
+        describe: '--kserve: serve through KServe\'s Triton runtime (triton) or gc-serve\'s container (gc-serve)',
+      })
+      .option('storage-uri', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: '--kserve: where the cluster finds the Triton repository (triton) or the .onnx folder (gc-serve) [default: pvc://gc-edge-models/...]',
+      })
+      .option('image', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: "--kserve-runtime gc-serve: gc-serve's container image",
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces with errors' }) as Argv<ExportArgs>,
@@ -87,6 +132,7 @@ export const exportCommand: GcCommand<ExportArgs> = {
     ['$0 examples/cyclegan-horse2zebra/subnet.json', 'export the shipped example'],
     ['$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference'],
     ['$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes'],
+    ['$0 subnet.json -o h2z.onnx --triton models/ --kserve h2z.yaml', 'also a Triton repository entry and a KServe manifest'],
   ],
   handler: async (args) => {
     const started = process.hrtime.bigint();
@@ -132,13 +178,16 @@ async function exportAndWrite(args: ExportArgs, progress: Progress, started: big
       );
     }
   }
+  const serving = planServingOutputs(args, result.model, result.bytes, output);
   onStage(`writing ${output}`);
   await withTempCleanupOnSignal(() => writeFileAtomic(output, result.bytes));
+  const served = await withTempCleanupOnSignal(() => serving.write());
   const total = seconds(started);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null })}\n`);
+    const json = { ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null, ...served };
+    process.stdout.write(`${JSON.stringify(json)}\n`);
   } else if (!args.quiet) {
-    process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified));
+    process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified) + formatServing(served));
   }
 }
 
@@ -188,6 +237,20 @@ async function withTempCleanupOnSignal<T>(work: () => Promise<T>): Promise<T> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function formatServing(s: ServingSummary): string {
+  const lines: string[] = [];
+  if (s.triton) {
+    const trt = s.triton.tensorrt ? `, TensorRT ${s.triton.tensorrt}` : '';
+    const batch = s.triton.maxBatchSize > 0 ? `, max_batch_size ${s.triton.maxBatchSize}` : '';
+    lines.push(`  triton   ${displayPath(s.triton.modelDir)}/{config.pbtxt,1/model.onnx} (device ${s.triton.device}${trt}${batch})`);
+  }
+  if (s.kserve) {
+    const { file, name, runtime, storageUri } = s.kserve;
+    lines.push(`  kserve   ${displayPath(file)} (InferenceService '${name}', ${runtime}, ${storageUri})`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 /** Paths under the working directory are shown relative to it. */

@@ -16,6 +16,7 @@ interface ServeArgs {
   device: string;
   host: string;
   port: NumberArg;
+  'grpc-port'?: NumberArg;
   workers: NumberArg;
   'queue-size': NumberArg;
   'timeout-ms': NumberArg;
@@ -62,6 +63,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
         describe: 'address to bind; 0.0.0.0 exposes the daemon to the network',
       })
       .option('port', { alias: 'p', ...num(SERVE_DEFAULTS.port, 'TCP port (0 = any free port)') })
+      .option('grpc-port', num(undefined, 'also serve KServe v2 gRPC on this port (0 = any free port) [default: off]'))
       .option('workers', { alias: 'w', ...num(undefined, 'inference worker threads per model [default: 2 on the cpu profile, else 1]') })
       .option('queue-size', num(SERVE_DEFAULTS.queueSize, 'requests that may wait per model; beyond it 503 + Retry-After'))
       .option(
@@ -103,7 +105,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
-          '  GET /metrics',
+          '  GET /metrics; with --grpc-port, KServe v2 gRPC (inference.GRPCInferenceService)',
         ].join('\n'),
       ) as Argv<ServeArgs>,
   needs: 'the .onnx model to serve, or a folder of them',
@@ -146,6 +148,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     profile: loadDeviceProfile(args.device),
     host: args.host,
     port: int('port', 0, 65535),
+    ...(args['grpc-port'] !== undefined ? { grpcPort: int('grpc-port', 0, 65535) } : {}),
     ...(args.workers !== undefined ? { workers: int('workers', 1, 64) } : {}),
     queueSize: int('queue-size', 0),
     timeoutMs: int('timeout-ms', 1),

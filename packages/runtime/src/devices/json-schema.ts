@@ -1,7 +1,8 @@
 /**
  * A small JSON Schema (draft-07 subset) validator — exactly the keywords devices/schema.json uses:
  * type, enum, required, properties, additionalProperties, items, minItems, minLength, minimum,
- * exclusiveMinimum. The schema file stays the single source of truth for what a profile may hold.
+ * exclusiveMinimum; and for the KServe manifest schema (test/fixtures/kserve/) pattern, maxLength
+ * and oneOf. The schema file stays the single source of truth for what a profile may hold.
  */
 export interface JsonSchema {
   readonly type?: string | readonly string[];
@@ -12,6 +13,11 @@ export interface JsonSchema {
   readonly items?: JsonSchema;
   readonly minItems?: number;
   readonly minLength?: number;
+  readonly maxLength?: number;
+  /** An ECMAScript regular expression the string must match (JSON Schema: not anchored). */
+  readonly pattern?: string;
+  /** Exactly one of these must hold. */
+  readonly oneOf?: readonly JsonSchema[];
   readonly minimum?: number;
   readonly exclusiveMinimum?: number;
 }
@@ -56,6 +62,20 @@ export function validateJson(value: unknown, schema: JsonSchema, path = ''): Sch
   }
   if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) {
     issues.push({ path: at, message: `must have at least ${schema.minLength} character(s)` });
+  }
+  if (typeof value === 'string' && schema.maxLength !== undefined && value.length > schema.maxLength) {
+    issues.push({ path: at, message: `must have at most ${schema.maxLength} character(s)` });
+  }
+  if (typeof value === 'string' && schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+    issues.push({ path: at, message: `must match ${schema.pattern}, got ${JSON.stringify(value)}` });
+  }
+  if (schema.oneOf !== undefined) {
+    const results = schema.oneOf.map((s) => validateJson(value, s, path));
+    const passing = results.filter((r) => r.length === 0).length;
+    if (passing !== 1) {
+      const why = passing === 0 ? results.map((r) => `${r[0]!.path} ${r[0]!.message}`).join('; or ') : `${passing} of them hold`;
+      issues.push({ path: at, message: `must match exactly one of ${schema.oneOf.length} forms: ${why}` });
+    }
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) {

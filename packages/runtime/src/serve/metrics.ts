@@ -26,7 +26,7 @@ export class ServeMetrics {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gc_serve_' });
     this.requests = new Counter({
       name: 'gc_serve_requests_total',
-      help: 'HTTP requests by route template, method and status',
+      help: 'Requests by route template (gRPC: the RPC path), method (gRPC: GRPC) and HTTP status (gRPC: the one HTTP would answer)',
       labelNames: ['route', 'method', 'status'],
       registers,
     });

@@ -12,6 +12,8 @@ export interface ServeOptions {
   readonly host?: string;
   /** Default 8080; 0 picks a free port. */
   readonly port?: number;
+  /** KServe v2 gRPC on this port (grpc/grpc-server.ts); default none (off). 0 picks a free port. */
+  readonly grpcPort?: number;
   /** Worker threads per model; default {@link defaultWorkers} (2 on a non-spinning CPU profile, else 1). */
   readonly workers?: number;
   /** Requests that may wait for a worker, per model; beyond it 503. Default 16. */
@@ -55,8 +57,8 @@ export interface ServeOptions {
   readonly testCrashHook?: boolean;
 }
 
-export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool' | 'maxModelPixels'>> &
-  Pick<ServeOptions, 'token' | 'createPool' | 'maxModelPixels'>;
+export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool' | 'maxModelPixels' | 'grpcPort'>> &
+  Pick<ServeOptions, 'token' | 'createPool' | 'maxModelPixels' | 'grpcPort'>;
 
 export const SERVE_DEFAULTS = {
   host: '127.0.0.1',

@@ -11,6 +11,7 @@ import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import { bodyDecoder } from './body-encoding';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
+import { createGrpcEndpoint } from './grpc/grpc-server';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { toHttpError } from './http-status';
 import { defaultImageCodec } from './image-codec';
@@ -30,8 +31,10 @@ export interface GcServer {
   readonly repository: ModelRepository;
   readonly metrics: ServeMetrics;
   readonly options: ResolvedServeOptions;
-  /** Binds host:port and resolves with the base URL (`http://127.0.0.1:8080`). */
+  /** Binds host:port (and the gRPC port, if any) and resolves with the base URL (`http://127.0.0.1:8080`). */
   listen(): Promise<string>;
+  /** The gRPC port once listening (`--grpc-port`; a free one for 0); undefined when gRPC is off. */
+  grpcPort(): number | undefined;
   /** Loads and warms up every model; resolves with the failures. Ready once none is left loading. */
   loadModels(): Promise<{ name: string; error: GcError }[]>;
   /** What SIGHUP does: reload every model (failures keep the old version). */
@@ -134,6 +137,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   metricsRoutes(app, ctx);
   methodNotAllowedRoutes(app, methods);
 
+  const grpc = opts.grpcPort !== undefined ? createGrpcEndpoint(ctx) : undefined;
+  let grpcBound: number | undefined;
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -146,18 +151,25 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       } catch (e) {
         throw listenError(e, opts.host, opts.port);
       }
+      if (grpc && opts.grpcPort !== undefined) {
+        grpcBound = await grpc.listen(opts.host, opts.grpcPort).catch(async (e: unknown) => {
+          await app.close();
+          throw e;
+        });
+      }
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') return String(addr);
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       return `http://${host}:${addr.port}`;
     },
+    grpcPort: () => grpcBound,
     loadModels: () => repository.loadAll(),
     reloadAll: () => repository.reloadAll(),
     close() {
       if (!closing) {
         state.shuttingDown = true;
         closing = (async () => {
-          await app.close();
+          await Promise.all([app.close(), grpc?.close()]);
           await repository.close();
         })();
       }
