@@ -7,6 +7,7 @@ import type { SizePolicy } from '../image/types';
 import { TOKEN_ENV } from '../serve/auth';
 import { type DaemonOptions, runDaemon } from '../serve/daemon';
 import { SERVE_DEFAULTS } from '../serve/options';
+import { tlsFiles } from '../serve/tls';
 
 /** Numeric flags arrive as the text given (quoted back in errors), or as their default number. */
 type NumberArg = string | number;
@@ -27,6 +28,9 @@ interface ServeArgs {
   'max-batch': NumberArg;
   'max-delay-ms': NumberArg;
   'shutdown-timeout-ms': NumberArg;
+  'allowed-host': string[];
+  'tls-cert'?: string;
+  'tls-key'?: string;
   debug: boolean;
 }
 
@@ -93,6 +97,21 @@ export const serveCommand: GcCommand<ServeArgs> = {
       .option('max-batch', num(SERVE_DEFAULTS.maxBatch, 'dynamic batching for models with a dynamic batch dimension (1 = off)'))
       .option('max-delay-ms', num(SERVE_DEFAULTS.maxDelayMs, 'how long a batch waits for more requests'))
       .option('shutdown-timeout-ms', num(10_000, 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1'))
+      .option('allowed-host', {
+        type: 'string',
+        array: true,
+        requiresArg: true,
+        default: [],
+        describe:
+          'a Host name to answer (repeatable; .example.com: every name under it). Bound to loopback, only loopback names and these; bound elsewhere, every name unless given',
+      })
+      .option('tls-cert', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: 'PEM certificate (chain): serve HTTPS (with --tls-key)',
+      })
+      .option('tls-key', { type: 'string', requiresArg: true, coerce: lastValue, describe: 'PEM private key of --tls-cert' })
       .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors' })
       .epilogue(
         [
@@ -141,6 +160,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     log(`--device auto: ${found.id} (${found.reason})`);
   }
   const token = env[TOKEN_ENV];
+  const tls = tlsFiles(args['tls-cert'], args['tls-key']);
   return {
     target: args.model,
     profile: loadDeviceProfile(args.device),
@@ -159,7 +179,10 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),
     debug: args.debug,
     log,
-    ...(token ? { token } : {}),
+    // An empty token is refused at start (resolveServeOptions), not taken as "no token".
+    ...(token !== undefined ? { token } : {}),
+    allowedHosts: args['allowed-host'].map(String),
+    ...(tls ? { tls } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
   };
 }

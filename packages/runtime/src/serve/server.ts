@@ -11,7 +11,9 @@ import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
+import { exposureHooks } from './exposure';
 import { toHttpError } from './http-status';
+import { loadTls } from './tls';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
@@ -63,7 +65,9 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const ctx: ServeContext = { repository, plan, metrics, images, options: opts, state };
 
   const timeouts = connectionTimeouts(opts.timeoutMs);
+  const tls = opts.tls ? loadTls(opts.tls) : undefined;
   const app = Fastify({
+    ...(tls ? { https: tls } : {}),
     logger: false,
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
@@ -85,6 +89,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  exposureHooks(app, opts);
   if (opts.token) {
     const check = bearerChecker(opts.token);
     app.addHook('onRequest', async (req) => {
@@ -144,7 +149,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') return String(addr);
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      return `http://${host}:${addr.port}`;
+      return `${tls ? 'https' : 'http'}://${host}:${addr.port}`;
     },
     loadModels: () => repository.loadAll(),
     reloadAll: () => repository.reloadAll(),

@@ -1,0 +1,137 @@
+/**
+ * The real `gc-serve` binary and how exposed it is: HTTPS from --tls-cert/--tls-key (a self-signed
+ * certificate made here with openssl, a real HTTPS client pinning it), clear start-up errors for
+ * TLS files that cannot serve, an empty GC_SERVE_TOKEN refused, and the warning when bound beyond
+ * loopback without a token.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { scaleModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
+
+const CLI = join(__dirname, '../packages/runtime/bin/gc-serve.js');
+
+interface Child {
+  readonly child: ChildProcess;
+  stderr(): string;
+  /** Resolves once stderr matches (bounded by the test timeout); throws when the process exits first. */
+  waitFor(text: RegExp): Promise<RegExpExecArray>;
+  readonly exit: Promise<number | null>;
+}
+
+const live: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of live.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function gcServe(args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  live.push(child);
+  let err = '';
+  const waiters: (() => void)[] = [];
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of waiters.splice(0)) w();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let exited = false;
+  void exit.then(() => {
+    exited = true;
+    for (const w of waiters.splice(0)) w();
+  });
+  const waitFor = async (text: RegExp): Promise<RegExpExecArray> => {
+    for (;;) {
+      const m = text.exec(err);
+      if (m) return m;
+      if (exited) throw new Error(`gc-serve exited before printing ${String(text)}:\n${err}`);
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { child, stderr: () => err, waitFor, exit };
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, and its key (PEM files in `dir`). */
+function selfSigned(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}-cert.pem`);
+  const key = join(dir, `${name}-key.pem`);
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+/** GET over HTTPS trusting only `ca`. */
+function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let dir: string;
+let cleanup: () => void;
+let model: string;
+let pem: { cert: string; key: string };
+let other: { cert: string; key: string };
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  model = writeModel(dir, 'm', scaleModel(1));
+  pem = selfSigned(dir, 'a');
+  other = selfSigned(dir, 'b');
+});
+afterAll(() => cleanup?.());
+
+describe('gc-serve exposure (CLI)', () => {
+  it('serves HTTPS with --tls-cert/--tls-key, says https:// when listening, and a client pinning the certificate gets answers', async () => {
+    const d = gcServe([model, '--device', 'cpu', '--port', '0', '--tls-cert', pem.cert, '--tls-key', pem.key]);
+    const url = (await d.waitFor(/listening on (https:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    await d.waitFor(/^gc-serve: ready$/m);
+    const ca = readFileSync(pem.cert);
+    const r = await httpsGet(`${url}/v2/models/m`, ca);
+    expect(r.status).toBe(200);
+    expect((JSON.parse(r.body) as { name: string }).name).toBe('m');
+    // a client that trusts another certificate refuses the connection
+    await expect(httpsGet(`${url}/v2/health/live`, readFileSync(other.cert))).rejects.toThrow(/self[- ]signed|verify/i);
+    d.child.kill('SIGTERM');
+    expect(await d.exit).toBe(0);
+  });
+
+  it.each([
+    ['only --tls-cert', (): string[] => ['--tls-cert', pem.cert], /error\[E_ARGS\]: --tls-cert and --tls-key go together; got only --tls-cert/],
+    ['a missing key file', (): string[] => ['--tls-cert', pem.cert, '--tls-key', join(dir, 'none.pem')], /error\[E_TLS\]: --tls-key '.*none\.pem' cannot be read: no such file/],
+    ['a certificate that is not PEM', (): string[] => ['--tls-cert', model, '--tls-key', pem.key], /error\[E_TLS\]: --tls-cert '.*m\.onnx' holds no PEM certificate/],
+    ['a key of another certificate', (): string[] => ['--tls-cert', pem.cert, '--tls-key', other.key], /error\[E_TLS\]: --tls-key '.*b-key\.pem' is not the private key of --tls-cert '.*a-cert\.pem'/],
+  ])('refuses %s at start with one error line and a hint, no stack trace', async (_what, flags, message) => {
+    const d = gcServe([model, '--device', 'cpu', '--port', '0', ...flags()]);
+    expect(await d.exit).not.toBe(0);
+    expect(d.stderr()).toMatch(message);
+    expect(d.stderr()).toMatch(/\n {2}hint: /);
+    expect(d.stderr()).not.toMatch(/\n\s+at |E_INTERNAL/);
+  });
+
+  it.each(['', ' '])('refuses GC_SERVE_TOKEN=%j at start instead of serving without a token', async (token) => {
+    const d = gcServe([model, '--device', 'cpu', '--port', '0'], { GC_SERVE_TOKEN: token });
+    expect(await d.exit).not.toBe(0);
+    expect(d.stderr()).toMatch(/error\[E_ARGS\]: the bearer token \(GC_SERVE_TOKEN\) is empty: that would turn authentication off\n {2}hint: /);
+    expect(d.stderr()).not.toMatch(/listening on/);
+  });
+
+  it('warns at start when bound to 0.0.0.0 without a token, and not when bound to loopback', async () => {
+    const open = gcServe([model, '--device', 'cpu', '--port', '0', '--host', '0.0.0.0']);
+    await open.waitFor(/^gc-serve: ready$/m);
+    expect(open.stderr()).toMatch(/^gc-serve: warning: listening on 0\.0\.0\.0 without a bearer token: anyone who can reach/m);
+    const local = gcServe([model, '--device', 'cpu', '--port', '0']);
+    await local.waitFor(/^gc-serve: ready$/m);
+    expect(local.stderr()).not.toMatch(/warning/);
+    open.child.kill('SIGTERM');
+    local.child.kill('SIGTERM');
+    expect([await open.exit, await local.exit]).toEqual([0, 0]);
+  });
+});
