@@ -13,6 +13,7 @@ import type { DaemonState, ImageCodec, ServeContext } from './context';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { exposureHooks } from './exposure';
 import { toHttpError } from './http-status';
+import { clientMessage } from './redact';
 import { loadTls } from './tls';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
@@ -117,6 +118,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       opts.log(`${req.method} ${req.url.slice(0, 200)} -> ${status} [${body.code}] ${body.error}`);
       if (opts.debug && err instanceof Error && err.stack) opts.log(err.stack);
     }
+    // Server-side failures: the log above (or the repository's) has the whole message; clients get it without paths or C++ frames.
+    if (status >= 500) body.error = clientMessage(body.error);
     return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   });
 

@@ -11,7 +11,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServeContext): void {
     if (ctx.state.shuttingDown) throw new GcError('E_SHUTTING_DOWN', 'shutting down');
     const waiting = ctx.repository.all.filter((s) => !s.ready);
     if (waiting.length > 0) {
-      const what = waiting.map((s) => `'${s.name}' ${s.state === 'failed' ? `failed: ${s.lastError?.message ?? ''}` : 'loading'}`);
+      const what = waiting.map((s) => `'${s.name}' ${s.state === 'failed' ? `failed: ${s.publicError?.message ?? ''}` : 'loading'}`);
       throw new GcError('E_NOT_READY', `not ready: ${what.join('; ')}`);
     }
     return { ready: true };
