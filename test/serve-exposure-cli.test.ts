@@ -2,7 +2,8 @@
  * The real `gc-serve` binary and how exposed it is: HTTPS from --tls-cert/--tls-key (a self-signed
  * certificate made here with openssl, a real HTTPS client pinning it), clear start-up errors for
  * TLS files that cannot serve, an empty GC_SERVE_TOKEN refused, and the warning when bound beyond
- * loopback without a token.
+ * loopback without a token; the access log's three settings (text by default, --log-format json,
+ * --quiet) as an operator meets them on stderr.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -133,5 +134,45 @@ describe('gc-serve exposure (CLI)', () => {
     open.child.kill('SIGTERM');
     local.child.kill('SIGTERM');
     expect([await open.exit, await local.exit]).toEqual([0, 0]);
+  });
+});
+
+describe('gc-serve access log (CLI)', () => {
+  /** Starts the daemon with `flags`, makes one request that succeeds and one that fails, stops it; its stderr. */
+  async function stderrOf(flags: string[]): Promise<string> {
+    const d = gcServe([model, '--device', 'cpu', '--port', '0', ...flags]);
+    const url = (await d.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    await d.waitFor(/"msg":"ready"|^gc-serve: ready$/m);
+    expect((await fetch(`${url}/v2/models/m`)).status).toBe(200);
+    expect((await fetch(`${url}/v2/models/none`)).status).toBe(404);
+    await fetch(`${url}/v2/health/ready`);
+    d.child.kill('SIGTERM');
+    expect(await d.exit).toBe(0);
+    return d.stderr();
+  }
+
+  it('logs a readable line per request by default, beside the daemon lines', async () => {
+    const log = await stderrOf([]);
+    expect(log).toMatch(/^gc-serve: req-\d+ GET \/v2\/models\/:name model=m 200 \d+\.\d ms$/m);
+    expect(log).toMatch(/^gc-serve: req-\d+ GET \/v2\/models\/:name model=none 404 \d+\.\d ms code=E_MODEL_NOT_FOUND$/m);
+    expect(log).not.toMatch(/health/); // health probes at debug only
+    expect(log).toMatch(/^gc-serve: stopped$/m);
+  });
+
+  it('--log-format json writes every line as one JSON object, daemon lines included', async () => {
+    const log = await stderrOf(['--log-format', 'json']);
+    const lines = log.trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; status?: number; code?: string });
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/listening on http:/), 'ready', 'request', 'stopped']));
+    expect(lines.filter((l) => l.msg === 'request').map((l) => [l.status, l.code])).toEqual([
+      [200, undefined],
+      [404, 'E_MODEL_NOT_FOUND'],
+    ]);
+  });
+
+  it('--quiet drops the request lines and keeps start-up and shutdown lines', async () => {
+    const log = await stderrOf(['--quiet']);
+    expect(log).not.toMatch(/req-\d+|\/v2\/models/);
+    expect(log).toMatch(/^gc-serve: ready$/m);
+    expect(log).toMatch(/^gc-serve: stopped$/m);
   });
 });

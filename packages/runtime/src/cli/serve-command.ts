@@ -4,6 +4,7 @@ import { type GcCommand, GcError, lastValue, numberOption } from '@gc-edge/core'
 import { detectDevice } from '../devices/detect';
 import { loadDeviceProfile } from '../devices/load';
 import type { SizePolicy } from '../image/types';
+import { LOG_FORMATS, type LogFormat, createLogger, daemonLog } from '../serve/access-log';
 import { TOKEN_ENV } from '../serve/auth';
 import { type DaemonOptions, runDaemon } from '../serve/daemon';
 import { SERVE_DEFAULTS } from '../serve/options';
@@ -31,6 +32,8 @@ interface ServeArgs {
   'allowed-host': string[];
   'tls-cert'?: string;
   'tls-key'?: string;
+  quiet: boolean;
+  'log-format': LogFormat;
   debug: boolean;
 }
 
@@ -112,7 +115,19 @@ export const serveCommand: GcCommand<ServeArgs> = {
         describe: 'PEM certificate (chain): serve HTTPS (with --tls-key)',
       })
       .option('tls-key', { type: 'string', requiresArg: true, coerce: lastValue, describe: 'PEM private key of --tls-cert' })
-      .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors' })
+      .option('quiet', {
+        alias: 'q',
+        type: 'boolean',
+        default: false,
+        describe: 'no access log (one line per request); start-up, reload, warning and shutdown lines stay',
+      })
+      .option('log-format', {
+        type: 'string',
+        choices: LOG_FORMATS,
+        default: 'text',
+        describe: 'text: readable lines; json: one JSON object per line (access log and daemon lines)',
+      })
+      .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors; health probes in the access log' })
       .epilogue(
         [
           'Call it: curl --data-binary @horse.png -H "Content-Type: image/png" \\',
@@ -154,7 +169,9 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     }
     return v;
   };
-  const log = (line: string): void => void process.stderr.write(`gc-serve: ${line}\n`);
+  const logger = createLogger({ format: args['log-format'], level: args.debug ? 'debug' : 'info' });
+  // Text: the daemon's lines as they always were; json: one object per line like the access log's.
+  const log = args['log-format'] === 'json' ? daemonLog(logger) : (line: string): void => void process.stderr.write(`gc-serve: ${line}\n`);
   if (args.device === 'auto') {
     const found = detectDevice();
     log(`--device auto: ${found.id} (${found.reason})`);
@@ -179,6 +196,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),
     debug: args.debug,
     log,
+    ...(args.quiet ? {} : { accessLog: logger }),
     // An empty token is refused at start (resolveServeOptions), not taken as "no token".
     ...(token !== undefined ? { token } : {}),
     allowedHosts: args['allowed-host'].map(String),

@@ -1,6 +1,7 @@
 /** What a gc-serve daemon is started with (the CLI fills it from flags; tests build it directly). */
 import { availableParallelism } from 'node:os';
 import { GcError } from '@gc-edge/core';
+import type { FastifyBaseLogger } from 'fastify';
 import type { DeviceProfile } from '../devices/profile';
 import type { SizePolicy } from '../image/types';
 import { TOKEN_ENV } from './auth';
@@ -50,6 +51,8 @@ export interface ServeOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Stack traces in 500 bodies' logs. */
   readonly debug?: boolean;
+  /** The access log (access-log.ts createLogger): one line per request; default none (the CLI's is on unless --quiet). */
+  readonly accessLog?: FastifyBaseLogger;
   /** Where daemon events go (one line each); default stderr. */
   readonly log?: (line: string) => void;
   /** How pools are made; default the worker_threads pool. Tests may pass their own. */
@@ -61,7 +64,7 @@ export interface ServeOptions {
   readonly testCrashHook?: boolean;
 }
 
-type NoDefault = 'token' | 'createPool' | 'maxModelPixels' | 'tls';
+type NoDefault = 'token' | 'createPool' | 'maxModelPixels' | 'tls' | 'accessLog';
 export type ResolvedServeOptions = Required<Omit<ServeOptions, NoDefault>> & Pick<ServeOptions, NoDefault>;
 
 export const SERVE_DEFAULTS = {

@@ -10,6 +10,7 @@ import { GcError } from '@gc-edge/core';
 import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
+import { accessLogHooks } from './access-log';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { exposureHooks } from './exposure';
 import { toHttpError } from './http-status';
@@ -69,7 +70,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const tls = opts.tls ? loadTls(opts.tls) : undefined;
   const app = Fastify({
     ...(tls ? { https: tls } : {}),
-    logger: false,
+    ...(opts.accessLog ? { loggerInstance: opts.accessLog, disableRequestLogging: true } : { logger: false }),
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -90,6 +91,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  if (opts.accessLog) accessLogHooks(app);
   exposureHooks(app, opts);
   if (opts.token) {
     const check = bearerChecker(opts.token);
