@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { scaleModel, tempDir, writeModel } from '../packages/runtime/test/serve/helpers';
@@ -122,6 +123,32 @@ describe('gc-serve exposure (CLI)', () => {
     expect(await d.exit).not.toBe(0);
     expect(d.stderr()).toMatch(/error\[E_ARGS\]: the bearer token \(GC_SERVE_TOKEN\) is empty: that would turn authentication off\n {2}hint: /);
     expect(d.stderr()).not.toMatch(/listening on/);
+  });
+
+  it('lists the exposure and logging flags in --help', async () => {
+    const help = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    help.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((resolve) => help.on('exit', resolve));
+    for (const flag of ['--allowed-host', '--tls-cert', '--tls-key', '--quiet', '--log-format']) expect(out).toContain(flag);
+  });
+
+  it('takes --allowed-host more than once, before the model path, and answers those names only', async () => {
+    const d = gcServe(['--allowed-host', 'gc.example', '--allowed-host', '.lan.example', model, '--device', 'cpu', '--port', '0']);
+    const url = new URL((await d.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!);
+    await d.waitFor(/^gc-serve: ready$/m);
+    const status = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        httpRequest({ host: url.hostname, port: url.port, path: '/v2/models/m', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect([await status('gc.example'), await status('jetson.lan.example'), await status('evil.example')]).toEqual([200, 200, 421]);
+    d.child.kill('SIGTERM');
+    expect(await d.exit).toBe(0);
   });
 
   it('warns at start when bound to 0.0.0.0 without a token, and not when bound to loopback', async () => {

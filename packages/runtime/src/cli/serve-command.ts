@@ -102,8 +102,9 @@ export const serveCommand: GcCommand<ServeArgs> = {
       .option('shutdown-timeout-ms', num(10_000, 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1'))
       .option('allowed-host', {
         type: 'string',
-        array: true,
         requiresArg: true,
+        // repeated: every value (not yargs' `array`, which would also take the model path that follows)
+        coerce: (v: unknown): string[] => [v].flat().map(String),
         default: [],
         describe:
           'a Host name to answer (repeatable; .example.com: every name under it). Bound to loopback, only loopback names and these; bound elsewhere, every name unless given',
@@ -133,7 +134,10 @@ export const serveCommand: GcCommand<ServeArgs> = {
           'Call it: curl --data-binary @horse.png -H "Content-Type: image/png" \\',
           '           http://127.0.0.1:8080/v1/models/horse2zebra/generate -o zebra.png',
           '',
-          `Environment: ${TOKEN_ENV}=<token> requires 'Authorization: Bearer <token>' on every route but /v2/health/*.`,
+          `Environment: ${TOKEN_ENV}=<token> requires 'Authorization: Bearer <token>' on every route but /v2/health/*`,
+          '  (set but empty is refused). Beyond loopback use a token and --tls-cert/--tls-key; bound to loopback only',
+          '  loopback Host names and --allowed-host ones are answered; browsers\' cross-site POSTs are refused (403).',
+          'Access log: one line per request on stderr (--log-format json for machines, --quiet for none).',
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
@@ -143,7 +147,10 @@ export const serveCommand: GcCommand<ServeArgs> = {
   needs: 'the .onnx model to serve, or a folder of them',
   examples: [
     ['$0 horse2zebra.onnx --device cpu', 'serve one model on 127.0.0.1:8080'],
-    ['$0 models/ -d jetson-orin --host 0.0.0.0', 'serve every .onnx in models/ to the network'],
+    [
+      'GC_SERVE_TOKEN=<secret> $0 models/ -d jetson-orin --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem',
+      'serve every .onnx in models/ to the network over HTTPS, with a bearer token',
+    ],
   ],
   handler: async (args) => {
     const code = await runDaemon(daemonOptions(args, process.env));
@@ -199,7 +206,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     ...(args.quiet ? {} : { accessLog: logger }),
     // An empty token is refused at start (resolveServeOptions), not taken as "no token".
     ...(token !== undefined ? { token } : {}),
-    allowedHosts: args['allowed-host'].map(String),
+    allowedHosts: args['allowed-host'],
     ...(tls ? { tls } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
   };
