@@ -14,6 +14,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GcError } from '@gc-edge/core';
+import { isPublicPath } from './auth';
 
 export interface ExposureOptions {
   /** The address the daemon binds (--host). */
@@ -26,7 +27,7 @@ export interface ExposureOptions {
 export function exposureHooks(app: FastifyInstance, options: ExposureOptions): void {
   const hostAllowed = hostPolicy(options);
   app.addHook('onRequest', async (req) => {
-    if (!isHealthPath(req.url)) checkHost(req, hostAllowed, options);
+    if (!isPublicPath(req.url)) checkHost(req, hostAllowed, options);
     if (changesState(req)) checkSameOrigin(req);
   });
   app.addHook('preValidation', async (req) => {
@@ -75,10 +76,6 @@ function checkHost(req: FastifyRequest, allowed: ((name: string) => boolean) | u
         `start gc-serve with --allowed-host ${name ?? 'NAME'}`
       : `start gc-serve with --allowed-host ${name ?? 'NAME'} to answer this name`,
   });
-}
-
-function isHealthPath(url: string): boolean {
-  return url.startsWith('/v2/health/');
 }
 
 /** Requests a page could use to change or use the daemon: every method but GET/HEAD/OPTIONS, and WebSocket upgrades. */
