@@ -6,7 +6,8 @@
  *   other address every Host is taken, unless `--allowed-host` is given: then those names, loopback
  *   names and IP literals (a rebinding page always sends a name). Health probes are exempt.
  * - **Cross-site requests** (CSRF): a POST, PUT, PATCH, DELETE or WebSocket upgrade whose `Origin`
- *   is not the daemon's own (scheme-default ports aside, host and port as the `Host` header says),
+ *   is not the daemon's own (scheme-default ports aside, host and port as the `Host` header says, or
+ *   a name given with `--allowed-host`: a reverse proxy's),
  *   or that a browser marks `Sec-Fetch-Site: cross-site` / `same-site`, gets 403 `E_CROSS_SITE`.
  *   Same-origin pages (the daemon's own) and clients that are not browsers (no Origin) pass.
  * - **Repository requests** (`POST /v2/repository/...`) take no body or a JSON one: a form's
@@ -26,9 +27,10 @@ export interface ExposureOptions {
 /** Registers the checks as the first hooks of every request (register before the token's). */
 export function exposureHooks(app: FastifyInstance, options: ExposureOptions): void {
   const hostAllowed = hostPolicy(options);
+  const listed = listedHost(options.allowedHosts);
   app.addHook('onRequest', async (req) => {
     if (!isPublicPath(req.url)) checkHost(req, hostAllowed, options);
-    if (changesState(req)) checkSameOrigin(req);
+    if (changesState(req)) checkSameOrigin(req, listed);
   });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && req.routeOptions.url?.startsWith('/v2/repository/')) checkRepositoryBody(req);
@@ -50,12 +52,16 @@ export function hostName(value: string): string | undefined {
 
 /** Which Host names the daemon answers; undefined: every one. */
 function hostPolicy(options: ExposureOptions): ((name: string) => boolean) | undefined {
-  const allowed = options.allowedHosts.map((h) => h.toLowerCase().replace(/\.$/, ''));
-  const listed = (name: string): boolean =>
-    allowed.some((a) => (a.startsWith('.') ? name === a.slice(1) || name.endsWith(a) : name === a));
+  const listed = listedHost(options.allowedHosts);
   if (isLoopback(options.host)) return (name) => isLoopback(name) || listed(name);
-  if (allowed.length === 0) return undefined;
+  if (options.allowedHosts.length === 0) return undefined;
   return (name) => isLoopback(name) || isIpLiteral(name) || listed(name);
+}
+
+/** Whether a host name is one of the --allowed-host names (`.example.com`: it and every name under it). */
+function listedHost(allowedHosts: readonly string[]): (name: string) => boolean {
+  const allowed = allowedHosts.map((h) => h.toLowerCase().replace(/\.$/, ''));
+  return (name) => allowed.some((a) => (a.startsWith('.') ? name === a.slice(1) || name.endsWith(a) : name === a));
 }
 
 function isIpLiteral(name: string): boolean {
@@ -88,7 +94,11 @@ const CROSS_SITE_HINT =
   'gc-serve takes these requests only from its own origin or from clients that are not browsers; ' +
   'serve the page from the same origin (a reverse proxy in front of both), or call gc-serve from a server';
 
-function checkSameOrigin(req: FastifyRequest): void {
+/**
+ * The Origin must be the daemon's own: the host and port of its Host header, or a name given with
+ * --allowed-host (a reverse proxy that serves the page under its name and passes another Host on).
+ */
+function checkSameOrigin(req: FastifyRequest, listed: (name: string) => boolean): void {
   const fetchSite = req.headers['sec-fetch-site'];
   if (fetchSite === 'cross-site' || fetchSite === 'same-site') {
     throw new GcError('E_CROSS_SITE', `${req.method} refused: the browser says the request is ${fetchSite} (Sec-Fetch-Site)`, {
@@ -97,7 +107,7 @@ function checkSameOrigin(req: FastifyRequest): void {
   }
   const origin = req.headers.origin;
   if (origin === undefined) return;
-  if (!sameOrigin(origin, req.headers.host)) {
+  if (!sameOrigin(origin, req.headers.host) && !listed(originName(origin))) {
     throw new GcError(
       'E_CROSS_SITE',
       `${req.method} refused: Origin '${origin.slice(0, 80)}' is not this daemon's origin (Host '${(req.headers.host ?? '').slice(0, 80)}')`,
@@ -115,6 +125,16 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
     return o.host === new URL(`${o.protocol}//${host}`).host;
   } catch {
     return false;
+  }
+}
+
+/** The host name of an Origin (`https://GC.example:8443` -> `gc.example`); '' when it has none. */
+function originName(origin: string): string {
+  try {
+    const o = new URL(origin);
+    return o.protocol === 'http:' || o.protocol === 'https:' ? o.hostname.toLowerCase().replace(/\.$/, '') : '';
+  } catch {
+    return '';
   }
 }
 

@@ -92,6 +92,18 @@ describe('Host names (DNS rebinding)', () => {
     }
   });
 
+  it('takes cross-site-looking requests whose Origin is an --allowed-host name (a reverse proxy passing on another Host)', async () => {
+    const proxied = await startServer({ target, workers: 1, allowedHosts: ['gc.example'] });
+    try {
+      const load = async (origin: string): Promise<number> =>
+        (await send(proxied.url, 'POST', '/v2/repository/models/half/load', { origin, 'sec-fetch-site': 'same-origin' })).status;
+      expect(await load('https://gc.example')).toBe(200);
+      expect(await load('https://evil.example')).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('bound beyond loopback answers every Host unless --allowed-host is given, then names listed, loopback and IPs', async () => {
     const any = await startServer({ target, workers: 1, host: '0.0.0.0' });
     const listed = await startServer({ target, workers: 1, host: '0.0.0.0', allowedHosts: ['gc.example'] });
