@@ -1,6 +1,7 @@
 /**
- * Builds a gc-serve daemon: fastify with one content-type parser (raw bytes; routes decide what
- * they accept), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
+ * Builds a gc-serve daemon: fastify (HTTPS with tls.ts's files) with one content-type parser (raw
+ * bytes; routes decide what they accept), the access log (access-log.ts), the Host and cross-site
+ * checks (exposure.ts), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
  * `{"error": {"code", "message"}}` with the status from http-status.ts, 405 for a known route
  * with another method, connection timeouts (408 for a request that does not arrive in time), and
  * the route groups. `listen()` binds first (live), `loadModels()` warms the models up (ready).
