@@ -26,6 +26,7 @@ export interface ExposureOptions {
 
 /** Registers the checks as the first hooks of every request (register before the token's). */
 export function exposureHooks(app: FastifyInstance, options: ExposureOptions): void {
+  for (const h of options.allowedHosts) checkAllowedHost(h);
   const hostAllowed = hostPolicy(options);
   const listed = listedHost(options.allowedHosts);
   app.addHook('onRequest', async (req) => {
@@ -56,6 +57,15 @@ function hostPolicy(options: ExposureOptions): ((name: string) => boolean) | und
   if (isLoopback(options.host)) return (name) => isLoopback(name) || listed(name);
   if (options.allowedHosts.length === 0) return undefined;
   return (name) => isLoopback(name) || isIpLiteral(name) || listed(name);
+}
+
+/** An --allowed-host value is a bare name (`gc.example`, `.example.com`, an IP): E_ARGS quoting it otherwise. */
+function checkAllowedHost(value: string): void {
+  const name = value.startsWith('.') ? value.slice(1) : value;
+  if (hostName(name) === name.toLowerCase().replace(/\.$/, '') && !/:\d+$/.test(name) && name !== '') return;
+  throw new GcError('E_ARGS', `--allowed-host '${value.slice(0, 80)}': expected a host name without scheme, port or path`, {
+    hint: 'e.g. --allowed-host jetson.local, or --allowed-host .example.com for every name under example.com',
+  });
 }
 
 /** Whether a host name is one of the --allowed-host names (`.example.com`: it and every name under it). */

@@ -209,10 +209,17 @@ describe('exposure helpers', () => {
   ])('sameOrigin(%s, Host %s) is %s', (origin, host, same) => expect(sameOrigin(origin, host)).toBe(same));
 });
 
-describe('bearer token and exposure warnings', () => {
+describe('start-up checks: bearer token, --allowed-host, exposure warnings', () => {
   it.each(['', '   '])('refuses an empty bearer token (%j) at start with E_ARGS and a hint, instead of turning auth off', (token) => {
     expect(() => createServer({ target, profile: CPU_PROFILE, token })).toThrow(
       expect.objectContaining({ code: 'E_ARGS', message: expect.stringContaining('GC_SERVE_TOKEN') as string }),
+    );
+  });
+
+  const badHosts = ['http://gc.example', 'gc.example:8080', 'gc.example/path', '', 'a b'];
+  it.each(badHosts)('refuses --allowed-host %j at start with E_ARGS', (host) => {
+    expect(() => createServer({ target, profile: CPU_PROFILE, allowedHosts: [host] })).toThrow(
+      expect.objectContaining({ code: 'E_ARGS', message: expect.stringMatching(/expected a host name without scheme, port or path/) as string }),
     );
   });
 
