@@ -4,14 +4,15 @@
  * generate and infer, the stage timings of their `Server-Timing` header (queue, preprocess,
  * inference, postprocess); errors add their stable code. Never a body, a header or a query string
  * (so never the token). Health probes (`/v2/health/*`) at debug level, 5xx answers at error, the
- * rest at info.
+ * rest at info. Requests Node refuses before fastify has them (408, malformed HTTP) get a line with
+ * `-` for what was never read.
  *
  * Two formats: `text` (default), one readable line, `gc-serve: req-7 POST /v1/models/:name/generate
  * model=h2z 200 61.3 ms queue=0.1 preprocess=3.2 inference=55.0 postprocess=1.1`; `json`, one JSON
  * object per line (pino's, with `level` as a word and an ISO `time`), for log shippers. In json the
  * daemon's own lines (listening, ready, reloads, warnings) are JSON objects too (daemonLog()).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { toHttpError } from './http-status';
 
@@ -63,7 +64,8 @@ interface AccessRecord {
   route: string;
   model?: string;
   status: number;
-  ms: number;
+  /** Time from the request's arrival to its answer; none for a request Node refused before fastify had it. */
+  ms?: number;
   stages?: Record<string, number>;
   code?: string;
 }
@@ -82,6 +84,16 @@ export function accessLogHooks(app: FastifyInstance): void {
     const level = req.url.startsWith('/v2/health/') ? 'debug' : record.status >= 500 ? 'error' : 'info';
     req.log[level](record, 'request');
   });
+}
+
+/**
+ * A request Node refused before fastify had it (408: it did not arrive in time; 400: malformed HTTP;
+ * 431): one line with `-` for its id, method and route, since none was read.
+ */
+export function logRefused(logger: FastifyBaseLogger | undefined, answered: { status: number; code: string } | undefined): void {
+  if (!logger || !answered) return;
+  const record: AccessRecord = { method: '-', route: '-', status: answered.status, code: answered.code };
+  logger.info({ reqId: '-', ...record }, 'request');
 }
 
 function accessRecord(req: FastifyRequest, reply: FastifyReply, code: string | undefined): AccessRecord {
@@ -123,7 +135,8 @@ function textLine(json: string): string {
   const r = o as unknown as AccessRecord & { reqId?: string };
   const parts = [String(r.reqId ?? '-'), r.method, r.route];
   if (r.model !== undefined) parts.push(`model=${r.model}`);
-  parts.push(String(r.status), `${r.ms.toFixed(1)} ms`);
+  parts.push(String(r.status));
+  if (r.ms !== undefined) parts.push(`${r.ms.toFixed(1)} ms`);
   for (const [k, v] of Object.entries(r.stages ?? {})) parts.push(`${k}=${v.toFixed(1)}`);
   if (r.code) parts.push(`code=${r.code}`);
   return `gc-serve: ${parts.join(' ')}\n`;

@@ -11,7 +11,7 @@ import { GcError } from '@gc-edge/core';
 import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
-import { accessLogHooks } from './access-log';
+import { accessLogHooks, logRefused } from './access-log';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
 import { exposureHooks } from './exposure';
 import { toHttpError } from './http-status';
@@ -85,7 +85,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: timeouts.checkEveryMs,
     },
-    clientErrorHandler: (err, socket) => answerClientError(err, socket, timeouts, metrics),
+    clientErrorHandler: (err, socket) => logRefused(opts.accessLog, answerClientError(err, socket, timeouts, metrics)),
   });
 
   // One parser for everything: routes get the raw bytes and check the Content-Type themselves.

@@ -3,6 +3,7 @@
  * model, status, time, stage timings and error code; never a body, a query or the token; health
  * probes only at debug; JSON and text formats.
  */
+import { connect } from 'node:net';
 import { createLogger } from '../../src/serve/access-log';
 import { HORSE_PNG, type Running, halfModel, startServer, tempDir, writeModel } from './helpers';
 
@@ -14,7 +15,7 @@ interface Line {
   route: string;
   model?: string;
   status: number;
-  ms: number;
+  ms?: number;
   stages?: Record<string, number>;
   code?: string;
 }
@@ -136,6 +137,26 @@ describe('access log', () => {
         /^gc-serve: req-\d+ POST \/v1\/models\/:name\/generate model=half 200 \d+\.\d ms preprocess=\d+\.\d queue=\d+\.\d inference=\d+\.\d postprocess=\d+\.\d\n$/,
       );
       expect(lines[1]).toMatch(/^gc-serve: req-\d+ POST \/v1\/models\/:name\/generate model=half 415 \d+\.\d ms code=E_MEDIA_TYPE\n$/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('logs a request Node refuses before fastify has it (malformed HTTP) with its status and code', async () => {
+    const { d, lines } = await logged('info');
+    try {
+      const { hostname, port } = new URL(d.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+        let got = '';
+        socket.on('data', (c: Buffer) => (got += c.toString()));
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const [refused] = await settled(lines, 1);
+      expect(refused).toMatchObject({ reqId: '-', method: '-', route: '-', status: 400, code: 'E_BAD_REQUEST' });
+      expect(refused!.ms).toBeUndefined();
     } finally {
       await d.stop();
     }
