@@ -52,6 +52,10 @@ export type GcErrorCode =
   | 'E_REQUEST_TIMEOUT'
   // gc-serve start-up: the address cannot be bound (in use, not local, unresolvable, privileged)
   | 'E_LISTEN'
+  // gc-serve exposure: a Host header naming another server (DNS rebinding), a browser's cross-site request, bad TLS files
+  | 'E_HOST'
+  | 'E_CROSS_SITE'
+  | 'E_TLS'
   | 'E_INTERNAL';
 
 export interface GcErrorOptions {

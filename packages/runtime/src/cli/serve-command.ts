@@ -4,9 +4,11 @@ import { type GcCommand, GcError, lastValue, numberOption } from '@gc-edge/core'
 import { detectDevice } from '../devices/detect';
 import { loadDeviceProfile } from '../devices/load';
 import type { SizePolicy } from '../image/types';
+import { LOG_FORMATS, type LogFormat, createLogger, daemonLog } from '../serve/access-log';
 import { TOKEN_ENV } from '../serve/auth';
 import { type DaemonOptions, runDaemon } from '../serve/daemon';
 import { SERVE_DEFAULTS } from '../serve/options';
+import { tlsFiles } from '../serve/tls';
 
 /** Numeric flags arrive as the text given (quoted back in errors), or as their default number. */
 type NumberArg = string | number;
@@ -28,6 +30,11 @@ interface ServeArgs {
   'max-batch': NumberArg;
   'max-delay-ms': NumberArg;
   'shutdown-timeout-ms': NumberArg;
+  'allowed-host': string[];
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  quiet: boolean;
+  'log-format': LogFormat;
   debug: boolean;
 }
 
@@ -95,13 +102,44 @@ export const serveCommand: GcCommand<ServeArgs> = {
       .option('max-batch', num(SERVE_DEFAULTS.maxBatch, 'dynamic batching for models with a dynamic batch dimension (1 = off)'))
       .option('max-delay-ms', num(SERVE_DEFAULTS.maxDelayMs, 'how long a batch waits for more requests'))
       .option('shutdown-timeout-ms', num(10_000, 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1'))
-      .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors' })
+      .option('allowed-host', {
+        type: 'string',
+        requiresArg: true,
+        // repeated: every value (not yargs' `array`, which would also take the model path that follows)
+        coerce: (v: unknown): string[] => [v].flat().map(String),
+        default: [],
+        describe:
+          'a Host name to answer (repeatable; .example.com: every name under it). Bound to loopback, only loopback names and these; bound elsewhere, every name unless given',
+      })
+      .option('tls-cert', {
+        type: 'string',
+        requiresArg: true,
+        coerce: lastValue,
+        describe: 'PEM certificate (chain): serve HTTPS (with --tls-key)',
+      })
+      .option('tls-key', { type: 'string', requiresArg: true, coerce: lastValue, describe: 'PEM private key of --tls-cert' })
+      .option('quiet', {
+        alias: 'q',
+        type: 'boolean',
+        default: false,
+        describe: 'no access log (one line per request); start-up, reload, warning and shutdown lines stay',
+      })
+      .option('log-format', {
+        type: 'string',
+        choices: LOG_FORMATS,
+        default: 'text',
+        describe: 'text: readable lines; json: one JSON object per line (access log and daemon lines)',
+      })
+      .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors; health probes in the access log' })
       .epilogue(
         [
           'Call it: curl --data-binary @horse.png -H "Content-Type: image/png" \\',
           '           http://127.0.0.1:8080/v1/models/horse2zebra/generate -o zebra.png',
           '',
-          `Environment: ${TOKEN_ENV}=<token> requires 'Authorization: Bearer <token>' on every route but /v2/health/*.`,
+          `Environment: ${TOKEN_ENV}=<token> requires 'Authorization: Bearer <token>' on every route but /v2/health/*`,
+          '  (set but empty is refused). Beyond loopback use a token and --tls-cert/--tls-key; bound to loopback only',
+          '  loopback Host names and --allowed-host ones are answered; browsers\' cross-site POSTs are refused (403).',
+          'Access log: one line per request on stderr (--log-format json for machines, --quiet for none).',
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
@@ -111,7 +149,10 @@ export const serveCommand: GcCommand<ServeArgs> = {
   needs: 'the .onnx model to serve, or a folder of them',
   examples: [
     ['$0 horse2zebra.onnx --device cpu', 'serve one model on 127.0.0.1:8080'],
-    ['$0 models/ -d jetson-orin --host 0.0.0.0', 'serve every .onnx in models/ to the network'],
+    [
+      'GC_SERVE_TOKEN=<secret> $0 models/ -d jetson-orin --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem',
+      'serve every .onnx in models/ to the network over HTTPS, with a bearer token',
+    ],
   ],
   handler: async (args) => {
     const code = await runDaemon(daemonOptions(args, process.env));
@@ -137,12 +178,15 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     }
     return v;
   };
-  const log = (line: string): void => void process.stderr.write(`gc-serve: ${line}\n`);
+  const logger = createLogger({ format: args['log-format'], level: args.debug ? 'debug' : 'info' });
+  // Text: the daemon's lines as they always were; json: one object per line like the access log's.
+  const log = args['log-format'] === 'json' ? daemonLog(logger) : (line: string): void => void process.stderr.write(`gc-serve: ${line}\n`);
   if (args.device === 'auto') {
     const found = detectDevice();
     log(`--device auto: ${found.id} (${found.reason})`);
   }
   const token = env[TOKEN_ENV];
+  const tls = tlsFiles(args['tls-cert'], args['tls-key']);
   return {
     target: args.model,
     profile: loadDeviceProfile(args.device),
@@ -162,7 +206,11 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),
     debug: args.debug,
     log,
-    ...(token ? { token } : {}),
+    ...(args.quiet ? {} : { accessLog: logger }),
+    // An empty token is refused at start (resolveServeOptions), not taken as "no token".
+    ...(token !== undefined ? { token } : {}),
+    allowedHosts: args['allowed-host'],
+    ...(tls ? { tls } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
   };
 }

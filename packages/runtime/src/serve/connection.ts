@@ -38,10 +38,16 @@ export function connectionTimeouts(timeoutMs: number): ConnectionTimeouts {
 /**
  * Errors Node raises on a connection before fastify has a request (a request that does not arrive
  * within the timeouts, malformed HTTP): answered with our JSON body, then the connection closes.
+ * Returns the status and code it answered (for the access log), undefined when the peer was gone.
  */
-export function answerClientError(err: Error, socket: Socket, timeouts: ConnectionTimeouts, metrics: ServeMetrics): void {
+export function answerClientError(
+  err: Error,
+  socket: Socket,
+  timeouts: ConnectionTimeouts,
+  metrics: ServeMetrics,
+): { status: number; code: string } | undefined {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ECONNRESET' || socket.destroyed) return;
+  if (code === 'ECONNRESET' || socket.destroyed) return undefined;
   let error: GcError;
   let status: number;
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
@@ -71,6 +77,7 @@ export function answerClientError(err: Error, socket: Socket, timeouts: Connecti
   }
   metrics.requests.inc({ route: 'unmatched', method: 'unknown', status: String(status) });
   socket.destroy();
+  return { status, code: error.code };
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {

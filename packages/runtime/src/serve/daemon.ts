@@ -5,6 +5,7 @@
  * - SIGHUP: reload every model from its file; a failed reload keeps the old version serving.
  */
 import { GcError } from '@gc-edge/core';
+import { exposureWarnings } from './exposure-warnings';
 import type { ServeOptions } from './options';
 import { type GcServer, createServer } from './server';
 import { SERVER_VERSION } from './version';
@@ -28,6 +29,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const grpcPort = server.grpcPort();
   if (grpcPort !== undefined) log(`KServe v2 gRPC on ${server.options.host}:${grpcPort}`);
   if (server.options.token) log('bearer token required on every route but /v2/health/*');
+  for (const line of exposureWarnings(server.options)) log(line);
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 
   const stopped = stopOnSignals(server, options.shutdownTimeoutMs ?? 10_000);

@@ -1,7 +1,10 @@
 /** What a gc-serve daemon is started with (the CLI fills it from flags; tests build it directly). */
 import { availableParallelism } from 'node:os';
+import { GcError } from '@gc-edge/core';
+import type { FastifyBaseLogger } from 'fastify';
 import type { DeviceProfile } from '../devices/profile';
 import type { SizePolicy } from '../image/types';
+import { TOKEN_ENV } from './auth';
 import type { CreatePool } from './repository';
 
 export interface ServeOptions {
@@ -42,10 +45,16 @@ export interface ServeOptions {
   readonly maxBatch?: number;
   /** How long a batch waits for more requests, ms; default 2. */
   readonly maxDelayMs?: number;
-  /** Bearer token required on everything but health; default none. */
+  /** Bearer token required on everything but health; default none. An empty token is refused (E_ARGS). */
   readonly token?: string;
+  /** Host names answered besides loopback ones (exposure.ts); on a non-loopback --host, only these (and IPs). */
+  readonly allowedHosts?: readonly string[];
+  /** PEM certificate and key files: HTTPS instead of HTTP (tls.ts). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Stack traces in 500 bodies' logs. */
   readonly debug?: boolean;
+  /** The access log (access-log.ts createLogger): one line per request; default none (the CLI's is on unless --quiet). */
+  readonly accessLog?: FastifyBaseLogger;
   /** Where daemon events go (one line each); default stderr. */
   readonly log?: (line: string) => void;
   /** How pools are made; default the worker_threads pool. Tests may pass their own. */
@@ -57,8 +66,8 @@ export interface ServeOptions {
   readonly testCrashHook?: boolean;
 }
 
-export type ResolvedServeOptions = Required<Omit<ServeOptions, 'token' | 'createPool' | 'maxModelPixels' | 'grpcPort'>> &
-  Pick<ServeOptions, 'token' | 'createPool' | 'maxModelPixels' | 'grpcPort'>;
+type NoDefault = 'token' | 'createPool' | 'maxModelPixels' | 'grpcPort' | 'tls' | 'accessLog';
+export type ResolvedServeOptions = Required<Omit<ServeOptions, NoDefault>> & Pick<ServeOptions, NoDefault>;
 
 export const SERVE_DEFAULTS = {
   host: '127.0.0.1',
@@ -73,6 +82,7 @@ export const SERVE_DEFAULTS = {
   maxDelayMs: 2,
   debug: false,
   testCrashHook: false,
+  allowedHosts: [] as readonly string[],
 } as const;
 
 /**
@@ -87,6 +97,11 @@ export function defaultWorkers(profile: DeviceProfile, cores = availableParallel
 }
 
 export function resolveServeOptions(o: ServeOptions): ResolvedServeOptions {
+  if (o.token !== undefined && o.token.trim() === '') {
+    throw new GcError('E_ARGS', `the bearer token (${TOKEN_ENV}) is empty: that would turn authentication off`, {
+      hint: `set ${TOKEN_ENV} to a secret (e.g. \`openssl rand -hex 32\`), or unset it to run without a token`,
+    });
+  }
   return {
     ...SERVE_DEFAULTS,
     workers: defaultWorkers(o.profile),

@@ -35,7 +35,7 @@ function indexEntry(slot: ModelSlot): IndexEntry {
     case 'unloaded':
       return entry('UNAVAILABLE', 'unloaded');
     case 'failed':
-      return entry('UNAVAILABLE', slot.lastError?.message ?? 'failed to load');
+      return entry('UNAVAILABLE', slot.publicError?.message ?? 'failed to load');
   }
 }
 

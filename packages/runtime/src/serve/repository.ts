@@ -13,6 +13,7 @@ import type { Answer, AnswerSpec } from '../worker/answer';
 import type { InferencePool, PoolOptions, RunResult, WorkerReady } from '../worker/types';
 import { batchKey, concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
 import type { ServeMetrics } from './metrics';
+import { publicError } from './redact';
 import { Scheduler } from './scheduler';
 
 /** Model names: what a URL segment may hold. Anything else (`..`, `/`, `%00`) is simply unknown. */
@@ -99,10 +100,15 @@ export class ModelSlot {
         hint: `POST /v2/repository/models/${this.name}/load serves it again`,
       });
     }
-    const why = this.state === 'failed' ? `failed to load: ${this.lastError?.message ?? 'unknown error'}` : 'still loading';
+    const why = this.state === 'failed' ? `failed to load: ${this.publicError?.message ?? 'unknown error'}` : 'still loading';
     throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
       hint: this.state === 'failed' ? `fix the model file and POST /v2/repository/models/${this.name}/load` : 'retry once warm-up is done',
     });
+  }
+
+  /** {@link lastError} as clients may read it: no absolute paths, no C++ frames (redact.ts); the log has it whole. */
+  get publicError(): { code: string; message: string } | undefined {
+    return this.lastError ? publicError(this.lastError, [this.path]) : undefined;
   }
 
   /** The pixel cap of this model (RepositoryOptions.pixelCap); undefined when none or not loaded. */

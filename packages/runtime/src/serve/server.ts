@@ -1,6 +1,7 @@
 /**
- * Builds a gc-serve daemon: fastify with one content-type parser (raw bytes; routes decide what
- * they accept), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
+ * Builds a gc-serve daemon: fastify (HTTPS with tls.ts's files) with one content-type parser (raw
+ * bytes; routes decide what they accept), the access log (access-log.ts), the Host and cross-site
+ * checks (exposure.ts), the bearer-token hook, metrics hooks, one error handler turning GcErrors into
  * `{"error": {"code", "message"}}` with the status from http-status.ts, 405 for a known route
  * with another method, connection timeouts (408 for a request that does not arrive in time), and
  * the route groups. `listen()` binds first (live), `loadModels()` warms the models up (ready).
@@ -11,9 +12,13 @@ import { createPool } from '../worker/pool';
 import { bearerChecker, isPublicPath } from './auth';
 import { bodyDecoder } from './body-encoding';
 import type { DaemonState, ImageCodec, ServeContext } from './context';
+import { accessLogHooks, logRefused } from './access-log';
 import { createGrpcEndpoint } from './grpc/grpc-server';
 import { answerClientError, connectionTimeouts, listenError } from './connection';
+import { exposureHooks } from './exposure';
 import { toHttpError } from './http-status';
+import { clientMessage } from './redact';
+import { loadTls } from './tls';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
@@ -68,8 +73,10 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const ctx: ServeContext = { repository, plan, metrics, images, options: opts, state };
 
   const timeouts = connectionTimeouts(opts.timeoutMs);
+  const tls = opts.tls ? loadTls(opts.tls) : undefined;
   const app = Fastify({
-    logger: false,
+    ...(tls ? { https: tls } : {}),
+    ...(opts.accessLog ? { loggerInstance: opts.accessLog, disableRequestLogging: true } : { logger: false }),
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -83,7 +90,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: timeouts.checkEveryMs,
     },
-    clientErrorHandler: (err, socket) => answerClientError(err, socket, timeouts, metrics),
+    clientErrorHandler: (err, socket) => logRefused(opts.accessLog, answerClientError(err, socket, timeouts, metrics)),
   });
 
   // One parser for everything: routes get the raw bytes and check the Content-Type themselves.
@@ -92,6 +99,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   // gzip / deflate bodies reach that parser decoded, held to the same limit (body-encoding.ts).
   app.addHook('preParsing', bodyDecoder(Math.floor(opts.maxBodyMb * 1024 * 1024)));
 
+  if (opts.accessLog) accessLogHooks(app);
+  exposureHooks(app, opts);
   if (opts.token) {
     const check = bearerChecker(opts.token);
     app.addHook('onRequest', async (req) => {
@@ -119,6 +128,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       opts.log(`${req.method} ${req.url.slice(0, 200)} -> ${status} [${body.code}] ${body.error}`);
       if (opts.debug && err instanceof Error && err.stack) opts.log(err.stack);
     }
+    // Server-side failures: the log above (or the repository's) has the whole message; clients get it without paths or C++ frames.
+    if (status >= 500) body.error = clientMessage(body.error);
     return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   });
 
@@ -137,7 +148,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   metricsRoutes(app, ctx);
   methodNotAllowedRoutes(app, methods);
 
-  const grpc = opts.grpcPort !== undefined ? createGrpcEndpoint(ctx) : undefined;
+  const grpc = opts.grpcPort !== undefined ? createGrpcEndpoint(ctx, tls) : undefined;
   let grpcBound: number | undefined;
   let closing: Promise<void> | undefined;
   return {
@@ -160,7 +171,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') return String(addr);
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      return `http://${host}:${addr.port}`;
+      return `${tls ? 'https' : 'http'}://${host}:${addr.port}`;
     },
     grpcPort: () => grpcBound,
     loadModels: () => repository.loadAll(),

@@ -11,6 +11,7 @@ import { Server, ServerCredentials, type ServerUnaryCall, type UntypedServiceImp
 import { GcError } from '@gc-edge/core';
 import { bearerChecker } from '../auth';
 import type { ServeContext } from '../context';
+import type { TlsMaterial } from '../tls';
 import { toGrpcError } from './grpc-status';
 import { HANDLERS, PUBLIC_RPCS } from './service';
 import { SERVICE_NAME, loadInferenceService } from './proto';
@@ -22,7 +23,8 @@ export interface GrpcEndpoint {
   close(): Promise<void>;
 }
 
-export function createGrpcEndpoint(ctx: ServeContext): GrpcEndpoint {
+/** `tls`: the HTTP port's certificate and key (--tls-cert / --tls-key), so both transports are encrypted or neither. */
+export function createGrpcEndpoint(ctx: ServeContext, tls?: TlsMaterial): GrpcEndpoint {
   const maxBytes = Math.floor(ctx.options.maxBodyMb * 1024 * 1024);
   // A message over --max-body-mb is refused by grpc-js itself with RESOURCE_EXHAUSTED (HTTP's 413).
   const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': -1 });
@@ -66,7 +68,10 @@ export function createGrpcEndpoint(ctx: ServeContext): GrpcEndpoint {
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-        server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => {
+        const credentials = tls
+          ? ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false)
+          : ServerCredentials.createInsecure();
+        server.bindAsync(address, credentials, (err, bound) => {
           if (!err) return resolve(bound);
           reject(
             new GcError('E_LISTEN', `--grpc-port ${port}: cannot listen on ${address}: ${err.message}`, {

@@ -7,6 +7,7 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { GcError, type GcErrorCode } from '@gc-edge/core';
 import { toHttpError } from '../http-status';
+import { clientMessage } from '../redact';
 
 const GRPC_STATUS: Partial<Record<GcErrorCode, status>> = {
   E_BAD_REQUEST: status.INVALID_ARGUMENT,
@@ -16,6 +17,9 @@ const GRPC_STATUS: Partial<Record<GcErrorCode, status>> = {
   E_UNAUTHORIZED: status.UNAUTHENTICATED,
   E_NOT_FOUND: status.NOT_FOUND,
   E_MODEL_NOT_FOUND: status.NOT_FOUND,
+  E_MODEL_VERSION: status.NOT_FOUND,
+  E_MODEL_UNLOADED: status.NOT_FOUND,
+  E_IMAGE_TYPE: status.INVALID_ARGUMENT,
   E_TOO_LARGE: status.RESOURCE_EXHAUSTED,
   E_IMAGE_TOO_LARGE: status.RESOURCE_EXHAUSTED,
   E_OVERLOADED: status.UNAVAILABLE,
@@ -40,11 +44,13 @@ export function grpcStatusForCode(code: GcErrorCode): status {
 export function toGrpcError(e: unknown): { error: Partial<ServiceError>; httpStatus: number; gc: { code: string; message: string } } {
   const { status: httpStatus, body } = toHttpError(e);
   const code = e instanceof GcError ? e.code : (body.code as GcErrorCode);
+  // As over HTTP: a server-side failure's message reaches the client without the daemon's paths or C++ frames.
+  const details = httpStatus >= 500 ? clientMessage(body.error) : body.error;
   const metadata = new Metadata();
   metadata.set('gc-code', body.code);
   if (body.hint) metadata.set('gc-hint', body.hint);
   return {
-    error: { code: grpcStatusForCode(code), details: body.error, metadata },
+    error: { code: grpcStatusForCode(code), details, metadata },
     httpStatus,
     gc: { code: body.code, message: body.error },
   };

@@ -100,6 +100,6 @@ export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => Mode
     loadMs: slot.loadMs === undefined ? null : roundMs(slot.loadMs),
     warmupMs: m.warmupMs === undefined ? null : roundMs(m.warmupMs),
     workers: slot.pool?.size ?? 0,
-    lastReloadError: slot.lastError ? { code: slot.lastError.code, message: slot.lastError.message } : null,
+    lastReloadError: slot.publicError ?? null,
   };
 }
