@@ -9,9 +9,10 @@ export function healthRoutes(app: FastifyInstance, ctx: ServeContext): void {
 
   app.get('/v2/health/ready', async () => {
     if (ctx.state.shuttingDown) throw new GcError('E_SHUTTING_DOWN', 'shutting down');
+    // A model answers once loaded and while at least one of its workers is live.
     const waiting = ctx.repository.all.filter((s) => !s.ready);
     if (waiting.length > 0) {
-      const what = waiting.map((s) => `'${s.name}' ${s.state === 'failed' ? `failed: ${s.lastError?.message ?? ''}` : 'loading'}`);
+      const what = waiting.map((s) => `'${s.name}' ${s.notReadyReason ?? 'not ready'}`);
       throw new GcError('E_NOT_READY', `not ready: ${what.join('; ')}`);
     }
     return { ready: true };

@@ -24,6 +24,8 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.get<{ Params: NameParams }>('/v2/models/:name/ready', async (req) => {
     const slot = ctx.repository.get(req.params.name);
     slot.requireReady();
+    // Requests may still be taken while a crashed worker's replacement loads, but with none live the model is not ready.
+    if (!slot.ready) throw new GcError('E_NOT_READY', `model '${slot.name}' is not ready: ${slot.notReadyReason ?? 'no live worker'}`);
     return { name: slot.name, ready: true };
   });
 
@@ -83,6 +85,8 @@ export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => Mode
     loadMs: slot.loadMs === undefined ? null : roundMs(slot.loadMs),
     warmupMs: m.warmupMs === undefined ? null : roundMs(m.warmupMs),
     workers: slot.pool?.size ?? 0,
+    ready: slot.ready,
+    notReadyReason: slot.notReadyReason ?? null,
     lastReloadError: slot.lastError ? { code: slot.lastError.code, message: slot.lastError.message } : null,
   };
 }
