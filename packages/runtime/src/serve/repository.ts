@@ -285,6 +285,7 @@ export class ModelSlot {
   /** Forced stop (InferencePool.stop): refuses what waits, resolves once every thread has ended. */
   async stop(): Promise<void> {
     this.closed = true;
+    this.scheduler?.rejectWaiting(new GcError('E_SHUTTING_DOWN', `model '${this.name}': gc-serve stopped before this request ran`));
     await this.pool?.stop();
   }
 }

@@ -17,6 +17,7 @@ import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
 import { planCache } from './model-plan';
 import { ModelRepository } from './repository';
+import { acceptWhatWasSent, refuseWhileStopping } from './shutdown';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
@@ -39,6 +40,12 @@ export interface GcServer {
    * workers end. Idempotent.
    */
   close(): Promise<void>;
+  /**
+   * Forced stop (shutdown timeout, second signal): requests still queued are refused, and it resolves
+   * once every worker thread has ended — after the runs in progress return, which onnxruntime cannot
+   * interrupt — so that the process can exit without aborting.
+   */
+  stop(): Promise<void>;
 }
 
 export function createServer(options: ServeOptions, codec?: ImageCodec): GcServer {
@@ -68,7 +75,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests during a stop get our 503 (shutdown.ts), with the KServe body and Retry-After.
+    return503OnClosing: false,
     // Slow clients (slowloris) cannot hold connections: see connectionTimeouts().
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
@@ -91,6 +99,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       if (!isPublicPath(req.url)) check(req.headers.authorization);
     });
   }
+
+  refuseWhileStopping(app, state);
 
   // While shutting down, answers close their keep-alive connection so close() is not left waiting.
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -152,11 +162,16 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       if (!closing) {
         state.shuttingDown = true;
         closing = (async () => {
+          await acceptWhatWasSent();
           await app.close();
           await repository.close();
         })();
       }
       return closing;
+    },
+    stop() {
+      state.shuttingDown = true;
+      return repository.stop();
     },
   };
 }
