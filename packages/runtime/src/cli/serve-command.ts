@@ -101,6 +101,8 @@ export const serveCommand: GcCommand<ServeArgs> = {
           '',
           `Environment: ${TOKEN_ENV}=<token> requires 'Authorization: Bearer <token>' on every route but /v2/health/*.`,
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
+          '  Signal the pid on the listening line (npx runs gc-serve under npm and a shell);',
+          '  a second SIGTERM exits 1 once the inference runs in progress return.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
           '  GET /metrics',
