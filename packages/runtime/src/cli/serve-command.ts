@@ -163,6 +163,8 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     log,
     ...(token ? { token } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
+    // npm (npx, npm exec, npm run) sets npm_command; its signals do not reach the daemon.
+    stopWithParent: env['npm_command'] !== undefined,
   };
 }
 

@@ -15,6 +15,12 @@ import { SERVER_VERSION } from './version';
 export interface DaemonOptions extends ServeOptions {
   /** How long graceful shutdown may take, ms; default 10000. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Stop as on SIGTERM when the parent process is gone: set when started through npm (npx, npm
+   * exec, npm run), whose signal does not reach the daemon. Not otherwise: `nohup gc-serve &` in a
+   * script that then exits must keep serving.
+   */
+  readonly stopWithParent?: boolean;
 }
 
 /**
@@ -32,7 +38,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   if (server.options.token) log('bearer token required on every route but /v2/health/*');
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 
-  const stopped = stopOnSignals(server, options.shutdownTimeoutMs ?? 10_000);
+  const stopped = stopOnSignals(server, options.shutdownTimeoutMs ?? 10_000, options.stopWithParent ?? false);
 
   const failures = await server.loadModels();
   if (failures.length === server.repository.names.length) {
@@ -66,7 +72,7 @@ function watchParent(gone: (parent: number) => void): void {
   timer.unref();
 }
 
-function stopOnSignals(server: GcServer, timeoutMs: number): Promise<number> {
+function stopOnSignals(server: GcServer, timeoutMs: number, stopWithParent: boolean): Promise<number> {
   const log = server.options.log;
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -111,11 +117,13 @@ function stopOnSignals(server: GcServer, timeoutMs: number): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    watchParent((parent) => {
-      if (stopping) return;
-      log(`the parent process (pid ${parent}) is gone: started through a wrapper such as npx that did not pass its signal on`);
-      stop('parent gone');
-    });
+    if (stopWithParent) {
+      watchParent((parent) => {
+        if (stopping) return;
+        log(`the parent process (pid ${parent}) is gone: started through npx or npm, which did not pass its signal on`);
+        stop('parent gone');
+      });
+    }
     process.on('SIGHUP', () => {
       log('SIGHUP: reloading every model');
       void server.reloadAll().then((failures) => {
