@@ -13,6 +13,10 @@ export interface ModelProbe {
   readonly live: number;
 }
 
+/** Route templates that run a model, and the statuses an error-rate alert reads on them. */
+const INFERENCE_ROUTES = ['/v1/models/:name/generate', '/v2/models/:name/infer'];
+const ALERT_STATUSES = ['200', '500', '503', '504'];
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class ServeMetrics {
@@ -92,6 +96,8 @@ export class ServeMetrics {
       labelNames: ['model'],
       registers,
     });
+    // The inference routes' answers an alert divides (errors over all) exist from the start.
+    for (const route of INFERENCE_ROUTES) for (const status of ALERT_STATUSES) this.requests.inc({ route, method: 'POST', status }, 0);
     this.workerReplaceFailures = new Counter({
       name: 'gc_serve_worker_replace_failures_total',
       help: 'Replacements of a crashed worker that failed to start (each is retried with backoff)',

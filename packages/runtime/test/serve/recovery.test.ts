@@ -180,5 +180,10 @@ describe('gc-serve metrics on a fresh server', () => {
       expect(metricValue(text, 'gc_serve_workers', { model })).toBe(2);
       expect(metricValue(text, 'gc_serve_model_ready', { model })).toBe(1);
     }
+    for (const route of ['/v1/models/:name/generate', '/v2/models/:name/infer']) {
+      for (const status of ['200', '500', '503', '504']) {
+        expect(metricValue(text, 'gc_serve_requests_total', { route, method: 'POST', status })).toBe(0);
+      }
+    }
   });
 });
