@@ -17,7 +17,7 @@ import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
 import { planCache } from './model-plan';
 import { ModelRepository } from './repository';
-import { acceptWhatWasSent, refuseWhileStopping } from './shutdown';
+import { acceptGrace, refuseWhileStopping } from './shutdown';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
@@ -101,6 +101,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   }
 
   refuseWhileStopping(app, state);
+  const grace = acceptGrace(app.server);
 
   // While shutting down, answers close their keep-alive connection so close() is not left waiting.
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -162,7 +163,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       if (!closing) {
         state.shuttingDown = true;
         closing = (async () => {
-          await acceptWhatWasSent();
+          await grace.drained();
           await app.close();
           await repository.close();
         })();
