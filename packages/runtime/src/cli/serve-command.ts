@@ -141,6 +141,8 @@ export const serveCommand: GcCommand<ServeArgs> = {
           '  loopback Host names and --allowed-host ones are answered; browsers\' cross-site POSTs are refused (403).',
           'Access log: one line per request on stderr (--log-format json for machines, --quiet for none).',
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
+          '  Signal the pid on the listening line (npx runs gc-serve under npm and a shell);',
+          '  a second SIGTERM exits 1 once the inference runs in progress return.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
           '  GET /metrics; with --grpc-port, KServe v2 gRPC (inference.GRPCInferenceService)',
@@ -212,6 +214,8 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     allowedHosts: args['allowed-host'],
     ...(tls ? { tls } : {}),
     testCrashHook: env['NODE_ENV'] === 'test' && env[TEST_CRASH_ENV] === '1',
+    // npm (npx, npm exec, npm run) sets npm_command; its signals do not reach the daemon.
+    stopWithParent: env['npm_command'] !== undefined,
   };
 }
 

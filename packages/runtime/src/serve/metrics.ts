@@ -7,6 +7,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 type Stage = 'queue' | 'preprocess' | 'inference' | 'postprocess';
 
+/** What a scrape reads from a model: whether it can answer, and its live workers. */
+export interface ModelProbe {
+  readonly ready: boolean;
+  readonly live: number;
+}
+
+/** Route templates that run a model, and the statuses an error-rate alert reads on them. */
+const INFERENCE_ROUTES = ['/v1/models/:name/generate', '/v2/models/:name/infer'];
+const ALERT_STATUSES = ['200', '500', '503', '504'];
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class ServeMetrics {
@@ -20,6 +30,11 @@ export class ServeMetrics {
   readonly loadSeconds: Gauge<'model'>;
   readonly reloads: Counter<'model' | 'result'>;
   readonly workerCrashes: Counter<'model'>;
+  readonly workerReplaceFailures: Counter<'model'>;
+  readonly liveWorkers: Gauge<'model'>;
+  readonly modelReady: Gauge<'model'>;
+  /** Each model's readiness and live workers, read at scrape time. */
+  private readonly probes = new Map<string, () => ModelProbe>();
 
   constructor(defaults = true) {
     const registers = [this.registry];
@@ -81,14 +96,45 @@ export class ServeMetrics {
       labelNames: ['model'],
       registers,
     });
+    // The inference routes' answers an alert divides (errors over all) exist from the start.
+    for (const route of INFERENCE_ROUTES) for (const status of ALERT_STATUSES) this.requests.inc({ route, method: 'POST', status }, 0);
+    this.workerReplaceFailures = new Counter({
+      name: 'gc_serve_worker_replace_failures_total',
+      help: 'Replacements of a crashed worker that failed to start (each is retried with backoff)',
+      labelNames: ['model'],
+      registers,
+    });
+    const probes = this.probes;
+    this.liveWorkers = new Gauge({
+      name: 'gc_serve_workers',
+      help: 'Inference workers taking requests, per model (fewer than --workers while replacements start or fail)',
+      labelNames: ['model'],
+      registers,
+      collect() {
+        for (const [model, probe] of probes) this.set({ model }, probe().live);
+      },
+    });
+    this.modelReady = new Gauge({
+      name: 'gc_serve_model_ready',
+      help: 'Whether a model can answer (1) or not (0: loading, failed to load, or no live worker)',
+      labelNames: ['model'],
+      registers,
+      collect() {
+        for (const [model, probe] of probes) this.set({ model }, probe().ready ? 1 : 0);
+      },
+    });
   }
 
   /**
    * A model's counters and gauges exist from the moment it is named, at 0, so an alert such as
-   * `increase(gc_serve_worker_crashes_total[5m]) > 0` has a series to read before the first event.
+   * `increase(gc_serve_worker_crashes_total[5m]) > 0` has a series to read before the first event;
+   * `probe` gives its readiness and live workers (`gc_serve_model_ready`, `gc_serve_workers`) at
+   * each scrape.
    */
-  zeroModel(model: string): void {
+  zeroModel(model: string, probe?: () => ModelProbe): void {
+    if (probe) this.probes.set(model, probe);
     this.workerCrashes.inc({ model }, 0);
+    this.workerReplaceFailures.inc({ model }, 0);
     for (const result of ['ok', 'failed']) this.reloads.inc({ model, result }, 0);
     this.queueDepth.set({ model }, 0);
     this.inFlight.set({ model }, 0);

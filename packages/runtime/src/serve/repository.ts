@@ -1,19 +1,21 @@
 /**
  * The models a daemon serves: found from a file or a folder of `.onnx` files (name = file name
  * without `.onnx`), each with its worker pool and its scheduler. Loads, reloads (a failed reload
- * keeps the old model serving), lookups that never touch the file system for a request's name.
+ * keeps the old model serving; a reload asked during one runs after it), lookups that never touch
+ * the file system for a request's name. A load reads the file once and the pool keeps those bytes,
+ * so a crashed worker's replacement loads the model being served, whatever the file holds now.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { GcError } from '@gc-edge/core';
+import { GcError, readFailureReason, readRegularFile } from '@gc-edge/core';
 import type { DeviceProfile } from '../devices/profile';
-import type { ModelInfo, TensorMap } from '../session/types';
+import type { ModelInfo, ModelSource, TensorMap } from '../session/types';
 import type { Answer, AnswerSpec } from '../worker/answer';
 import type { InferencePool, PoolOptions, RunResult, WorkerReady } from '../worker/types';
 import { batchKey, concatFeeds, hasDynamicBatch, splitOutputs } from './batch';
 import type { ServeMetrics } from './metrics';
-import { publicError } from './redact';
+import { clientMessage, publicError } from './redact';
 import { Scheduler } from './scheduler';
 
 /** Model names: what a URL segment may hold. Anything else (`..`, `/`, `%00`) is simply unknown. */
@@ -37,7 +39,7 @@ interface JobResult extends Omit<RunResult, 'answers'> {
   readonly answer?: Answer;
 }
 
-export type CreatePool = (path: string, profile: DeviceProfile, options: PoolOptions) => Promise<InferencePool>;
+export type CreatePool = (source: ModelSource, profile: DeviceProfile, options: PoolOptions) => Promise<InferencePool>;
 
 interface RepositoryOptions {
   /** A `.onnx` file or a folder of them. */
@@ -74,6 +76,8 @@ export class ModelSlot {
   private loading: Promise<WorkerReady> | undefined;
   /** While an unload lets the old pool's requests finish and ends its workers. */
   private unloading: Promise<void> | undefined;
+  /** The load asked while one was running: it starts once that one ends (later asks join it). */
+  private next: Promise<WorkerReady> | undefined;
   private closed = false;
 
   constructor(
@@ -81,26 +85,44 @@ export class ModelSlot {
     readonly path: string,
     private readonly opts: RepositoryOptions,
   ) {
-    opts.metrics.zeroModel(name);
+    opts.metrics.zeroModel(name, () => ({ ready: this.ready, live: this.pool?.health.live ?? 0 }));
   }
 
+  /** Loaded, and at least one worker live to answer. */
   get ready(): boolean {
-    return this.state === 'ready' && this.pool !== undefined;
+    return this.state === 'ready' && this.pool !== undefined && this.pool.health.live > 0;
+  }
+
+  /** Why the model cannot answer now (loading, its load error, no live worker); undefined when ready. */
+  get notReadyReason(): string | undefined {
+    if (this.state === 'unloaded') return 'unloaded';
+    if (this.state === 'failed') return `failed to load: ${this.publicError?.message ?? 'unknown error'}`;
+    if (this.state === 'loading' || !this.pool) return 'still loading';
+    const h = this.pool.health;
+    if (h.live > 0) return undefined;
+    if (h.failedInARow === 0) return `no live worker: ${h.starting} starting`;
+    const next = h.retryAt !== undefined ? `, next try in ${Math.max(0, Math.ceil((h.retryAt - Date.now()) / 1000))} s` : '';
+    return `no live worker: ${h.failedInARow} replacement(s) failed in a row (${clientMessage(h.lastError ?? 'unknown error', [this.path])})${next}`;
   }
 
   get model(): WorkerReady | undefined {
     return this.pool?.model;
   }
 
-  /** The model and its queue, or E_NOT_READY saying why (loading, or the load error). */
+  /**
+   * The model and its queue, or E_NOT_READY saying why (loading, the load error, no live worker and
+   * none starting). Requests wait while a crashed worker's replacement loads.
+   */
   requireReady(): { model: WorkerReady; scheduler: Scheduler<InferenceJob, JobResult> } {
-    if (this.state === 'ready' && this.pool && this.scheduler) return { model: this.pool.model, scheduler: this.scheduler };
     if (this.state === 'unloaded') {
       throw new GcError('E_MODEL_UNLOADED', `model '${this.name}' is unloaded (POST /v2/repository/models/${this.name}/unload)`, {
         hint: `POST /v2/repository/models/${this.name}/load serves it again`,
       });
     }
-    const why = this.state === 'failed' ? `failed to load: ${this.publicError?.message ?? 'unknown error'}` : 'still loading';
+    const h = this.pool?.health;
+    const canAnswer = h !== undefined && (h.live > 0 || h.starting > 0);
+    if (this.state === 'ready' && this.pool && this.scheduler && canAnswer) return { model: this.pool.model, scheduler: this.scheduler };
+    const why = this.notReadyReason ?? 'no live worker';
     throw new GcError('E_NOT_READY', `model '${this.name}' is not ready: ${why}`, {
       hint: this.state === 'failed' ? `fix the model file and POST /v2/repository/models/${this.name}/load` : 'retry once warm-up is done',
     });
@@ -139,14 +161,29 @@ export class ModelSlot {
     }
   }
 
-  /** Loads the model, or reloads it from its file; concurrent calls share one load. */
+  /**
+   * Loads the model, or reloads it from its file. Asked while a load runs, it loads once more after
+   * that one (the file as it is after this ask); asks that wait together share that one load.
+   */
   load(): Promise<WorkerReady> {
-    if (!this.loading) {
-      this.loading = this.doLoad().finally(() => {
-        this.loading = undefined;
+    if (this.next) return this.next;
+    if (this.loading) {
+      const next = this.loading.then(noop, noop).then(() => {
+        if (this.next === next) this.next = undefined;
+        return this.begin();
       });
+      this.next = next;
+      return next;
     }
-    return this.loading;
+    return this.begin();
+  }
+
+  private begin(): Promise<WorkerReady> {
+    const loading = this.doLoad().finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    this.loading = loading;
+    return loading;
   }
 
   private async doLoad(): Promise<WorkerReady> {
@@ -156,11 +193,13 @@ export class ModelSlot {
     const started = Date.now();
     const reload = this.pool !== undefined;
     try {
+      // The bytes, not the path, go to the pool: its crash replacements start from them.
+      const bytes = readModelBytes(this.path, this.name);
       let ready: WorkerReady;
       if (this.pool) {
-        ready = await this.pool.reload(this.path);
+        ready = await this.pool.reload(bytes);
       } else {
-        const pool = await this.opts.createPool(this.path, profileForWorkers(this.opts.profile, this.opts.workers), {
+        const pool = await this.opts.createPool(bytes, profileForWorkers(this.opts.profile, this.opts.workers), {
           name: this.name,
           size: this.opts.workers,
           warmup: true,
@@ -237,8 +276,19 @@ export class ModelSlot {
         `model '${this.name}': worker ${info.workerId} retired, its request timed out mid-inference (${info.reason}); a new worker takes the next requests, it ends once that run returns`,
       );
     });
+    // Set while no worker is live after a failed replacement: the next one to start says so.
+    let down = false;
     pool.on('worker-replace-failed', (info) => {
-      this.opts.log(`model '${this.name}': could not replace worker ${info.crashedId}: ${info.error.message}`);
+      metrics.workerReplaceFailures.inc({ model: this.name });
+      down ||= info.live === 0;
+      this.opts.log(
+        `model '${this.name}': could not replace worker ${info.crashedId} (${info.live} of ${this.opts.workers} live${info.live === 0 ? ', not ready' : ''}): ${info.error.message}; retrying in ${info.retryInMs} ms`,
+      );
+    });
+    pool.on('worker-replaced', (info) => {
+      if (!down) return;
+      down = false;
+      this.opts.log(`model '${this.name}': worker ${info.workerId} started after failed tries; ready again`);
     });
   }
 
@@ -272,6 +322,13 @@ export class ModelSlot {
     if (this.unloading) await this.unloading;
     if (this.scheduler) await this.scheduler.idle();
     await this.pool?.close();
+  }
+
+  /** Forced stop (InferencePool.stop): refuses what waits, resolves once every thread has ended. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.scheduler?.rejectWaiting(new GcError('E_SHUTTING_DOWN', `model '${this.name}': gc-serve stopped before this request ran`));
+    await this.pool?.stop();
   }
 }
 
@@ -362,6 +419,11 @@ export class ModelRepository {
     await Promise.all(this.all.map((s) => s.close()));
   }
 
+  /** Forced stop of every model: see ModelSlot.stop. */
+  async stop(): Promise<void> {
+    await Promise.all(this.all.map((s) => s.stop()));
+  }
+
   private scan(folder: string): string[] {
     return readdirSync(folder)
       .filter((f) => f.endsWith('.onnx'))
@@ -397,6 +459,20 @@ export class ModelRepository {
 export function profileForWorkers(profile: DeviceProfile, workers: number, cores = availableParallelism()): DeviceProfile {
   if (workers <= 1 || profile.threads.intraOp !== 0 || profile.threads.spinning === false) return profile;
   return { ...profile, threads: { ...profile.threads, intraOp: Math.max(1, Math.floor(cores / workers)) } };
+}
+
+const noop = (): void => undefined;
+
+/** The model file's bytes, or E_SESSION saying why it cannot be read. */
+function readModelBytes(path: string, name: string): Uint8Array {
+  try {
+    return readRegularFile(path);
+  } catch (e) {
+    throw new GcError('E_SESSION', `model '${name}' (${path}): cannot read the model: ${readFailureReason(e)}`, {
+      hint: 'pass the path of a .onnx file written by gc-export',
+      cause: e,
+    });
+  }
 }
 
 function modelName(path: string): string {

@@ -24,6 +24,7 @@ import { ServeMetrics } from './metrics';
 import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
 import { planCache } from './model-plan';
 import { ModelRepository } from './repository';
+import { acceptGrace, refuseWhileStopping } from './shutdown';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
@@ -49,6 +50,12 @@ export interface GcServer {
    * workers end. Idempotent.
    */
   close(): Promise<void>;
+  /**
+   * Forced stop (shutdown timeout, second signal): requests still queued are refused, and it resolves
+   * once every worker thread has ended — after the runs in progress return, which onnxruntime cannot
+   * interrupt — so that the process can exit without aborting.
+   */
+  stop(): Promise<void>;
 }
 
 export function createServer(options: ServeOptions, codec?: ImageCodec): GcServer {
@@ -80,7 +87,8 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests during a stop get our 503 (shutdown.ts), with the KServe body and Retry-After.
+    return503OnClosing: false,
     // Slow clients (slowloris) cannot hold connections: see connectionTimeouts().
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
@@ -107,6 +115,9 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       if (!isPublicPath(req.url)) check(req.headers.authorization);
     });
   }
+
+  refuseWhileStopping(app, state);
+  const grace = acceptGrace(app.server);
 
   // While shutting down, answers close their keep-alive connection so close() is not left waiting.
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -180,11 +191,16 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
       if (!closing) {
         state.shuttingDown = true;
         closing = (async () => {
+          await grace.drained();
           await Promise.all([app.close(), grpc?.close()]);
           await repository.close();
         })();
       }
       return closing;
+    },
+    stop() {
+      state.shuttingDown = true;
+      return repository.stop();
     },
   };
 }

@@ -145,10 +145,34 @@ export interface InferencePoolEvents {
    * replacement is being started. `exited` resolves once the thread has ended (after its run).
    */
   'worker-abandoned': (info: { readonly workerId: number; readonly reason: string; readonly exited: Promise<void> }) => void;
-  /** The replacement failed to start; the pool runs with one worker fewer. */
-  'worker-replace-failed': (info: { readonly crashedId: number; readonly error: Error }) => void;
+  /**
+   * The replacement failed to start; the pool runs with one worker fewer (`live` left) and tries
+   * again in `retryInMs`.
+   */
+  'worker-replace-failed': (info: {
+    readonly crashedId: number;
+    readonly error: Error;
+    readonly retryInMs: number;
+    readonly live: number;
+  }) => void;
   /** A reload swapped in a new model. */
   reloaded: (ready: WorkerReady) => void;
+}
+
+/** Whether a pool can answer: its live workers against the wanted number, and its failed replacements. */
+export interface PoolHealth {
+  /** Workers that take requests now. */
+  readonly live: number;
+  /** The pool's size. */
+  readonly wanted: number;
+  /** Replacements loading now. */
+  readonly starting: number;
+  /** Replacements that failed to start in a row (0 once one starts, or after a reload). */
+  readonly failedInARow: number;
+  /** Why the last of them failed; only while `failedInARow` > 0. */
+  readonly lastError?: string;
+  /** When the next try starts (epoch ms); absent when none is waiting. */
+  readonly retryAt?: number;
 }
 
 /** N workers on one model. Create with `createPool()`; it resolves once every worker is ready. */
@@ -165,6 +189,8 @@ export interface InferencePool {
   readonly inFlight: number;
   /** Retired workers still finishing an aborted run (see {@link PoolRunOptions.signal}). */
   readonly abandoned: number;
+  /** Live workers and failed replacements: with none live and none loading, runs are refused (E_NOT_READY). */
+  readonly health: PoolHealth;
   /**
    * Runs on the first free worker (FIFO). Rejects with E_WORKER_CRASHED if its worker dies, with the
    * abort reason if `options.signal` aborts first.
@@ -180,6 +206,12 @@ export interface InferencePool {
   simulateCrash(): void;
   /** Stops taking requests, lets pending ones finish, ends every worker. */
   close(): Promise<void>;
+  /**
+   * Forced stop: refuses the requests still waiting (E_SHUTTING_DOWN) and ends every worker once the
+   * run it holds returns (onnxruntime cannot interrupt one; exiting the process during one aborts
+   * it). Resolves once every thread has ended, so the process may exit.
+   */
+  stop(): Promise<void>;
   on<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this;
   off<E extends keyof InferencePoolEvents>(event: E, listener: InferencePoolEvents[E]): this;
 }

@@ -31,6 +31,7 @@ function echoPool(runs: TensorMap[]): InferencePool {
   const pool = Object.assign(new EventEmitter(), {
     model,
     size: 1,
+    health: { live: 1, wanted: 1, starting: 0, failedInARow: 0 },
     async run(feeds: TensorMap): Promise<RunResult> {
       runs.push(feeds);
       return { outputs: { output: feeds['input']! }, queueMs: 0, inferenceMs: 0, startedAt: 0, workerId: 1 };

@@ -1,5 +1,6 @@
 import { GcError } from '@gc-edge/core';
 import { createPool } from '../../src/worker/pool';
+import { startWorker } from '../../src/worker/thread-handle';
 import type { InferencePool, WorkerCrash } from '../../src/worker/types';
 import { CPU_ONLY, slowDynamicModel, tanhModel } from '../support/session-fixtures';
 
@@ -124,6 +125,40 @@ describe('InferencePool', () => {
     expect(pool.queued).toBe(0);
     expect((await running).outputs['output']!.dims).toEqual([1, 3, 64, 64]);
     expect(onAbandoned).not.toHaveBeenCalled();
+  });
+
+  it('on stop refuses what waits and resolves once the run in progress has returned and every thread has ended', async () => {
+    const p = await createPool(slowDynamicModel(8, 2), CPU_ONLY, { size: 1 });
+    const running = p.run(image(64));
+    const waiting = expect(p.run(image(8))).rejects.toMatchObject({ code: 'E_SHUTTING_DOWN' });
+    expect(p.queued).toBe(1);
+    let ranOut = false;
+    void running.then(() => (ranOut = true));
+    await p.stop();
+    // The run onnxruntime could not interrupt finished first; exiting the process now cannot abort it.
+    expect(ranOut).toBe(true);
+    expect((await running).outputs['output']!.dims).toEqual([1, 3, 64, 64]);
+    await waiting;
+    expect(p.size).toBe(0);
+    await expect(p.run(image(8))).rejects.toMatchObject({ code: 'E_WORKER_CLOSED' });
+  });
+
+  it('retries a replacement that fails to start, refusing runs meanwhile with E_NOT_READY, and serves again once one starts', async () => {
+    let failing = false;
+    const broken = new TextEncoder().encode('not an onnx model');
+    pool = await createPool(tanhModel(1), CPU_ONLY, { size: 1 }, (s, p, o) => startWorker(failing ? broken : s, p, o));
+    failing = true;
+    const failed = new Promise<{ retryInMs: number; live: number }>((resolve) => pool!.on('worker-replace-failed', resolve));
+    const replaced = once(pool, 'worker-replaced');
+    pool.simulateCrash();
+    await expect(first(pool)).rejects.toMatchObject({ code: 'E_WORKER_CRASHED' });
+    expect(await failed).toMatchObject({ retryInMs: 1000, live: 0 });
+    expect(pool.health).toMatchObject({ live: 0, wanted: 1, starting: 0, failedInARow: 1, lastError: expect.any(String) });
+    await expect(first(pool)).rejects.toMatchObject({ code: 'E_NOT_READY', message: expect.stringMatching(/next try in \d+ s$/) });
+    failing = false;
+    await replaced;
+    expect(pool.health).toEqual({ live: 1, wanted: 1, starting: 0, failedInARow: 0 });
+    expect(await first(pool, 0.5)).toBeCloseTo(Math.tanh(0.5), 6);
   });
 
   it('refuses a size that is not a positive integer', async () => {

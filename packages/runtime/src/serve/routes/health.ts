@@ -35,7 +35,7 @@ export function requireServerReady(ctx: ServeContext): void {
   }
   const waiting = loaded.filter((s) => !s.ready);
   if (waiting.length > 0) {
-    const what = waiting.map((s) => `'${s.name}' ${s.state === 'failed' ? `failed: ${s.publicError?.message ?? ''}` : 'loading'}`);
+    const what = waiting.map((s) => `'${s.name}' ${s.notReadyReason ?? 'not ready'}`);
     throw new GcError('E_NOT_READY', `not ready: ${what.join('; ')}`);
   }
 }

@@ -39,6 +39,8 @@ export function modelRoutes(app: FastifyInstance, ctx: ServeContext): void {
       const slot = ctx.repository.get(req.params.name);
       requireVersion(slot.name, req.params.version);
       slot.requireReady();
+      // Requests may still be taken while a crashed worker's replacement loads, but with none live the model is not ready.
+      if (!slot.ready) throw new GcError('E_NOT_READY', `model '${slot.name}' is not ready: ${slot.notReadyReason ?? 'no live worker'}`);
       return { name: slot.name, ready: true };
     });
   }
@@ -100,6 +102,8 @@ export function describeModel(slot: ModelSlot, planOf: (info: ModelInfo) => Mode
     loadMs: slot.loadMs === undefined ? null : roundMs(slot.loadMs),
     warmupMs: m.warmupMs === undefined ? null : roundMs(m.warmupMs),
     workers: slot.pool?.size ?? 0,
+    ready: slot.ready,
+    notReadyReason: slot.notReadyReason ?? null,
     lastReloadError: slot.publicError ?? null,
   };
 }
