@@ -2,43 +2,61 @@
  * POST /v2/models/{name}/infer: the KServe v2 inference protocol, JSON tensors or the binary tensor
  * data extension (what Triton's and KServe's clients send by default). Body framing in
  * ../kserve-binary.ts, tensor checks in ../kserve.ts, the size rules and the pixel cap from the model's plan (../model-plan.ts).
+ * A request holds its place in the model's queue before its body is parsed (../run-model.ts
+ * `admit`); large JSON bodies are parsed off the event loop, a bounded number at once (../infer-body.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { asInputShapeError } from '../input-rules';
-import { buildInferResponse, parseInferRequest } from '../kserve';
-import { INFERENCE_HEADER_LENGTH, encodeInferResponse, readInferBody } from '../kserve-binary';
-import { deadlineOf, runModel, serverTiming } from '../run-model';
+import { InferBodyReader } from '../infer-body';
+import { buildInferResponse } from '../kserve';
+import { INFERENCE_HEADER_LENGTH, encodeInferResponse } from '../kserve-binary';
+import { admit, deadlineOf, runModel, serverTiming } from '../run-model';
 
 interface NameParams {
   name: string;
 }
 
 export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
+  const bodies = new InferBodyReader();
+  app.addHook('onClose', () => bodies.close());
+
   app.post<{ Params: NameParams }>('/v2/models/:name/infer', async (req, reply) => {
     const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
-    const { json, binary } = readInferBody(req.headers['content-type'], req.headers[INFERENCE_HEADER_LENGTH], req.body);
-    const { model } = slot.requireReady();
+    const { model, scheduler } = slot.requireReady();
     const info = model.info;
     const plan = ctx.plan(info);
+    const headerLength = req.headers[INFERENCE_HEADER_LENGTH];
+    // Before any parsing: a large body takes one of the few large-body places until it is answered,
+    // and every request a place in the model's queue (runModel spends it).
+    reply.raw.once('close', bodies.hold(req.body, headerLength, scheduler.drainSeconds));
+    const place = admit(slot);
 
     const t0 = performance.now();
     const limits = { maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024), pixelCap: plan.cap };
-    const request = parseInferRequest(json, slot.name, plan.inputs, limits, binary);
-    for (const name of request.outputs ?? []) {
-      if (!info.outputs.some((o) => o.name === name)) {
-        const known = info.outputs.map((o) => `'${o.name}'`).join(', ');
-        throw new GcError('E_BAD_REQUEST', `outputs: model '${slot.name}' has no output '${name}'; its outputs are ${known}`);
-      }
-    }
+    const request = await bodies
+      .read(req.headers['content-type'], headerLength, req.body, { model: slot.name, inputs: plan.inputs, limits })
+      .then((r) => {
+        for (const name of r.outputs ?? []) {
+          if (!info.outputs.some((o) => o.name === name)) {
+            const known = info.outputs.map((o) => `'${o.name}'`).join(', ');
+            throw new GcError('E_BAD_REQUEST', `outputs: model '${slot.name}' has no output '${name}'; its outputs are ${known}`);
+          }
+        }
+        return r;
+      })
+      .catch((e: unknown) => {
+        place.release();
+        throw e;
+      });
     const preprocessMs = performance.now() - t0;
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
     const crash = ctx.options.testCrashHook && req.headers['x-gc-test-crash'] === '1';
     const shapes = Object.entries(request.feeds).map(([name, t]) => `'${name}' [${t.dims.join(',')}]`).join(', ');
-    const run = await runModel(ctx, slot, request.feeds, deadlineAt, { crash }).catch((e: unknown) => {
+    const run = await runModel(ctx, slot, request.feeds, deadlineAt, { crash, place }).catch((e: unknown) => {
       throw asInputShapeError(e, slot.name, shapes);
     });
 
