@@ -4,10 +4,12 @@
  * checks and other requests keep being answered while it is parsed; smaller ones are parsed here,
  * where a thread hop would cost more than the parse. At most {@link LARGE_BODIES_AT_ONCE} large
  * bodies are in process at a time (from arrival to their answer, their bytes and tensors held);
- * one more is refused with 503 E_OVERLOADED and Retry-After before it is parsed, which bounds the
- * memory large bodies take. Shapes and sizes are checked before any tensor is made (kserve.ts).
+ * one more is refused with 503 E_OVERLOADED and Retry-After before it is parsed (before it is
+ * even read when its Content-Length says it is large), which bounds the memory large bodies take.
+ * Shapes and sizes are checked before any tensor is made (kserve.ts).
  */
 import * as fs from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GcError } from '@gc-edge/core';
@@ -29,6 +31,7 @@ export type BodyChecks = Omit<ParseJob, 'id' | 'body' | 'contentType' | 'headerL
 
 export class InferBodyReader {
   private large = 0;
+  private readonly holding = new WeakSet<ServerResponse>();
   private thread: Worker | undefined;
   private readonly pending = new Map<number, { resolve: (r: InferRequest) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -44,12 +47,12 @@ export class InferBodyReader {
   }
 
   /**
-   * Holds one of the large-body places when `body` is large (a no-op for a small one) and returns
-   * the function that gives it back (call it once the request is answered; idempotent). Throws
-   * E_OVERLOADED, asking to retry after `retryAfterS`, when every place is taken.
+   * Holds one of the large-body places for the request answered by `res` when its JSON is large
+   * (`jsonBytes`, from {@link jsonLengthOf}), until `res` closes; a no-op for a small body or one
+   * already held. Throws E_OVERLOADED, asking to retry after `retryAfterS`, when every place is taken.
    */
-  hold(body: unknown, headerLength: string | string[] | undefined, retryAfterS: number): () => void {
-    if (!this.isLarge(body, headerLength)) return () => {};
+  hold(res: ServerResponse, jsonBytes: number | undefined, retryAfterS: number): void {
+    if (jsonBytes === undefined || jsonBytes <= this.largeBytes || this.holding.has(res)) return;
     if (this.large >= this.most) {
       throw new OverloadedError(
         `${this.large} large request bodies (JSON over ${this.largeBytes} bytes) are being processed; at most ${this.most} at once`,
@@ -58,12 +61,11 @@ export class InferBodyReader {
       );
     }
     this.large++;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
+    this.holding.add(res);
+    res.once('close', () => {
+      this.holding.delete(res);
       this.large--;
-    };
+    });
   }
 
   /** The body split, parsed and checked (readInferBody + parseInferRequest): on the parser thread when large. */
@@ -97,12 +99,8 @@ export class InferBodyReader {
     if (thread) await thread.terminate();
   }
 
-  /** The JSON part's length: the Inference-Header-Content-Length when valid, else the whole body. */
   private isLarge(body: unknown, headerLength: string | string[] | undefined): boolean {
-    if (!Buffer.isBuffer(body)) return false;
-    const raw = typeof headerLength === 'string' ? headerLength.trim() : undefined;
-    const framed = raw !== undefined && /^\d+$/.test(raw) && Number(raw) <= body.length ? Number(raw) : undefined;
-    return (framed ?? body.length) > this.largeBytes;
+    return Buffer.isBuffer(body) && (jsonLengthOf(headerLength, body.length) ?? 0) > this.largeBytes;
   }
 
   private start(): Worker {
@@ -132,6 +130,23 @@ export class InferBodyReader {
     this.pending.clear();
     for (const p of all) p.reject(error);
   }
+}
+
+/**
+ * How long a request's JSON is: the Inference-Header-Content-Length when it is a byte count within
+ * the body, else the whole body (`bodyBytes`: the body's length, or the Content-Length it declares
+ * before it is read); undefined when not known (a chunked body before it is read).
+ */
+export function jsonLengthOf(headerLength: string | string[] | undefined, bodyBytes: number | undefined): number | undefined {
+  const raw = typeof headerLength === 'string' ? headerLength.trim() : undefined;
+  const framed = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  if (framed !== undefined && (bodyBytes === undefined || framed <= bodyBytes)) return framed;
+  return bodyBytes;
+}
+
+/** The Content-Length a request declares, or undefined (chunked, or not a byte count). */
+export function declaredLength(contentLength: string | undefined): number | undefined {
+  return contentLength !== undefined && /^\d+$/.test(contentLength.trim()) ? Number(contentLength) : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
  * main thread would (the same answers, the same errors). Runs are held at a gate, so what is
  * measured is order and overlap, never time.
  */
+import { request } from 'node:http';
 import { INFERENCE_HEADER_LENGTH } from '../../src/serve/kserve-binary';
 import { Gate, type Running, errorOf, scaleModel, startServer, tempDir, writeModel } from './helpers';
 
@@ -22,6 +23,31 @@ function largeBody(count = COUNT): string {
 
 function infer(url: string, body: string): Promise<Response> {
   return fetch(`${url}/v2/models/scale/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+}
+
+/**
+ * POSTs to infer with a Content-Length of `length` but sends only `head`, and resolves with the
+ * answer that comes without the rest of the body (the request is then abandoned).
+ */
+function partialUpload(url: string, length: number, head: string): Promise<{ status: number; retryAfter: string; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': length };
+    const req = request(
+      { host: hostname, port, path: '/v2/models/scale/infer', method: 'POST', headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, retryAfter: String(res.headers['retry-after']), text });
+          req.destroy();
+        });
+      },
+    );
+    req.on('error', reject);
+    req.write(head);
+  });
 }
 
 describe('gc-serve with large JSON bodies', () => {
@@ -73,6 +99,12 @@ describe('gc-serve with large JSON bodies', () => {
     expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     const error = await errorOf(refused);
     expect(error).toEqual({ code: 'E_OVERLOADED', message: expect.stringMatching(/2 large request bodies .* at most 2 at once/) });
+
+    // One more, announced large by its Content-Length and sent in part only: refused before it is read.
+    const early = await partialUpload(srv.url, Buffer.byteLength(body), body.slice(0, 64 * 1024));
+    expect(early.status).toBe(503);
+    expect(early.retryAfter).toMatch(/^[1-9]\d*$/);
+    expect(JSON.parse(early.text)).toMatchObject({ code: 'E_OVERLOADED' });
 
     gate.release(true);
     const statuses = await Promise.all(settled.map((p) => p.then((r) => r.status)));

@@ -5,11 +5,11 @@
  * A request holds its place in the model's queue before its body is parsed (../run-model.ts
  * `admit`); large JSON bodies are parsed off the event loop, a bounded number at once (../infer-body.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { asInputShapeError } from '../input-rules';
-import { InferBodyReader } from '../infer-body';
+import { InferBodyReader, declaredLength, jsonLengthOf } from '../infer-body';
 import { buildInferResponse } from '../kserve';
 import { INFERENCE_HEADER_LENGTH, encodeInferResponse } from '../kserve-binary';
 import { admit, deadlineOf, runModel, serverTiming } from '../run-model';
@@ -21,8 +21,21 @@ interface NameParams {
 export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
   const bodies = new InferBodyReader();
   app.addHook('onClose', () => bodies.close());
+  const drainSeconds = (name: string): number => ctx.repository.all.find((m) => m.name === name)?.scheduler?.drainSeconds ?? 1;
 
-  app.post<{ Params: NameParams }>('/v2/models/:name/infer', async (req, reply) => {
+  // A body whose Content-Length says it is large takes its large-body place before it is read.
+  const preParsing: preParsingHookHandler = (req, reply, payload, done) => {
+    const declared = declaredLength(req.headers['content-length']);
+    try {
+      bodies.hold(reply.raw, jsonLengthOf(req.headers[INFERENCE_HEADER_LENGTH], declared), drainSeconds((req.params as NameParams).name));
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done(null, payload);
+  };
+
+  app.post<{ Params: NameParams }>('/v2/models/:name/infer', { preParsing }, async (req, reply) => {
     const deadlineAt = deadlineOf(req.headers, ctx.options.timeoutMs);
     const slot = ctx.repository.get(req.params.name);
     const { model, scheduler } = slot.requireReady();
@@ -31,7 +44,8 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const headerLength = req.headers[INFERENCE_HEADER_LENGTH];
     // Before any parsing: a large body takes one of the few large-body places until it is answered,
     // and every request a place in the model's queue (runModel spends it).
-    reply.raw.once('close', bodies.hold(req.body, headerLength, scheduler.drainSeconds));
+    const size = Buffer.isBuffer(req.body) ? req.body.length : undefined;
+    bodies.hold(reply.raw, jsonLengthOf(headerLength, size), scheduler.drainSeconds);
     const place = admit(slot);
 
     const t0 = performance.now();
