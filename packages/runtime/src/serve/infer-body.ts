@@ -1,8 +1,9 @@
 /**
- * Reading v2 infer bodies without stalling the daemon. A body whose JSON is over
- * {@link LARGE_JSON_BYTES} is parsed on a thread of its own (infer-body-thread.ts), so health
- * checks and other requests keep being answered while it is parsed; smaller ones are parsed here,
- * where a thread hop would cost more than the parse. At most {@link LARGE_BODIES_AT_ONCE} large
+ * Reading v2 infer bodies and writing their answers without stalling the daemon. A body whose JSON
+ * is over {@link LARGE_JSON_BYTES} is parsed on a thread of its own (infer-body-thread.ts), and an
+ * answer with more than {@link LARGE_JSON_VALUES} values in JSON is written there, so health checks
+ * and other requests keep being answered meanwhile; smaller ones are handled here, where a thread
+ * hop would cost more than the work. At most {@link LARGE_BODIES_AT_ONCE} large
  * bodies are in process at a time (from arrival to their answer, their bytes and tensors held);
  * one more is refused with 503 E_OVERLOADED and Retry-After before it is parsed (before it is
  * even read when its Content-Length says it is large), which bounds the memory large bodies take.
@@ -14,31 +15,34 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GcError } from '@gc-edge/core';
 import { fromWire } from '../worker/wire-error';
-import type { ParseAnswer, ParseJob } from './infer-body-thread';
+import type { TensorMap } from '../session/types';
+import type { AnswerJob, InferRequest, JobResult, ParseJob, WrittenAnswer } from './infer-body-thread';
+import { answerJob } from './infer-body-thread';
 import { parseInferRequest } from './kserve';
 import { readInferBody } from './kserve-binary';
 import { OverloadedError } from './overload';
 
-type InferRequest = ReturnType<typeof parseInferRequest>;
-
 /** JSON bodies over this many bytes are parsed on the parser thread and count as large. */
 export const LARGE_JSON_BYTES = 1024 * 1024;
+/** Answers with more output values than this in JSON are written on the parser thread. */
+export const LARGE_JSON_VALUES = 256 * 1024;
 /** Large bodies in process at once, daemon-wide; one more is refused 503 before it is parsed. */
 export const LARGE_BODIES_AT_ONCE = 2;
 
 /** What a body is checked against: the model's name, its inputs as its plan holds them, the limits. */
-export type BodyChecks = Omit<ParseJob, 'id' | 'body' | 'contentType' | 'headerLength'>;
+export type BodyChecks = Omit<ParseJob, 'kind' | 'id' | 'body' | 'contentType' | 'headerLength'>;
 
 export class InferBodyReader {
   private large = 0;
   private readonly holding = new WeakSet<ServerResponse>();
   private thread: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (r: InferRequest) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
   constructor(
     private readonly most = LARGE_BODIES_AT_ONCE,
     private readonly largeBytes = LARGE_JSON_BYTES,
+    private readonly largeJsonValues = LARGE_JSON_VALUES,
   ) {}
 
   /** Large bodies in process now. */
@@ -83,11 +87,37 @@ export class InferBodyReader {
     const own = body.buffer;
     const whole = own instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === own.byteLength;
     const bytes = whole ? own : new Uint8Array(body).buffer;
-    const job: ParseJob = { id: this.nextId++, body: bytes, contentType, headerLength, ...checks };
+    const result = await this.send({ kind: 'parse', id: this.nextId++, body: bytes, contentType, headerLength, ...checks }, [bytes]);
+    if (!('request' in result)) throw new GcError('E_INTERNAL', 'the body parser thread answered a parse with no request');
+    return result.request;
+  }
+
+  /**
+   * The response to `request` (buildInferResponse + encodeInferResponse): written on the parser
+   * thread when it has more than {@link LARGE_JSON_VALUES} values in JSON, the outputs' memory
+   * moving there (the caller must not use them after).
+   */
+  async answer(model: string, request: InferRequest, outputs: TensorMap): Promise<WrittenAnswer> {
+    const names = request.outputs ?? Object.keys(outputs);
+    const asJson = names.filter((n) => !(request.outputs ? request.binaryOutputs.has(n) : request.binaryByDefault));
+    const values = asJson.reduce((n, name) => n + (outputs[name]?.data.length ?? 0), 0);
+    // The request's feeds are spent (the worker had them); only what it asked of the outputs travels.
+    const asked: InferRequest = { ...request, feeds: {} };
+    if (values <= this.largeJsonValues) return answerJob({ kind: 'answer', id: 0, model, request: asked, outputs });
+    const transfer = Object.values(outputs)
+      .map((t) => t.data)
+      .filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
+      .map((v) => v.buffer as ArrayBuffer);
+    const result = await this.send({ kind: 'answer', id: this.nextId++, model, request: asked, outputs }, [...new Set(transfer)]);
+    if (!('answer' in result)) throw new GcError('E_INTERNAL', 'the body parser thread answered a response with no body');
+    return result.answer;
+  }
+
+  private send(job: ParseJob | AnswerJob, transfer: ArrayBuffer[]): Promise<JobResult> {
     const thread = this.start();
-    return new Promise<InferRequest>((resolve, reject) => {
+    return new Promise<JobResult>((resolve, reject) => {
       this.pending.set(job.id, { resolve, reject });
-      thread.postMessage(job, [bytes]);
+      thread.postMessage(job, transfer);
     });
   }
 
@@ -108,12 +138,12 @@ export class InferBodyReader {
     const thread = new Worker(threadScriptPath());
     // Idle, it must not keep the process alive; the daemon's server does while it serves.
     thread.unref();
-    thread.on('message', (m: ParseAnswer) => {
+    thread.on('message', (m: JobResult) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if ('request' in m) p.resolve(m.request);
-      else p.reject(fromWire(m.error));
+      if ('error' in m) p.reject(fromWire(m.error));
+      else p.resolve(m);
     });
     const ended = (why: string): void => {
       if (this.thread === thread) this.thread = undefined;

@@ -1,13 +1,14 @@
 /**
  * Large JSON infer bodies (a 1024x1024 image as JSON numbers, ~16 MB) are parsed off the event loop:
  * health keeps answering while they are parsed, at most two are in process at once (one more is
- * refused 503 with Retry-After before it is parsed), and what the parser thread makes is what the
- * main thread would (the same answers, the same errors). Runs are held at a gate, so what is
- * measured is order and overlap, never time.
+ * refused 503 with Retry-After before it is parsed), health keeps answering while a large JSON
+ * answer is written, and what the parser thread makes is what the main thread would (the same
+ * answers, the same errors). Runs are held at a gate, so what is measured is order and overlap,
+ * never time.
  */
 import { request } from 'node:http';
 import { INFERENCE_HEADER_LENGTH } from '../../src/serve/kserve-binary';
-import { Gate, type Running, errorOf, scaleModel, startServer, tempDir, writeModel } from './helpers';
+import { Gate, type Running, errorOf, metricValue, scaleModel, startServer, tempDir, writeModel } from './helpers';
 
 const SIDE = 1024;
 const COUNT = 3 * SIDE * SIDE;
@@ -142,5 +143,35 @@ describe('gc-serve with large JSON bodies', () => {
     const r = await infer(srv.url, body);
     expect(r.status).toBe(200);
     await r.arrayBuffer();
+  });
+
+  it('keeps answering health while a large answer is written as JSON', async () => {
+    gate.release(true);
+    const inference = { model: 'scale', stage: 'inference' };
+    const inferences = async (): Promise<number> =>
+      metricValue((await srv.server.metrics.text()).body, 'gc_serve_stage_duration_seconds_count', inference) ?? 0;
+    const before = await inferences();
+    // The same body asking the output as JSON numbers: 3 Mi values to write.
+    let arrived = false;
+    const pending = infer(srv.url, body.replace('"parameters":{"binary_data":true}', '"parameters":{"binary_data":false}')).then((r) => {
+      arrived = true;
+      return r;
+    });
+    let duringWrite = 0;
+    while (!arrived) {
+      // Asked after the model had run and answered before the answer came: it was being written.
+      const ran = (await inferences()) > before;
+      const h = await fetch(`${srv.url}/v2/health/live`);
+      expect(h.status).toBe(200);
+      await h.arrayBuffer();
+      if (ran && !arrived) duringWrite++;
+    }
+    expect(duringWrite).toBeGreaterThan(0);
+    const r = await pending;
+    expect(r.status).toBe(200);
+    const json = (await r.json()) as { outputs: { name: string; shape: number[]; data: number[] }[] };
+    expect(json.outputs[0]!.shape).toEqual([1, 3, SIDE, SIDE]);
+    expect(json.outputs[0]!.data.length).toBe(COUNT);
+    expect(new Set(json.outputs[0]!.data)).toEqual(new Set([0.125]));
   });
 });

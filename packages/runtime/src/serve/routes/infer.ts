@@ -3,15 +3,15 @@
  * data extension (what Triton's and KServe's clients send by default). Body framing in
  * ../kserve-binary.ts, tensor checks in ../kserve.ts, the size rules and the pixel cap from the model's plan (../model-plan.ts).
  * A request holds its place in the model's queue before its body is parsed (../run-model.ts
- * `admit`); large JSON bodies are parsed off the event loop, a bounded number at once (../infer-body.ts).
+ * `admit`); large JSON bodies are parsed, and large JSON answers written, off the event loop, a
+ * bounded number of large bodies at once (../infer-body.ts).
  */
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from '../context';
 import { asInputShapeError } from '../input-rules';
 import { InferBodyReader, declaredLength, jsonLengthOf } from '../infer-body';
-import { buildInferResponse } from '../kserve';
-import { INFERENCE_HEADER_LENGTH, encodeInferResponse } from '../kserve-binary';
+import { INFERENCE_HEADER_LENGTH } from '../kserve-binary';
 import { admit, deadlineOf, runModel, serverTiming } from '../run-model';
 
 interface NameParams {
@@ -75,13 +75,13 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
     });
 
     const t1 = performance.now();
-    const built = buildInferResponse(slot.name, request, run.outputs);
-    const { body, headers } = encodeInferResponse(built.response, built.binary);
+    const written = await bodies.answer(slot.name, request, run.outputs);
+    const body = Buffer.from(written.body.buffer, written.body.byteOffset, written.body.byteLength);
     const postprocessMs = performance.now() - t1;
     ctx.metrics.observeStage(slot.name, 'postprocess', postprocessMs / 1000);
 
     return reply
-      .headers(headers)
+      .headers(written.headers)
       .header(
         'server-timing',
         serverTiming({ preprocess: preprocessMs, queue: run.queueMs, inference: run.inferenceMs, postprocess: postprocessMs }),
