@@ -9,8 +9,12 @@
 // per client count the median over rounds and the ratio of medians, this checkout / the other.
 // The model is the compressed CycleGAN of examples/cyclegan-horse2zebra, exported with this checkout's
 // gc-export into a temporary folder (or --model m.onnx), fed examples/images/horse.png (or --image).
+// With --json-bodies N, then also N clients at once post one large JSON infer body each (the same
+// model exported with a symbolic size, a 512x512 tensor of random floats, ~15 MB) while a client
+// asks /v2/health/live again and again: health latency (median, max), statuses, the time until the
+// last answer and the daemon's peak RSS (VmHWM).
 //   node scripts/bench-overload.js [--checkout DIR] [--clients 4,50] [--seconds 20] [--rounds 1]
-//     [--model m.onnx] [--image photo.png] [--workers N] [--queue-size N]
+//     [--model m.onnx] [--image photo.png] [--workers N] [--queue-size N] [--json-bodies 24]
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -27,6 +31,7 @@ const other = arg('checkout') === undefined ? undefined : path.resolve(arg('chec
 const clientCounts = String(arg('clients', '4,50')).split(',').map(Number);
 const seconds = Number(arg('seconds', 20));
 const rounds = Number(arg('rounds', 1));
+const jsonBodies = Number(arg('json-bodies', 0));
 const image = fs.readFileSync(arg('image', path.join(root, 'examples', 'images', 'horse.png')));
 const extraFlags = [
   ...(arg('workers') === undefined ? [] : ['--workers', String(arg('workers'))]),
@@ -91,7 +96,49 @@ async function startDaemon(checkout, model) {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { url, port, stop };
+  return { url, port, pid: child.pid, stop };
+}
+
+/** Peak resident memory of a process, MiB (Linux /proc). */
+function peakRssMib(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** N large JSON bodies at once while health is asked in a loop. */
+async function jsonLoad(daemon, name, n, body) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n + 1 });
+  const request = (method, path_, payload) =>
+    new Promise((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const headers = payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {};
+      const req = http.request({ host: '127.0.0.1', port: daemon.port, path: path_, method, agent, headers }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+      });
+      req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+      req.end(payload);
+    });
+  const t0 = Date.now();
+  let done = false;
+  const infers = Promise.all(Array.from({ length: n }, () => request('POST', `/v2/models/${name}/infer`, body))).then((rs) => {
+    done = true;
+    return rs;
+  });
+  const health = [];
+  let worstAt = 0;
+  while (!done) {
+    const h = await request('GET', '/v2/health/live');
+    if (h.ms > Math.max(0, ...health)) worstAt = Date.now() - t0;
+    health.push(h.ms);
+  }
+  const rs = await infers;
+  const allMs = Date.now() - t0;
+  agent.destroy();
+  const statuses = {};
+  for (const r of rs) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const healthMs = { median: median(health), max: Math.max(...health), worstAt, count: health.length };
+  return { health: healthMs, statuses, allMs, rssMib: peakRssMib(daemon.pid) };
 }
 
 /** C clients posting the image for `seconds`; statuses, success latencies (ms). */
@@ -156,6 +203,15 @@ async function main() {
     fs.writeFileSync(model, exporter.exportSubnet(exporter.loadSubnetSpec(fixtures.benchSubnet)).bytes);
   }
   const name = path.basename(model, '.onnx');
+  let jsonModel;
+  let jsonBody;
+  if (jsonBodies > 0) {
+    const exporter = require(path.join(root, 'packages', 'exporter', 'dist'));
+    jsonModel = path.join(dir, `${name}-dynamic.onnx`);
+    fs.writeFileSync(jsonModel, exporter.exportSubnet(exporter.loadSubnetSpec(fixtures.benchSubnet), { dynamic: true }).bytes);
+    const values = Array.from({ length: 3 * 512 * 512 }, () => Math.random() * 2 - 1);
+    jsonBody = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 512, 512], data: values }] }));
+  }
   console.log(
     `gc-serve overload: generate on '${name}', ${seconds} s per phase, clients ${clientCounts.join(' and ')}, ${rounds} round(s), ${os.availableParallelism()} cores`,
   );
@@ -180,6 +236,23 @@ async function main() {
           } finally {
             await daemon.stop();
           }
+        }
+      }
+    }
+    for (let r = 0; r < (jsonBodies > 0 ? rounds : 0); r++) {
+      const order = r % 2 === 0 ? checkouts : [...checkouts].reverse();
+      for (const c of order) {
+        const daemon = await startDaemon(c, jsonModel);
+        try {
+          const x = await jsonLoad(daemon, path.basename(jsonModel, '.onnx'), jsonBodies, jsonBody);
+          const mb = (jsonBody.length / 1024 / 1024).toFixed(1);
+          const health = `health median ${x.health.median.toFixed(1)} ms, max ${x.health.max.toFixed(0)} ms (at ${x.health.worstAt} ms)`;
+          console.log(
+            `  ${jsonBodies} JSON bodies of ${mb} MiB  ${c.label.padEnd(5)}  ${health}` +
+              ` (${x.health.count} asked)  statuses ${JSON.stringify(x.statuses)}  all answered in ${x.allMs} ms  peak RSS ${x.rssMib.toFixed(0)} MiB`,
+          );
+        } finally {
+          await daemon.stop();
         }
       }
     }
