@@ -14,7 +14,8 @@
 // asks /v2/health/live again and again: health latency (median, max), statuses, the time until the
 // last answer and the daemon's peak RSS (VmHWM).
 //   node scripts/bench-overload.js [--checkout DIR] [--clients 4,50] [--seconds 20] [--rounds 1]
-//     [--model m.onnx] [--image photo.png] [--workers N] [--queue-size N] [--json-bodies 24]
+//     [--model m.onnx] [--image photo.png] [--workers N] [--queue-size N] [--json-bodies 24] [--honour-retry-after]
+// --honour-retry-after: a client answered 503 waits the Retry-After it was given before its next request.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -32,6 +33,7 @@ const clientCounts = String(arg('clients', '4,50')).split(',').map(Number);
 const seconds = Number(arg('seconds', 20));
 const rounds = Number(arg('rounds', 1));
 const jsonBodies = Number(arg('json-bodies', 0));
+const honourRetryAfter = process.argv.includes('--honour-retry-after');
 const image = fs.readFileSync(arg('image', path.join(root, 'examples', 'images', 'horse.png')));
 const extraFlags = [
   ...(arg('workers') === undefined ? [] : ['--workers', String(arg('workers'))]),
@@ -153,7 +155,10 @@ async function load(daemon, name, clients) {
         { host: '127.0.0.1', port: daemon.port, path: path_, method: 'POST', agent, headers },
         (res) => {
           res.on('data', () => undefined);
-          res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+          res.on('end', () => {
+            const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+            resolve({ status: res.statusCode, ms, retryAfter: Number(res.headers['retry-after']) });
+          });
         },
       );
       req.on('error', () => resolve({ status: 0, ms: 0 }));
@@ -168,8 +173,11 @@ async function load(daemon, name, clients) {
       if (r.status === 200) {
         counts.ok++;
         ok.push(r.ms);
-      } else if (r.status === 503) counts.busy++;
-      else counts.other++;
+      } else if (r.status === 503) {
+        counts.busy++;
+        const wait = Math.min(r.retryAfter * 1000, end - Date.now());
+        if (honourRetryAfter && wait > 0) await new Promise((res) => setTimeout(res, wait));
+      } else counts.other++;
     }
   };
   const t0 = Date.now();
@@ -213,7 +221,8 @@ async function main() {
     jsonBody = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 512, 512], data: values }] }));
   }
   console.log(
-    `gc-serve overload: generate on '${name}', ${seconds} s per phase, clients ${clientCounts.join(' and ')}, ${rounds} round(s), ${os.availableParallelism()} cores`,
+    `gc-serve overload: generate on '${name}', ${seconds} s per phase, clients ${clientCounts.join(' and ')}, ${rounds} round(s), ` +
+      `${os.availableParallelism()} cores${honourRetryAfter ? ', clients honour Retry-After' : ''}`,
   );
   for (const c of checkouts) console.log(`  ${c.label}: ${c.dir}`);
   const results = new Map(); // `${clients}/${label}` -> phases
