@@ -3,6 +3,7 @@
  * `{"error": {"code", "message"}}` (+ `hint` when there is one).
  */
 import { GcError, type GcErrorCode } from '@gc-edge/core';
+import { retryAfterOf } from './overload';
 
 const STATUS: Partial<Record<GcErrorCode, number>> = {
   E_BAD_REQUEST: 400,
@@ -63,7 +64,7 @@ export function toHttpError(e: unknown, context?: ErrorContext): { status: numbe
   const body: ErrorBody = { error: g.message, code: g.code };
   if (g.hint) body.hint = g.hint;
   const status = statusForCode(g.code);
-  return status === 503 ? { status, body, retryAfterS: 1 } : { status, body };
+  return status === 503 ? { status, body, retryAfterS: retryAfterOf(g) } : { status, body };
 }
 
 function asGcError(e: unknown, context: ErrorContext | undefined): GcError {

@@ -1,6 +1,7 @@
 /**
  * One request through a model's queue and worker, with the queue and inference stages timed into
- * the metrics. Shared by the generate (image) and infer (tensor) routes.
+ * the metrics. Shared by the generate (image) and infer (tensor) routes, which first hold a place
+ * in the queue (`admit`) so that a full queue refuses a request before its body is decoded.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { GcError } from '@gc-edge/core';
@@ -8,6 +9,7 @@ import type { TensorMap } from '../session/types';
 import type { Answer, AnswerSpec } from '../worker/answer';
 import type { ServeContext } from './context';
 import type { ModelSlot } from './repository';
+import type { Reservation } from './scheduler';
 
 export interface ModelRun {
   /** Empty when `answer` was made instead. */
@@ -19,18 +21,33 @@ export interface ModelRun {
   readonly batchSize: number;
 }
 
+/**
+ * Holds a place in the model's queue for a request about to be prepared (decoded, parsed): throws
+ * E_OVERLOADED (503, Retry-After from the queue's drain time) when the queue is full, before any
+ * of that work. Pass it to {@link runModel}; release it on every other way out (`finally`).
+ */
+export function admit(slot: ModelSlot): Reservation {
+  return slot.requireReady().scheduler.reserve();
+}
+
 export async function runModel(
   ctx: ServeContext,
   slot: ModelSlot,
   feeds: TensorMap,
   deadlineAt: number,
-  options: { readonly crash?: boolean; readonly answer?: AnswerSpec } = {},
+  options: { readonly crash?: boolean; readonly answer?: AnswerSpec; readonly place?: Reservation } = {},
 ): Promise<ModelRun> {
-  const { crash = false, answer } = options;
-  const { scheduler } = slot.requireReady();
-  // The per-model input cap, here where every route passes: no route can feed past it.
-  slot.checkInputSize(feeds);
-  const s = await scheduler.submit({ feeds, ...(crash ? { crash } : {}), ...(answer ? { answer } : {}) }, deadlineAt);
+  const { crash = false, answer, place } = options;
+  let scheduler;
+  try {
+    scheduler = slot.requireReady().scheduler;
+    // The per-model input cap, here where every route passes: no route can feed past it.
+    slot.checkInputSize(feeds);
+  } catch (e) {
+    place?.release();
+    throw e;
+  }
+  const s = await scheduler.submit({ feeds, ...(crash ? { crash } : {}), ...(answer ? { answer } : {}) }, deadlineAt, place);
   const queueMs = s.queuedMs + s.output.queueMs;
   const inferenceMs = s.output.inferenceMs;
   ctx.metrics.observeStage(slot.name, 'queue', queueMs / 1000);

@@ -3,7 +3,12 @@
  * batching. Pure logic over a `run(batch)` function: no HTTP, no onnxruntime, so tests drive it
  * with fakes.
  *
- * - At most `capacity` requests wait; one more is refused at once with E_OVERLOADED (-> 503).
+ * - At most `capacity` requests wait; one more is refused at once with E_OVERLOADED (-> 503),
+ *   carrying how long the queue takes to drain (`retryAfterS`, from the recent mean run time).
+ * - A route may `reserve()` a place before it does a request's costly work (decoding an image,
+ *   parsing a large body): the place counts as waiting, so a full queue refuses the next request
+ *   before its work, not after. `submit` with the reservation takes that place; `release()` gives it
+ *   back on any other way out (idempotent).
  * - At most `concurrency` batches run at a time (one per worker).
  * - A batch takes the oldest waiting request and the waiting requests that batch with it (same
  *   `keyOf`: same input names and non-batch dims), in arrival order, up to `maxBatch` rows
@@ -15,6 +20,7 @@
  *   retires that worker and starts another) instead of holding a worker for an answer nobody awaits.
  */
 import { GcError } from '@gc-edge/core';
+import { OverloadedError, drainSeconds } from './overload';
 
 interface SchedulerOptions<I, O> {
   readonly capacity: number;
@@ -37,6 +43,12 @@ interface SchedulerOptions<I, O> {
   readonly onDepth?: (waiting: number) => void;
   /** What the requests wait for, for messages (`model 'horse2zebra'`). */
   readonly label: string;
+}
+
+/** A place in the queue held for a request still being prepared (see {@link Scheduler.reserve}). */
+export interface Reservation {
+  /** Gives the place back; a no-op once submitted or released. */
+  release(): void;
 }
 
 interface Scheduled<O> {
@@ -69,6 +81,11 @@ export class Scheduler<I, O> {
   private running = 0;
   private delayTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Places held by {@link reserve} and not yet submitted or released. */
+  private reserved = 0;
+  private readonly held = new WeakSet<Reservation>();
+  /** Mean run time of recent batches, ms (exponential average); undefined before the first run ends. */
+  private meanRunMs: number | undefined;
 
   constructor(private readonly opts: SchedulerOptions<I, O>) {
     if (opts.capacity < 0 || opts.concurrency < 1 || opts.maxBatch < 1 || opts.maxDelayMs < 0) {
@@ -86,24 +103,52 @@ export class Scheduler<I, O> {
     return this.running;
   }
 
+  /** Places reserved for requests still being prepared. */
+  get reservedPlaces(): number {
+    return this.reserved;
+  }
+
   /**
-   * Queues `input` and resolves with its output. Throws E_OVERLOADED synchronously-rejected when the
-   * queue is full, E_DEADLINE when `deadlineAt` (Date.now() based) passes first.
+   * Seconds until the queue has drained at the recent pace: every request running, waiting or
+   * reserved, over the workers, times the mean run time (1 to 60; 1 before any run has ended).
    */
-  submit(input: I, deadlineAt: number): Promise<Scheduled<O>> {
+  get drainSeconds(): number {
+    return drainSeconds(this.running + this.waiting.length + this.reserved, this.opts.concurrency, this.meanRunMs);
+  }
+
+  /**
+   * Holds a place for a request before its costly preparation; throws E_OVERLOADED (with the drain
+   * time) when there is none. The place counts as a waiting request until `submit` takes it or
+   * `release()` gives it back.
+   */
+  reserve(): Reservation {
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
+    this.reserved++;
+    const r: Reservation = {
+      release: () => {
+        if (!this.held.delete(r)) return;
+        this.reserved--;
+      },
+    };
+    this.held.add(r);
+    return r;
+  }
+
+  /**
+   * Queues `input` and resolves with its output. Rejects with E_OVERLOADED when the queue is full
+   * (unless `reservation` holds a place for it), E_DEADLINE when `deadlineAt` (Date.now() based)
+   * passes first. The reservation is spent either way.
+   */
+  submit(input: I, deadlineAt: number, reservation?: Reservation): Promise<Scheduled<O>> {
+    const reserved = reservation !== undefined && this.held.has(reservation);
+    reservation?.release();
     const now = Date.now();
     if (deadlineAt <= now) {
       return Promise.reject(deadlineError(this.opts.label, 'before it reached the queue'));
     }
-    // A free worker takes the request even when the queue itself holds nothing (capacity 0).
-    const freeSlot = this.running < this.opts.concurrency && this.waiting.length === 0;
-    if (!freeSlot && this.waiting.length >= this.opts.capacity) {
-      return Promise.reject(
-        new GcError('E_OVERLOADED', `${this.opts.label}: queue full (${this.waiting.length} waiting, ${this.running} running)`, {
-          hint: 'retry after the Retry-After delay, or start gc-serve with a larger --queue-size or more --workers',
-        }),
-      );
-    }
+    const refusal = reserved ? undefined : this.refusal();
+    if (refusal) return Promise.reject(refusal);
     return new Promise<Scheduled<O>>((resolve, reject) => {
       const job: Job<I, O> = { input, enqueuedAt: now, resolve, reject, timer: undefined, settled: false };
       job.timer = setTimeout(() => this.expire(job), deadlineAt - now);
@@ -111,6 +156,20 @@ export class Scheduler<I, O> {
       this.depthChanged();
       this.pump();
     });
+  }
+
+  /**
+   * E_OVERLOADED when no place is left: requests running, waiting and reserved fill the workers and
+   * then the queue's capacity (a free worker takes a request even when the queue holds none).
+   */
+  private refusal(): OverloadedError | undefined {
+    const ahead = this.waiting.length + this.reserved;
+    if (this.running + ahead < this.opts.concurrency + this.opts.capacity) return undefined;
+    const reserved = this.reserved > 0 ? `, ${this.reserved} being prepared` : '';
+    return new OverloadedError(
+      `${this.opts.label}: queue full (${this.waiting.length} waiting${reserved}, ${this.running} running)`,
+      this.drainSeconds,
+    );
   }
 
   /** Resolves once nothing waits and nothing runs (used by graceful shutdown). */
@@ -214,6 +273,7 @@ export class Scheduler<I, O> {
     p.then(
       (outputs) => {
         const runMs = Date.now() - startedAt;
+        this.meanRunMs = this.meanRunMs === undefined ? runMs : this.meanRunMs + RUN_TIME_WEIGHT * (runMs - this.meanRunMs);
         batch.forEach((j, i) => {
           const output = outputs[i];
           if (output === undefined) {
@@ -260,6 +320,9 @@ export class Scheduler<I, O> {
     for (const w of waiters) w();
   }
 }
+
+/** Weight of the latest run in the mean run time (the last ~8 runs count). */
+const RUN_TIME_WEIGHT = 1 / 8;
 
 function deadlineError(label: string, when: string): GcError {
   return new GcError('E_DEADLINE', `${label}: request deadline passed ${when}`, {

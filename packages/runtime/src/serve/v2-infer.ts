@@ -8,9 +8,13 @@
 import { GcError } from '@gc-edge/core';
 import type { ServeContext } from './context';
 import { asInputShapeError } from './input-rules';
+import type { InferRequest } from './infer-body-thread';
 import { type V2InferResponse, buildInferResponse, parseInferRequest } from './kserve';
 import type { ModelSlot } from './repository';
 import { runModel } from './run-model';
+import type { ModelInfo } from '../session/types';
+
+type RunOptions = Parameters<typeof runModel>[4];
 
 export interface V2InferResult {
   readonly response: V2InferResponse;
@@ -35,23 +39,39 @@ export async function inferV2(
   const t0 = performance.now();
   const limits = { maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024), pixelCap: plan.cap };
   const request = parseInferRequest(json, slot.name, plan.inputs, limits, binary);
-  for (const name of request.outputs ?? []) {
-    if (!info.outputs.some((o) => o.name === name)) {
-      const known = info.outputs.map((o) => `'${o.name}'`).join(', ');
-      throw new GcError('E_BAD_REQUEST', `outputs: model '${slot.name}' has no output '${name}'; its outputs are ${known}`);
-    }
-  }
+  checkRequestedOutputs(slot.name, info, request);
   const preprocess = performance.now() - t0;
   ctx.metrics.observeStage(slot.name, 'preprocess', preprocess / 1000);
 
-  const shapes = Object.entries(request.feeds).map(([name, t]) => `'${name}' [${t.dims.join(',')}]`).join(', ');
-  const run = await runModel(ctx, slot, request.feeds, deadlineAt, options).catch((e: unknown) => {
-    throw asInputShapeError(e, slot.name, shapes);
-  });
+  const run = await runV2(ctx, slot, request, deadlineAt, options);
 
   const t1 = performance.now();
   const built = buildInferResponse(slot.name, request, run.outputs);
   const postprocess = performance.now() - t1;
   ctx.metrics.observeStage(slot.name, 'postprocess', postprocess / 1000);
   return { ...built, stages: { preprocess, queue: run.queueMs, inference: run.inferenceMs, postprocess } };
+}
+
+/** E_BAD_REQUEST when the request asks for an output the model does not have. */
+export function checkRequestedOutputs(name: string, info: ModelInfo, request: Pick<InferRequest, 'outputs'>): void {
+  for (const output of request.outputs ?? []) {
+    if (!info.outputs.some((o) => o.name === output)) {
+      const known = info.outputs.map((o) => `'${o.name}'`).join(', ');
+      throw new GcError('E_BAD_REQUEST', `outputs: model '${name}' has no output '${output}'; its outputs are ${known}`);
+    }
+  }
+}
+
+/** The checked request through the model's queue and a worker; input dims onnxruntime refuses are 400 naming the shapes. */
+export function runV2(
+  ctx: ServeContext,
+  slot: ModelSlot,
+  request: Pick<InferRequest, 'feeds'>,
+  deadlineAt: number,
+  options: RunOptions,
+): ReturnType<typeof runModel> {
+  const shapes = Object.entries(request.feeds).map(([name, t]) => `'${name}' [${t.dims.join(',')}]`).join(', ');
+  return runModel(ctx, slot, request.feeds, deadlineAt, options).catch((e: unknown) => {
+    throw asInputShapeError(e, slot.name, shapes);
+  });
 }

@@ -241,4 +241,115 @@ describe('Scheduler', () => {
     await done;
     expect(depths).toEqual([1, 0, 1, 0]);
   });
+
+  describe('reservations (a place held while a request is prepared)', () => {
+    it('counts a reserved place as waiting, so the next request is refused before its preparation', async () => {
+      const { run, calls } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 1, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+      const running = s.reserve();
+      const waiting = s.reserve();
+      expect(s.reservedPlaces).toBe(2);
+      expect(() => s.reserve()).toThrow(expect.objectContaining({ code: 'E_OVERLOADED', message: expect.stringMatching(/2 being prepared/) }));
+      expect(await codeOf(s.submit(9, FAR()))).toBe('E_OVERLOADED');
+
+      // Submitting with its reservation takes the place even though the queue is full.
+      const a = s.submit(1, FAR(), running);
+      const b = s.submit(2, FAR(), waiting);
+      expect([s.reservedPlaces, s.active, s.depth]).toEqual([0, 1, 1]);
+      calls[0]!.finish();
+      await a;
+      await tick();
+      calls[1]!.finish();
+      expect((await b).output).toBe(20);
+    });
+
+    it('gives the place back on release, once only, and a released reservation no longer bypasses a full queue', async () => {
+      const { run, calls } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 0, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+      const r = s.reserve();
+      expect(() => s.reserve()).toThrow(expect.objectContaining({ code: 'E_OVERLOADED' }));
+      r.release();
+      r.release();
+      expect(s.reservedPlaces).toBe(0);
+      const other = s.reserve();
+      const a = s.submit(1, FAR(), other);
+      expect(await codeOf(s.submit(2, FAR(), r))).toBe('E_OVERLOADED');
+      calls[0]!.finish();
+      await a;
+    });
+
+    it('spends the reservation when the deadline passed before the queue', async () => {
+      const { run } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 0, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+      const r = s.reserve();
+      expect(await codeOf(s.submit(1, Date.now() - 1, r))).toBe('E_DEADLINE');
+      expect(s.reservedPlaces).toBe(0);
+      s.reserve().release();
+    });
+  });
+
+  describe('drain time (Retry-After)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('is 1 s before any run has ended', async () => {
+      const { run, calls } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 0, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+      const running = s.submit(1, FAR());
+      let refused: unknown;
+      try {
+        s.reserve();
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused).toMatchObject({ code: 'E_OVERLOADED', retryAfterS: 1 });
+      calls[0]!.finish();
+      await running;
+    });
+
+    it('is the requests ahead times the mean run time over the workers, rounded up to whole seconds', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const { run, calls } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 3, concurrency: 2, maxBatch: 1, maxDelayMs: 0, run });
+      // Two runs of 3 s each: the mean run time is 3 s.
+      const first = [s.submit(1, FAR()), s.submit(2, FAR())];
+      jest.advanceTimersByTime(3000);
+      calls[0]!.finish();
+      calls[1]!.finish();
+      await Promise.all(first);
+      await tick();
+      // 2 running + 3 waiting = 5 requests x 3 s / 2 workers = 7.5 s -> 8.
+      const held = [1, 2, 3, 4, 5].map((x) => s.submit(x, FAR()));
+      expect(s.drainSeconds).toBe(8);
+      let refused: unknown;
+      try {
+        s.reserve();
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused).toMatchObject({ code: 'E_OVERLOADED', retryAfterS: 8 });
+      await expect(s.submit(6, FAR())).rejects.toMatchObject({ retryAfterS: 8 });
+      for (const c of calls.slice(2)) c.finish();
+      await tick();
+      for (const c of calls.slice(4)) c.finish();
+      await tick();
+      for (const c of calls.slice(6)) c.finish();
+      await Promise.all(held);
+    });
+
+    it('is at most 60 s however long the queue', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const { run, calls } = controlledRun();
+      const s = new Scheduler<number, number>({ label: 't', capacity: 8, concurrency: 1, maxBatch: 1, maxDelayMs: 0, run });
+      const first = s.submit(1, FAR());
+      jest.advanceTimersByTime(30_000);
+      calls[0]!.finish();
+      await first;
+      await tick();
+      const held = [2, 3, 4].map((x) => codeOf(s.submit(x, FAR())));
+      expect(s.drainSeconds).toBe(60);
+      s.rejectWaiting(new GcError('E_SHUTTING_DOWN', 'stop'));
+      calls[1]!.finish();
+      expect(await Promise.all(held)).toEqual(['resolved', 'E_SHUTTING_DOWN', 'E_SHUTTING_DOWN']);
+    });
+  });
 });

@@ -3,7 +3,8 @@
  * models whose contract says they take one, see ../model-input.ts), the generated image out, encoded per `Accept` (PNG by
  * default). Stages: preprocess (decode, resize/crop or label-map encoding, to tensor), queue,
  * inference, postprocess (crop, to pixels and PNG in the worker that ran the model, worker/answer.ts;
- * JPEG/WebP then encoded here), each timed into the metrics and the `Server-Timing` header.
+ * JPEG/WebP then encoded here), each timed into the metrics and the `Server-Timing` header. The
+ * request holds its place in the model's queue before the image is decoded (../run-model.ts `admit`).
  */
 import type { FastifyInstance } from 'fastify';
 import { GcError } from '@gc-edge/core';
@@ -12,7 +13,7 @@ import { negotiateImageFormat } from '../../image/accept';
 import { IMAGE_MIME, type ImageFormat } from '../../image/types';
 import { asInputShapeError } from '../input-rules';
 import { generateBody, prepareGenerate } from '../model-input';
-import { type ModelRun, deadlineOf, runModel, serverTiming } from '../run-model';
+import { type ModelRun, admit, deadlineOf, runModel, serverTiming } from '../run-model';
 import { type AnswerSpec, makeAnswers } from '../../worker/answer';
 import { fromWire } from '../../worker/wire-error';
 
@@ -29,8 +30,15 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const format = outputFormat(req.headers.accept);
     const { model } = slot.requireReady();
 
+    // A full queue refuses the request here, before its image is decoded; runModel spends the place.
+    const place = admit(slot);
     const t0 = performance.now();
-    const prepared = await prepareGenerate(ctx, slot.name, ctx.plan(model.info), { body, contentType, query: req.query });
+    const prepared = await prepareGenerate(ctx, slot.name, ctx.plan(model.info), { body, contentType, query: req.query }).catch(
+      (e: unknown) => {
+        place.release();
+        throw e;
+      },
+    );
     const preprocessMs = performance.now() - t0;
     ctx.metrics.observeStage(slot.name, 'preprocess', preprocessMs / 1000);
 
@@ -43,7 +51,8 @@ export function generateRoutes(app: FastifyInstance, ctx: ServeContext): void {
       ...(prepared.crop ? { crop: { region: prepared.crop, from: [height, width] as const } } : {}),
       ...(format === 'png' ? { pngLevel: ctx.options.pngLevel } : {}),
     };
-    const run = await runModel(ctx, slot, { [prepared.input]: prepared.tensor }, deadlineAt, { crash, answer }).catch((e: unknown) => {
+    const feeds = { [prepared.input]: prepared.tensor };
+    const run = await runModel(ctx, slot, feeds, deadlineAt, { crash, answer, place }).catch((e: unknown) => {
       throw asInputShapeError(e, slot.name, `an input of shape ${dims}`);
     });
 
