@@ -102,7 +102,8 @@ export class ModelSlot {
     if (h.live > 0) return undefined;
     if (h.failedInARow === 0) return `no live worker: ${h.starting} starting`;
     const next = h.retryAt !== undefined ? `, next try in ${Math.max(0, Math.ceil((h.retryAt - Date.now()) / 1000))} s` : '';
-    return `no live worker: ${h.failedInARow} replacement(s) failed in a row (${clientMessage(h.lastError ?? 'unknown error', [this.path])})${next}`;
+    const why = clientMessage(h.lastError ?? 'unknown error', [this.path]);
+    return `no live worker: ${h.failedInARow} replacement(s) failed in a row (${why})${next}`;
   }
 
   get model(): WorkerReady | undefined {
