@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { decodeModel, encodeModel, type Model } from '@gc-edge/core';
 import { exportSubnet, loadSubnetSpec } from '@gc-edge/exporter';
 import { main, runAccuracy, type AccuracyReport } from '@gc-edge/bench';
+import { syntheticSamples } from '../src/accuracy/inputs';
 import { inspectCharts, withChromium } from './browser';
 
 const EDGES2SHAPES = path.resolve(__dirname, '..', '..', '..', 'examples', 'edges2shapes');
@@ -129,5 +130,31 @@ describe('gc-bench accuracy', () => {
     const res = await gcBench('accuracy', exported, '--device', 'cpu', '--against', 'cpu');
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('error[E_ARGS]: one model on one device (cpu) would be compared with itself');
+  });
+});
+
+describe('synthetic accuracy inputs', () => {
+  it('draws a label map one-hot over the classes, with the instance-edge channel the contract declares', () => {
+    const declared = {
+      name: 'label',
+      kind: 'label_map' as const,
+      channels: 5,
+      preprocess: 'one_hot' as const,
+      size: { multiple: 1, min: 1 },
+      instanceEdge: true,
+    };
+    const input = { name: 'label', elemType: 'float32' as const, shape: [1, 5, 16, 16] };
+    const [a, b] = syntheticSamples([input], [declared], new Map([['label', [1, 5, 16, 16]]]), 2, 7);
+    const t = a!.feeds['label']!;
+    expect(t.dims).toEqual([1, 5, 16, 16]);
+    const plane = 16 * 16;
+    for (let p = 0; p < plane; p++) {
+      // exactly one of the 4 class channels is set; the 5th holds the instance edges (0 or 1)
+      const classes = [0, 1, 2, 3].map((c) => t.data[c * plane + p]!);
+      expect(classes.reduce((s, v) => s + v, 0)).toBe(1);
+      expect([0, 1]).toContain(t.data[4 * plane + p]);
+    }
+    expect(a!.input).toBe('synthetic #1 (seed 7)');
+    expect(b!.feeds['label']!.data).not.toEqual(t.data);
   });
 });

@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { compareTensors, gcEdgeVersion, GcError, readContract, readModelForCounting, type ShapeOverrides } from '@gc-edge/core';
-import { createSession, loadDeviceProfile, type DeviceProfile, type GcSession, type TensorMap } from '@gc-edge/runtime';
+import { createSession, detectDevice, loadDeviceProfile, type DeviceProfile, type GcSession, type TensorMap } from '@gc-edge/runtime';
 import { withModelSizes } from '../contract-shapes';
 import { inputShapes } from '../latency/inputs';
 import { readModelFile } from '../model-file';
@@ -47,7 +47,7 @@ interface Loaded {
 }
 
 function load(file: string, device: string): Loaded {
-  return { file, bytes: readModelFile(file), profile: loadDeviceProfile(device) };
+  return { file, bytes: readModelFile(file), profile: loadDeviceProfile(device === 'auto' ? detectDevice().id : device) };
 }
 
 function side(l: Loaded, session: GcSession, precision: string): AccuracySide {
