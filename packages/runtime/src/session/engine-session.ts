@@ -38,7 +38,11 @@ export async function createFromEngine(
   if (reason === undefined) {
     const tensorrtOnly = { ...profile, executionProviders: profile.executionProviders.filter((e) => e.name === 'tensorrt') };
     try {
-      return { created: await createWithFallback(model, tensorrtOnly, base, name), facts: engineModel };
+      const created = await createWithFallback(model, tensorrtOnly, base, name);
+      // the engine fixes the precision, whatever the binding forwards
+      const precision = `${engine.precision} (the prebuilt TensorRT engine ${engine.file})`;
+      const attempts = created.attempts.map((a) => (a.ok ? { ...a, precision } : a));
+      return { created: { ...created, attempts }, facts: engineModel };
     } catch (e) {
       reason = `TensorRT could not load it (${(e as Error).message})`;
     }
