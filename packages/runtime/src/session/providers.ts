@@ -92,8 +92,13 @@ export function appliedPrecision(profile: DeviceProfile, spec: ExecutionProvider
   return `the graph's own types (${asked}; the ${spec.name} provider has no precision switch: use an fp16 export)`;
 }
 
-/** The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed). */
-function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
+/**
+ * The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed), where
+ * WebGPU joins a chain only as its head: onnxruntime fails the whole session when any listed provider
+ * fails to initialise, so a machine without a WebGPU adapter would otherwise sink the TensorRT and
+ * CUDA attempts before it (and CUDA and WebGPU would share one GPU through two APIs).
+ */
+export function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
   const where = `device profile ${profile.id}`;
   profile.executionProviders.forEach((s) => checkSpec(s, where));
   const list = [...profile.executionProviders];
@@ -101,7 +106,7 @@ function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
   const cpuAt = list.findIndex((s) => s.name === 'cpu');
   // Nothing after cpu can ever be tried: cpu always loads.
   const tried = list.slice(0, cpuAt + 1);
-  return tried.map((_, i) => tried.slice(i));
+  return tried.map((_, i) => tried.slice(i).filter((s, j) => j === 0 || s.name !== 'webgpu'));
 }
 
 export interface FallbackResult {

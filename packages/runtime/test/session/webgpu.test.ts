@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { compareTensors } from '@gc-edge/core';
 import { createSession } from '../../src/session/create-session';
 import { loadDeviceProfile } from '../../src/devices/load';
+import { providerChains } from '../../src/session/providers';
 import { profile, tanhModel } from '../support/session-fixtures';
 
 /** Whether onnxruntime finds a WebGPU adapter here: a session on webgpu alone, or why not. */
@@ -80,6 +81,14 @@ describe('the webgpu execution provider', () => {
 
   it('lists webgpu in the desktop-cuda chain after TensorRT and CUDA, before CPU', () => {
     expect(loadDeviceProfile('desktop-cuda').executionProviders.map((e) => e.name)).toEqual(['tensorrt', 'cuda', 'webgpu', 'cpu']);
+  });
+
+  it('keeps webgpu out of the TensorRT and CUDA attempts: a missing adapter would fail them too', async () => {
+    const names = providerChains(loadDeviceProfile('desktop-cuda')).map((chain) => chain.map((s) => s.name));
+    expect(names).toEqual([['tensorrt', 'cuda', 'cpu'], ['cuda', 'cpu'], ['webgpu', 'cpu'], ['cpu']]);
+    // what the rule is for: onnxruntime fails a session listing a webgpu that cannot initialise, wherever it is listed
+    const listed = ort.InferenceSession.create(tanhModel(1), { executionProviders: ['cpu', { name: 'webgpu', notAnOption: 1 } as never] });
+    await expect(listed).rejects.toThrow(/WebGPU EP has an unrecognized option/);
   });
 
   it('says what a non-fp32 profile precision becomes on the provider that loaded', async () => {
