@@ -29,7 +29,8 @@ done
 mkdir -p "$out"
 export GC_EDGE_LOG_LEVEL=${GC_EDGE_LOG_LEVEL:-error}
 export NO_COLOR=1
-bin=$(node -p 'require("path").join(require("path").dirname(require.resolve("onnxruntime-node/package.json", { paths: [process.argv[1]] })), "bin/napi-v6/linux/x64")' "$here")
+ort=$(node -p 'require("path").dirname(require.resolve("onnxruntime-node/package.json", { paths: [process.argv[1]] }))' "$here")
+bin=$ort/bin/napi-v6/linux/x64
 say() { echo "device-check: $*" >&2; }
 
 # 1. GPU provider libraries (not in the npm package: its install script fetches them from NuGet).
@@ -42,7 +43,7 @@ elif [ -n "${GC_EDGE_ORT_GPU_LIBS:-}" ]; then
   say "copied the provider libraries from $GC_EDGE_ORT_GPU_LIBS"
 else
   say "no GC_EDGE_ORT_GPU_LIBS: trying onnxruntime-node's installer (needs api.nuget.org)"
-  (cd "$here" && ONNXRUNTIME_NODE_INSTALL=cuda12 node "$(dirname "$bin")/../../script/install.js") || say "install failed: TensorRT/CUDA rows will show the fallback"
+  (cd "$ort" && ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js) || say "install failed: TensorRT/CUDA rows will show the fallback"
 fi
 [ -n "${GC_EDGE_CUDA_LIBS:-}" ] && export LD_LIBRARY_PATH=$GC_EDGE_CUDA_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 if [ "$dry" = 0 ] && command -v nvidia-smi >/dev/null; then
