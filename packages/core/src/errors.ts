@@ -14,6 +14,8 @@ export type GcErrorCode =
   | 'E_WEIGHTS_SHAPE'
   | 'E_GRAPH'
   | 'E_VERIFY'
+  // gc-bench accuracy: the outputs differ beyond --max-abs / --min-psnr (exit status 3, for deployment scripts)
+  | 'E_ACCURACY'
   | 'E_OUTPUT'
   | 'E_ONNX_PARSE'
   // the model contract in a model's metadata is malformed, newer than this gc-edge, or off its graph

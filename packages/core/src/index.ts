@@ -5,7 +5,7 @@
  * - cli: the command-line shell the three CLIs share (the bin launcher is `bin/launch.js`);
  * - files: bounded reads of user-named files, atomic writes;
  * - tensor: dense float32 tensors, `.npy`, seeded random numbers, max abs diff;
- * - onnx: the model type, its builder and the protobuf codec;
+ * - onnx: the model type, its builder and the protobuf codec, node outputs exposed as graph outputs;
  * - macs: MACs and parameters of an ONNX graph (the paper's convention or exact);
  * - contract: what a consumer needs to know about a model, in its metadata (docs/model-contract.md);
  * - ort-log: the one onnxruntime log-level rule; version: the gc-edge version.
@@ -31,7 +31,9 @@ export { compareTensors } from './tensor/compare';
 export type { TensorComparison } from './tensor/compare';
 export { GraphBuilder, attr } from './onnx/graph';
 export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
-export { encodeModel, decodeModel } from './onnx/codec';
+export { encodeModel, decodeModel, decodeModelProto } from './onnx/codec';
+export { exposeValues, nodesInOrder, PROBE_SUFFIX } from './onnx/expose-values';
+export type { NodeOutputs } from './onnx/expose-values';
 export { convOutputSize, convTransposeOutputSize } from './onnx/conv-output-size';
 export type { ConvAxis } from './onnx/conv-output-size';
 export { EXPORT_SHAPE_METADATA, parseShapeString, withExportShape } from './macs';

@@ -12,6 +12,12 @@ export type * from './session/types';
 export { createSession } from './session/create-session';
 export { parsePlacement, placementSummary } from './session/placement';
 
+// Prebuilt TensorRT engines as EPContext models, checked at load (fall back to the ONNX model beside them).
+export { wrapEngine, engineFactsOf, ENGINE_METADATA, ENGINE_PRECISIONS, EP_CONTEXT_DOMAIN } from './engine/ep-context';
+export type { EngineFacts, EnginePrecision, WrapEngineOptions } from './engine/ep-context';
+export { engineHost, engineMismatch, GPU_ARCH_ENV, TENSORRT_VERSION_ENV } from './engine/engine-check';
+export type { EngineHost } from './engine/engine-check';
+
 // Off-thread inference: one worker per session, pools with crash replacement and reload.
 export type * from './worker/types';
 export { startWorker } from './worker/thread-handle';

@@ -1,5 +1,6 @@
 /** gc-bench entry point (bin/gc-bench.js runs `main`). */
 import { gcEdgeVersion, runCli } from '@gc-edge/core';
+import { accuracyCommand } from './accuracy-command';
 import { compareCommand } from './compare-command';
 import { devicesCommand } from './devices-command';
 import { latencyCommand } from './latency-command';
@@ -9,7 +10,7 @@ export function main(argv: string[]): Promise<number> {
   return runCli(argv, {
     name: 'gc-bench',
     version: gcEdgeVersion(),
-    commands: [macsCommand, latencyCommand, compareCommand, devicesCommand],
-    demandCommand: 'name a command: macs, latency, compare or devices',
+    commands: [macsCommand, latencyCommand, accuracyCommand, compareCommand, devicesCommand],
+    demandCommand: 'name a command: macs, latency, accuracy, compare or devices',
   });
 }

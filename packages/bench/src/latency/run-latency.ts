@@ -183,14 +183,9 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyReport> {
       warnings.push(`only ${runs}: at least ${MIN_RUNS_FOR_STABILITY} are needed to judge stability`);
     } else if (!stable) warnings.push(stabilityAdvice(cv, cvThreshold));
     for (const a of session.attempts) if (!a.ok) warnings.push(`${a.provider} provider unavailable: ${a.error ?? 'failed to load'}`);
-    const final = session.attempts.find((a) => a.ok);
-    if (profile.precision !== 'fp32' && (session.provider !== 'tensorrt' || final?.forwarded['trt_fp16_enable'] === undefined)) {
-      const why =
-        session.provider === 'tensorrt'
-          ? 'the stock onnxruntime-node binding does not forward trt_fp16_enable'
-          : `the ${session.provider} provider runs the fp32 graph`;
-      warnings.push(`the profile asks ${profile.precision}, but the session ran fp32 (${why})`);
-    }
+    // the one rule for what a profile's precision becomes on a provider (runtime's appliedPrecision)
+    const applied = session.attempts.find((a) => a.ok)?.precision;
+    if (applied !== undefined) warnings.push(`precision on ${session.provider}: ${applied}`);
     const inputShape = shapes.get(firstInput.name)!;
     const batch = inputShape[0] ?? 1;
 

@@ -1,8 +1,8 @@
 /**
  * The shell every gc-edge command line shares: yargs set-up, one-line errors with a stable code
- * (stack only with --debug), exit codes 0 ok / 1 error / 2 bad arguments, help with examples that
- * never wrap a flag, and argument mistakes said in words: a misspelt command gets the closest one,
- * a missing positional says what to name.
+ * (stack only with --debug), exit codes 0 ok / 1 error / 2 bad arguments / 3 an accuracy gate failed,
+ * help with examples that never wrap a flag, and argument mistakes said in words: a misspelt command
+ * gets the closest one, a missing positional says what to name.
  */
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { formatError, GcError } from '../errors';
@@ -113,6 +113,12 @@ export async function runCli(argv: string[], cli: CliDefinition): Promise<number
     return 0;
   } catch (e) {
     process.stderr.write(`${formatError(e, debug)}\n`);
-    return e instanceof GcError && e.code === 'E_ARGS' ? 2 : 1;
+    return exitStatus(e);
   }
+}
+
+/** The process exit status for an error: 2 bad arguments, 3 an accuracy gate failed (E_ACCURACY), else 1. */
+export function exitStatus(e: unknown): number {
+  if (!(e instanceof GcError)) return 1;
+  return e.code === 'E_ARGS' ? 2 : e.code === 'E_ACCURACY' ? 3 : 1;
 }

@@ -47,6 +47,7 @@ function encodeNode(n: GraphNode): onnx.INodeProto {
     input: [...n.inputs],
     output: [...n.outputs],
     attribute: Object.entries(n.attributes).map(([k, v]) => encodeAttribute(k, v)),
+    ...(n.domain ? { domain: n.domain } : {}),
   };
 }
 
@@ -57,7 +58,10 @@ export function encodeModel(model: Model): Uint8Array {
     producerName: model.producerName,
     producerVersion: model.producerVersion,
     docString: model.docString ?? '',
-    opsetImport: [{ domain: '', version: model.opset }],
+    opsetImport: [
+      { domain: '', version: model.opset },
+      ...Object.entries(model.domainOpsets ?? {}).map(([domain, version]) => ({ domain, version })),
+    ],
     metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
     graph: {
       name: g.name,
@@ -141,6 +145,7 @@ export function modelFromProto(proto: onnx.ModelProto, where = 'model'): Model {
       inputs: [...(n.input ?? [])],
       outputs: [...(n.output ?? [])],
       attributes,
+      ...(n.domain ? { domain: n.domain } : {}),
     };
   });
   const initNames = new Set(initializers.keys());
@@ -152,6 +157,7 @@ export function modelFromProto(proto: onnx.ModelProto, where = 'model'): Model {
     initializers,
   };
   const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  const others = (proto.opsetImport ?? []).filter((o) => o.domain && o.domain !== 'ai.onnx');
   const metadata: Record<string, string> = {};
   for (const p of proto.metadataProps ?? []) metadata[p.key ?? ''] = p.value ?? '';
   return {
@@ -161,5 +167,6 @@ export function modelFromProto(proto: onnx.ModelProto, where = 'model'): Model {
     producerVersion: proto.producerVersion ?? '',
     docString: proto.docString ?? '',
     metadata,
+    ...(others.length > 0 ? { domainOpsets: Object.fromEntries(others.map((o) => [o.domain ?? '', toNumber(o.version)])) } : {}),
   };
 }

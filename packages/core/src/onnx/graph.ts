@@ -26,6 +26,8 @@ export interface GraphNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** The operator set's domain; absent (or '') for ONNX's own, `com.microsoft` for onnxruntime's contrib ops. */
+  readonly domain?: string;
 }
 
 export type InitializerData =
@@ -56,6 +58,8 @@ export interface Model {
   readonly producerVersion: string;
   readonly docString?: string;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Operator sets of other domains the nodes use (`{'com.microsoft': 1}`), beside ONNX's `opset`. */
+  readonly domainOpsets?: Readonly<Record<string, number>>;
 }
 
 /** Accumulates nodes and initializers with unique names; `finish()` checks nothing dangles. */

@@ -3,14 +3,15 @@
  * providers to try, in priority order, with their options; thread counts; precision; setup notes and
  * published reference figures.
  */
-export type ExecutionProviderName = 'tensorrt' | 'cuda' | 'cpu';
+export type ExecutionProviderName = 'tensorrt' | 'cuda' | 'webgpu' | 'cpu';
 
 export interface ExecutionProviderSpec {
   readonly name: ExecutionProviderName;
   /**
    * Provider options as the provider itself names them (e.g. trt_fp16_enable, trt_engine_cache_enable,
    * trt_dla_enable). The stock onnxruntime-node binding forwards only `deviceId` for cuda/tensorrt;
-   * the rest are kept here for a binding that forwards them.
+   * the rest are kept here for a binding that forwards them. `webgpu` takes the binding's own names
+   * (`preferredLayout`, `validationMode`, ...; see providers.ts) and fails to load on any other.
    */
   readonly options?: Readonly<Record<string, string | number | boolean>>;
 }

@@ -18,6 +18,8 @@ import { describeModel, readModelFacts } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
 import { type FallbackResult, createWithFallback } from './providers';
+import { engineFactsOf } from '../engine/ep-context';
+import { createFromEngine } from './engine-session';
 import { warmupShapes, zeroFeeds } from './warmup-shape';
 import type {
   CreateSessionOptions,
@@ -57,7 +59,8 @@ export async function createSession(
 ): Promise<GcSession> {
   const name = options.name ?? (typeof model === 'string' ? model : '<bytes>');
   const bytes = typeof model === 'string' ? readModel(model, name) : model;
-  const facts = readModelFacts(bytes, name);
+  let facts = readModelFacts(bytes, name);
+  const engine = facts ? engineFactsOf(facts.metadata, name) : undefined;
   const profiling = options.profiling ?? true;
   const logSeverityLevel = options.logSeverityLevel ?? ortLogLevel().severity;
   // Traces go to the caller's folder, or this thread's temp folder (removed with its last user).
@@ -82,7 +85,10 @@ export async function createSession(
   let created: FallbackResult;
   try {
     // A path lets onnxruntime resolve external data next to the model; bytes are used otherwise.
-    created = await createWithFallback(model, profile, base, name);
+    if (facts && engine) {
+      // a TensorRT engine (EPContext model): the engine where it fits, else the ONNX model beside it
+      ({ created, facts } = await createFromEngine(model, facts, engine, profile, base, name));
+    } else created = await createWithFallback(model, profile, base, name);
   } catch (e) {
     if (ownsDir) releaseTraceDir();
     throw e;

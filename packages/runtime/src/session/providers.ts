@@ -18,6 +18,22 @@ const PROVIDERS: Readonly<
 > = {
   tensorrt: { ort: 'tensorrt', short: 'TensorRT', forwards: ['deviceId'] },
   cuda: { ort: 'cuda', short: 'CUDA', forwards: ['deviceId'] },
+  // onnxruntime-node 1.30 bundles WebGPU (Dawn) on linux/x64 and macOS; its binding reads these and
+  // refuses any other option name. It needs a GPU's Vulkan (Metal on macOS) driver at session creation.
+  webgpu: {
+    ort: 'webgpu',
+    short: 'WebGPU',
+    forwards: [
+      'deviceId',
+      'preferredLayout',
+      'validationMode',
+      'storageBufferCacheMode',
+      'uniformBufferCacheMode',
+      'queryResolveBufferCacheMode',
+      'defaultBufferCacheMode',
+      'enableRobustness',
+    ],
+  },
   cpu: { ort: 'cpu', short: 'CPU', forwards: [] },
 };
 
@@ -58,8 +74,31 @@ function forwardedOptions(spec: ExecutionProviderSpec): Record<string, string | 
   return out;
 }
 
-/** The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed). */
-function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
+/**
+ * What a profile's precision becomes on a provider, said when it is not fp32: the stock binding
+ * forwards no precision switch (TensorRT's trt_fp16_enable / trt_int8_enable), and the other providers
+ * compute in the graph's own types, so the model file decides (gc-export --precision, or a TensorRT
+ * engine built with trtexec --fp16 and wrapped as an EPContext model: scripts/jetson-engine.sh).
+ */
+export function appliedPrecision(profile: DeviceProfile, spec: ExecutionProviderSpec): string | undefined {
+  if (profile.precision === 'fp32') return undefined;
+  const asked = `the profile asks ${profile.precision}`;
+  if (spec.name === 'tensorrt') {
+    const key = profile.precision === 'fp16' ? 'trt_fp16_enable' : 'trt_int8_enable';
+    if (PROVIDERS.tensorrt.forwards.includes(key)) return profile.precision;
+    const why = `the stock onnxruntime-node binding does not forward ${key}: use an fp16 export or a prebuilt engine`;
+    return `the graph's own types (${asked}, but ${why})`;
+  }
+  return `the graph's own types (${asked}; the ${spec.name} provider has no precision switch: use an fp16 export)`;
+}
+
+/**
+ * The provider chain each attempt uses: attempt i = providers[i..] (+ cpu if not listed), where
+ * WebGPU joins a chain only as its head: onnxruntime fails the whole session when any listed provider
+ * fails to initialise, so a machine without a WebGPU adapter would otherwise sink the TensorRT and
+ * CUDA attempts before it (and CUDA and WebGPU would share one GPU through two APIs).
+ */
+export function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
   const where = `device profile ${profile.id}`;
   profile.executionProviders.forEach((s) => checkSpec(s, where));
   const list = [...profile.executionProviders];
@@ -67,7 +106,7 @@ function providerChains(profile: DeviceProfile): ExecutionProviderSpec[][] {
   const cpuAt = list.findIndex((s) => s.name === 'cpu');
   // Nothing after cpu can ever be tried: cpu always loads.
   const tried = list.slice(0, cpuAt + 1);
-  return tried.map((_, i) => tried.slice(i));
+  return tried.map((_, i) => tried.slice(i).filter((s, j) => j === 0 || s.name !== 'webgpu'));
 }
 
 export interface FallbackResult {
@@ -82,6 +121,10 @@ export interface FallbackResult {
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+  if (/Failed to get a WebGPU adapter/i.test(line)) {
+    const why = line.slice(line.indexOf('Failed to get a WebGPU adapter'));
+    return `${why}: WebGPU needs a GPU with a Vulkan driver (Metal on macOS); software Vulkan (lavapipe) lacks a feature Dawn requires`;
+  }
   if (!/failed to load shared library/i.test(line)) return line;
   const install = 'x64: ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; Jetson: an onnxruntime build with GPU providers, see devices/README.md';
   return `${line}: the provider's libraries are not installed (${install})`;
@@ -113,7 +156,8 @@ export async function createWithFallback(
         typeof model === 'string'
           ? await InferenceSession.create(model, options)
           : await InferenceSession.create(model, options);
-      attempts.push({ provider: head.name, ok: true, forwarded: forwardedOptions(head) });
+      const precision = appliedPrecision(profile, head);
+      attempts.push({ provider: head.name, ok: true, forwarded: forwardedOptions(head), ...(precision ? { precision } : {}) });
       return profilePrefix ? { session, provider: head.name, attempts, profilePrefix } : { session, provider: head.name, attempts };
     } catch (e) {
       if (profilePrefix) removeTraces(profilePrefix);

@@ -58,6 +58,11 @@ export interface ProviderAttempt {
    * `{}` for cpu); the profile's other options were passed but are ignored by it.
    */
   readonly forwarded: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Set on the provider that loaded when the profile asks a precision other than fp32: what actually
+   * applies there (the stock binding forwards no precision switch, so usually the graph's own types).
+   */
+  readonly precision?: string;
 }
 
 /** One graph input or output as onnxruntime reports it; symbolic dims are strings (`batch`). */

@@ -67,7 +67,7 @@ describe('schema validation errors', () => {
 
   it('lists the valid providers for an unknown one', () => {
     write('bad', (p) => (p['executionProviders'] = [{ name: 'rocm' }]));
-    expect(() => loadDeviceProfile('bad', dir)).toThrow(/executionProviders\[0\]\.name must be one of: "tensorrt", "cuda", "cpu"; got "rocm"/);
+    expect(() => loadDeviceProfile('bad', dir)).toThrow(/executionProviders\[0\]\.name must be one of: "tensorrt", "cuda", "webgpu", "cpu"; got "rocm"/);
   });
 
   it('rejects unknown fields, listing the known ones', () => {

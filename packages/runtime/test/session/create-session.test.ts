@@ -64,7 +64,7 @@ describe('createSession: execution providers', () => {
     const bad = profile([{ name: 'directml' as never }]);
     await expect(createSession(tanhModel(1), bad)).rejects.toMatchObject({
       code: 'E_DEVICE',
-      message: expect.stringContaining('"directml". Should be one of: tensorrt, cuda, cpu'),
+      message: expect.stringContaining('"directml". Should be one of: tensorrt, cuda, webgpu, cpu'),
     });
   });
 
