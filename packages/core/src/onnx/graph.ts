@@ -30,14 +30,16 @@ export interface GraphNode {
 
 export type InitializerData =
   | { readonly dataType: 'float32'; readonly dims: readonly number[]; readonly data: Float32Array }
-  | { readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array };
+  | { readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array }
+  /** float16 bit patterns (ONNX FLOAT16): written by gc-export's precision pass; the decoder widens them to float32. */
+  | { readonly dataType: 'float16'; readonly dims: readonly number[]; readonly data: Uint16Array };
 
 /** A dimension is a fixed size or a symbolic name (`batch`, `height`, `width`). */
 export type Dim = number | string;
 
 export interface ValueInfo {
   readonly name: string;
-  readonly elemType: 'float32' | 'int64';
+  readonly elemType: 'float32' | 'float16' | 'int64';
   readonly shape: readonly Dim[];
 }
 
