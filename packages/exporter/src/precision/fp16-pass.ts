@@ -111,7 +111,7 @@ export function toFp16(graph: Graph, options: Fp16Options = {}): Fp16Result {
     if (p === 'float32') keptFp32.push(n.name);
     const inputs = n.inputs.map((v, i) => {
       if (v === '' || !isTypedInput(n.opType, i)) return v;
-      const t = initializers.get(v);
+      const t = graph.initializers.get(v);
       if (t?.dataType === 'float32' && p === 'float16') return halfInitializer(v, t);
       const vt = typeOf.get(v);
       return vt === undefined || vt === 'int64' || vt === p ? v : cast(v, p);
