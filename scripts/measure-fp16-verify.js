@@ -21,11 +21,13 @@ function rows() {
       const json = { architecture: c.architecture, weights, ngf: c.ngf };
       if (c.config !== null) json.config = c.config;
       if (c.semanticChannels !== undefined) {
-        Object.assign(json, { semanticChannels: c.semanticChannels, cropSize: c.cropSize, aspectRatio: c.aspectRatio, numUpsamplingLayers: c.numUpsamplingLayers });
+        const { semanticChannels, cropSize, aspectRatio, numUpsamplingLayers } = c;
+        Object.assign(json, { semanticChannels, cropSize, aspectRatio, numUpsamplingLayers });
       } else {
         json.input = { height: 64, width: 64 };
       }
-      out.push({ name: `${manifest}: ${c.architecture} ${c.config ?? ''} ${weights}`, spec: exporter.parseSubnetSpec(json, path.join(dir, 'subnet.json')) });
+      const spec = exporter.parseSubnetSpec(json, path.join(dir, 'subnet.json'));
+      out.push({ name: `${manifest}: ${c.architecture} ${c.config ?? ''} ${weights}`, spec });
     }
   }
   for (const e of ['edges2shapes', 'labels2scene']) {
@@ -48,7 +50,8 @@ async function main() {
     console.log(`${row.name.padEnd(72)} ${figures.join('; ')}`);
   }
   const c = exporter.VERIFY_CRITERIA.fp16;
-  console.log(`worst: max abs ${worst.maxAbs.toExponential(2)}, PSNR ${worst.psnrDb.toFixed(1)} dB; criterion: ${exporter.describeCriterion(c)}`);
+  const figures = `max abs ${worst.maxAbs.toExponential(2)}, PSNR ${worst.psnrDb.toFixed(1)} dB`;
+  console.log(`worst: ${figures}; criterion: ${exporter.describeCriterion(c)}`);
 }
 
 main().catch((e) => {
