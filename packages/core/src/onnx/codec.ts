@@ -7,9 +7,17 @@ import { tensorFromProto } from './tensor-proto';
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const INT8 = onnx.TensorProto.DataType.INT8;
+const INT32 = onnx.TensorProto.DataType.INT32;
 
 /** The ONNX element type of each of ours. */
-const ELEM_TYPES: Readonly<Record<ValueInfo['elemType'], number>> = { float32: FLOAT, float16: FLOAT16, int64: INT64 };
+const ELEM_TYPES: Readonly<Record<ValueInfo['elemType'] | InitializerData['dataType'], number>> = {
+  float32: FLOAT,
+  float16: FLOAT16,
+  int64: INT64,
+  int8: INT8,
+  int32: INT32,
+};
 const AT = onnx.AttributeProto.AttributeType;
 
 function encodeAttribute(name: string, a: AttributeValue): onnx.IAttributeProto {

@@ -52,6 +52,8 @@ export function tensorFromProto(t: onnx.ITensorProto, where: string): Initialize
       return ints((v, i) => v.getBigInt64(i * 8, true), 8, (t.int64Data ?? []).map(num));
     case DT.INT32:
       return ints((v, i) => BigInt(v.getInt32(i * 4, true)), 4, t.int32Data ?? []);
+    case DT.INT8:
+      return ints((v, i) => BigInt(v.getInt8(i)), 1, t.int32Data ?? []);
     case DT.BOOL:
     case DT.UINT8:
       return ints((v, i) => BigInt(v.getUint8(i)), 1, t.int32Data ?? []);
