@@ -4,7 +4,7 @@
  * - errors: one error type with a stable code, a one-line message and a hint;
  * - cli: the command-line shell the three CLIs share (the bin launcher is `bin/launch.js`);
  * - files: bounded reads of user-named files, atomic writes;
- * - tensor: dense float32 tensors, `.npy`, seeded random numbers, max abs diff;
+ * - tensor: dense float32 tensors, `.npy`, seeded random numbers, max abs diff, tensor comparison, float16;
  * - onnx: the model type, its builder and the protobuf codec, node outputs exposed as graph outputs;
  * - macs: MACs and parameters of an ONNX graph (the paper's convention or exact);
  * - contract: what a consumer needs to know about a model, in its metadata (docs/model-contract.md);
@@ -28,6 +28,7 @@ export type { NpyArray } from './tensor/npy';
 export { seededRandom } from './tensor/seeded-random';
 export { maxAbsDiff } from './tensor/max-abs-diff';
 export { compareTensors } from './tensor/compare';
+export { FLOAT16_MAX, floatToHalf, fromFloat16Bits, halfToFloat, toFloat16Bits } from './tensor/float16';
 export type { TensorComparison } from './tensor/compare';
 export { GraphBuilder, attr } from './onnx/graph';
 export type { Graph, GraphNode, Model, ValueInfo, InitializerData, AttributeValue, Dim } from './onnx/graph';
@@ -49,8 +50,14 @@ export {
   PREPROCESSING,
   PREPROCESSING_OF,
   ROLES,
+  PRECISIONS,
+  PRECISION_IO_KEY,
+  PRECISION_KEPT_KEY,
+  PRECISION_KEY,
   checkContractIo,
   decodeContract,
+  decodePrecision,
+  encodePrecision,
   describeSizeRule,
   encodeContract,
   fitUp,
@@ -63,7 +70,9 @@ export type {
   GraphIo,
   InputKind,
   ModelContract,
+  ModelPrecision,
   OutputKind,
+  Precision,
   Postprocessing,
   Preprocessing,
   ReadContract,

@@ -18,13 +18,16 @@ import {
   GraphBuilder,
   type Model,
   type ModelContract,
+  type ModelPrecision,
   POSTPROCESSING_OF,
+  type Precision,
   PREPROCESSING_OF,
   readContract,
   readRegularFile,
   type StateDict,
 } from '@gc-edge/core';
 import { DEFAULT_OPSET, checkOpset } from './ops/opset';
+import { withPrecision } from './precision';
 import { randomStateDict } from './random-init';
 import { formatConfig } from './subnet/config';
 import type { SubnetSpec } from './subnet/spec';
@@ -41,6 +44,10 @@ export interface ExportOptions {
   readonly dynamic?: boolean;
   /** Synthesise seeded weights instead of reading `spec.weights`. */
   readonly randomInit?: { readonly seed: number };
+  /** fp32 (the default) or fp16 (InstanceNorm and the final Tanh kept in float32: precision/). */
+  readonly precision?: Precision;
+  /** The graph inputs' and outputs' type with fp16: fp32 (the default) or fp16. */
+  readonly io?: Precision;
   /** Progress callback for long stages (the CLI prints these on a TTY). */
   readonly onStage?: (stage: string) => void;
 }
@@ -64,10 +71,14 @@ export interface ExportSummary {
   readonly weights: string;
   readonly weightsSha256: string | null;
   readonly bytes: number;
+  /** The precision the graph computes in, its inputs' and outputs' type, the nodes kept in float32. */
+  readonly precision: ModelPrecision;
 }
 
 export interface ExportResult {
   readonly model: Model;
+  /** The float32 model `model` was made from (the same one for fp32): what --verify's reference runs. */
+  readonly reference: Model;
   readonly bytes: Uint8Array;
   readonly summary: ExportSummary;
 }
@@ -210,12 +221,15 @@ export function buildModel(
 export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): ExportResult {
   const { weights, kind, ngf, ngfSource, sha256 } = resolveWeights(spec, options);
   if (kind === 'supernet') options.onStage?.('slicing the supernet');
-  const model = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256, weightsKind: kind });
+  const reference = buildModel(spec, weights, ngf, { ...options, weightsSha256: sha256, weightsKind: kind });
+  if (options.precision && options.precision !== 'fp32') options.onStage?.(`converting to ${options.precision}`);
+  const { model, precision } = withPrecision(reference, options);
   options.onStage?.('serialising');
   const bytes = encodeModel(model);
   const m = model.metadata;
   return {
     model,
+    reference,
     bytes,
     summary: {
       architecture: spec.architecture,
@@ -232,6 +246,7 @@ export function exportSubnet(spec: SubnetSpec, options: ExportOptions = {}): Exp
       weights: options.randomInit ? (m['weights'] ?? '') : (spec.weights ?? ''),
       weightsSha256: sha256,
       bytes: bytes.length,
+      precision,
     },
   };
 }

@@ -12,8 +12,10 @@ export { loadSubnetSpec, parseSubnetSpec, COMMON_FIELDS } from './subnet/parse';
 export { parseConfig, formatConfig } from './subnet/config';
 export type { SubnetSpec, InputSpec } from './subnet/spec';
 export { randomStateDict } from './random-init';
-export { verifyModel, seededInput, VERIFY_TOLERANCE } from './verify';
-export type { VerifyResult } from './verify';
+export { describeCriterion, meetsCriterion, verifyModel, seededInput, VERIFY_CRITERIA, VERIFY_TOLERANCE } from './verify';
+export type { VerifyCriterion, VerifyResult } from './verify';
+export { DEFAULT_KEPT_OPS, toFp16, withPrecision } from './precision';
+export type { Fp16Options, Fp16Result, PrecisionOptions } from './precision';
 export { checkStateDict } from './weights/check';
 // Serving the export on Triton / KServe (gc-export --triton, --kserve).
 export * from './triton';

@@ -27,3 +27,5 @@ export type {
 export { CONTRACT_KEY, decodeContract, encodeContract } from './metadata';
 export { checkContractIo, readContract } from './graph-io';
 export type { GraphIo } from './graph-io';
+export { PRECISIONS, PRECISION_IO_KEY, PRECISION_KEPT_KEY, PRECISION_KEY, decodePrecision, encodePrecision } from './precision';
+export type { ModelPrecision, Precision } from './precision';

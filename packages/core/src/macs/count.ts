@@ -3,6 +3,7 @@
  * under the paper's convention (torchprofile 2020, what GAN Compression published) or an exact one.
  * See docs in `README.md` of this folder for how the two conventions differ.
  */
+import { fromFloat16Bits } from '../tensor/float16';
 import { numel } from '../tensor/tensor';
 import { GcError } from '../errors';
 import type { InitializerData, Model, ValueInfo } from '../onnx/graph';
@@ -17,6 +18,7 @@ export function checkConvention(c: string): MacConvention {
 
 function initializerValue(name: string, t: InitializerData): Value {
   if (t.dataType === 'float32') return { shape: [...t.dims], dtype: 'float', data: t.data, initializer: name };
+  if (t.dataType === 'float16') return { shape: [...t.dims], dtype: 'float', data: fromFloat16Bits(t.data), initializer: name };
   return { shape: [...t.dims], dtype: 'int', data: Array.from(t.data, Number), initializer: name };
 }
 

@@ -5,7 +5,19 @@ import type { AttributeValue, Dim, Graph, GraphNode, InitializerData, Model, Val
 import { tensorFromProto } from './tensor-proto';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const INT8 = onnx.TensorProto.DataType.INT8;
+const INT32 = onnx.TensorProto.DataType.INT32;
+
+/** The ONNX element type of each of ours. */
+const ELEM_TYPES: Readonly<Record<ValueInfo['elemType'] | InitializerData['dataType'], number>> = {
+  float32: FLOAT,
+  float16: FLOAT16,
+  int64: INT64,
+  int8: INT8,
+  int32: INT32,
+};
 const AT = onnx.AttributeProto.AttributeType;
 
 function encodeAttribute(name: string, a: AttributeValue): onnx.IAttributeProto {
@@ -25,7 +37,7 @@ function encodeAttribute(name: string, a: AttributeValue): onnx.IAttributeProto 
 
 function encodeTensor(name: string, t: InitializerData): onnx.ITensorProto {
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  return { name, dims: [...t.dims], dataType: t.dataType === 'float32' ? FLOAT : INT64, rawData: bytes };
+  return { name, dims: [...t.dims], dataType: ELEM_TYPES[t.dataType], rawData: bytes };
 }
 
 function encodeValueInfo(v: ValueInfo): onnx.IValueInfoProto {
@@ -33,7 +45,7 @@ function encodeValueInfo(v: ValueInfo): onnx.IValueInfoProto {
     name: v.name,
     type: {
       tensorType: {
-        elemType: v.elemType === 'float32' ? FLOAT : INT64,
+        elemType: ELEM_TYPES[v.elemType],
         shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
@@ -101,12 +113,13 @@ function decodeValueInfo(v: onnx.IValueInfoProto): ValueInfo {
   const shape: Dim[] = (tt?.shape?.dim ?? []).map((d) =>
     d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : '?',
   );
-  return { name: v.name ?? '', elemType: tt?.elemType === INT64 ? 'int64' : 'float32', shape };
+  const elemType = tt?.elemType === INT64 ? 'int64' : tt?.elemType === FLOAT16 ? 'float16' : 'float32';
+  return { name: v.name ?? '', elemType, shape };
 }
 
 /**
- * Parses ModelProto bytes. Initializers of types other than float32/int64 are skipped (the graphs
- * gc-edge makes and measures use only those); `where` names the file in errors.
+ * Parses ModelProto bytes. Float initializers (float16 and double too) are read as float32, integer
+ * ones as int64, others skipped (what gc-edge's readers need); `where` names the file in errors.
  */
 export function decodeModel(bytes: Uint8Array, where = 'model'): Model {
   return modelFromProto(decodeModelProto(bytes, where), where);

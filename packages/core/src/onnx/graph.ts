@@ -32,14 +32,20 @@ export interface GraphNode {
 
 export type InitializerData =
   | { readonly dataType: 'float32'; readonly dims: readonly number[]; readonly data: Float32Array }
-  | { readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array };
+  | { readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array }
+  /** float16 bit patterns (ONNX FLOAT16): written by gc-export's precision pass; the decoder widens them to float32. */
+  | { readonly dataType: 'float16'; readonly dims: readonly number[]; readonly data: Uint16Array }
+  /** int8 values (QuantizeLinear/DequantizeLinear weights and zero points of a quantized graph); the decoder widens them to int64. */
+  | { readonly dataType: 'int8'; readonly dims: readonly number[]; readonly data: Int8Array }
+  /** int32 values (a quantized Conv's bias); the decoder widens them to int64. */
+  | { readonly dataType: 'int32'; readonly dims: readonly number[]; readonly data: Int32Array };
 
 /** A dimension is a fixed size or a symbolic name (`batch`, `height`, `width`). */
 export type Dim = number | string;
 
 export interface ValueInfo {
   readonly name: string;
-  readonly elemType: 'float32' | 'int64';
+  readonly elemType: 'float32' | 'float16' | 'int64';
   readonly shape: readonly Dim[];
 }
 

@@ -4,6 +4,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { GcError } from '../errors';
+import { halfToFloat } from '../tensor/float16';
 import { numel } from '../tensor/tensor';
 import type { InitializerData } from './graph';
 
@@ -11,15 +12,6 @@ const DT = onnx.TensorProto.DataType;
 
 function num(v: number | { toNumber(): number }): number {
   return typeof v === 'number' ? v : v.toNumber();
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** Any numeric TensorProto as float32 or int64 InitializerData; undefined for strings and such. */
@@ -60,6 +52,8 @@ export function tensorFromProto(t: onnx.ITensorProto, where: string): Initialize
       return ints((v, i) => v.getBigInt64(i * 8, true), 8, (t.int64Data ?? []).map(num));
     case DT.INT32:
       return ints((v, i) => BigInt(v.getInt32(i * 4, true)), 4, t.int32Data ?? []);
+    case DT.INT8:
+      return ints((v, i) => BigInt(v.getInt8(i)), 1, t.int32Data ?? []);
     case DT.BOOL:
     case DT.UINT8:
       return ints((v, i) => BigInt(v.getUint8(i)), 1, t.int32Data ?? []);

@@ -2,12 +2,22 @@
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import * as fs from 'node:fs';
-import { type GcCommand, GcError, lastValue, progressBar, removePendingTemps, resolveWriteTarget, writeFileAtomic } from '@gc-edge/core';
+import {
+  type GcCommand,
+  GcError,
+  lastValue,
+  type Precision,
+  PRECISIONS,
+  progressBar,
+  removePendingTemps,
+  resolveWriteTarget,
+  writeFileAtomic,
+} from '@gc-edge/core';
 import { exportSubnet, type ExportSummary } from '../export';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../ops/opset';
 import { loadSubnetSpec } from '../subnet/parse';
-import { verifyModel, type VerifyResult } from '../verify';
-import { formatBytes, formatCount } from './format';
+import { describeCriterion, verifyModel, type VerifyResult } from '../verify';
+import { formatBytes, formatCount, formatVerifyFigures, precisionLines } from './format';
 import { type ServingArgs, type ServingSummary, planServingOutputs } from './serving-outputs';
 
 interface ExportArgs extends ServingArgs {
@@ -16,6 +26,8 @@ interface ExportArgs extends ServingArgs {
   opset: string;
   dynamic: boolean;
   'random-init'?: string;
+  precision: string;
+  io: string;
   verify: boolean;
   json: boolean;
   quiet: boolean;
@@ -43,6 +55,23 @@ function parseOpset(value: string): number {
     });
   }
   return n;
+}
+
+/** `--precision` / `--io`: fp32 or fp16, quoted back otherwise; --io fp16 needs --precision fp16. */
+function parsePrecision(precision: string, io: string): { precision: Precision; io: Precision } {
+  for (const [flag, value] of [['--precision', precision], ['--io', io]] as const) {
+    if (!(PRECISIONS as readonly string[]).includes(value)) {
+      throw new GcError('E_ARGS', `${flag} '${value}': use one of: ${PRECISIONS.join(', ')}`, {
+        hint: 'fp16 keeps InstanceNorm and the final tanh in float32; docs/precision.md',
+      });
+    }
+  }
+  if (io === 'fp16' && precision !== 'fp16') {
+    throw new GcError('E_ARGS', `--io fp16 needs --precision fp16 (the graph computes in ${precision})`, {
+      hint: 'add --precision fp16, or leave --io at fp32',
+    });
+  }
+  return { precision: precision as Precision, io: io as Precision };
 }
 
 /** Default output: the subnet.json's name with .onnx, next to it. */
@@ -76,10 +105,22 @@ export const exportCommand: GcCommand<ExportArgs> = {
         coerce: lastValue,
         describe: 'synthesise seeded weights instead of reading "weights" (what-if latency/MACs) [seed: 0]',
       })
+      .option('precision', {
+        requiresArg: true,
+        coerce: lastValue,
+        default: 'fp32',
+        describe: 'fp32, or fp16 with InstanceNorm and the final tanh kept in fp32',
+      })
+      .option('io', {
+        requiresArg: true,
+        coerce: lastValue,
+        default: 'fp32',
+        describe: "with --precision fp16: the inputs' and outputs' type (fp32 or fp16)",
+      })
       .option('verify', {
         type: 'boolean',
         default: false,
-        describe: 'run the model on onnxruntime vs a float64 reference; fail above 1e-4',
+        describe: "run the model on onnxruntime vs a float64 reference; fail beyond the precision's criterion",
       })
       .option('triton', {
         type: 'string',
@@ -133,6 +174,7 @@ export const exportCommand: GcCommand<ExportArgs> = {
     ['$0 subnet.json -o h2z.onnx --verify', 'export and check against the reference'],
     ['$0 subnet.json --random-init 7 --dynamic', 'what-if model with seeded weights and dynamic shapes'],
     ['$0 subnet.json -o h2z.onnx --triton models/ --kserve h2z.yaml', 'also a Triton repository entry and a KServe manifest'],
+    ['$0 subnet.json --precision fp16 --verify', 'fp16 weights and activations, float32 inputs and outputs'],
   ],
   handler: async (args) => {
     const started = process.hrtime.bigint();
@@ -152,6 +194,7 @@ async function exportAndWrite(args: ExportArgs, progress: Progress, started: big
   const { subnet, seedText } = subnetAndSeed(args.subnet, args['random-init']);
   const randomInit = parseSeed(seedText);
   const opset = parseOpset(args.opset);
+  const { precision, io } = parsePrecision(args.precision, args.io);
   const onStage = (s: string): void => progress(0, s);
   const spec = loadSubnetSpec(subnet, { weightsOptional: randomInit !== undefined });
   const output = args.output ?? defaultOutputPath(subnet);
@@ -160,6 +203,8 @@ async function exportAndWrite(args: ExportArgs, progress: Progress, started: big
     opset,
     dynamic: args.dynamic,
     randomInit: randomInit === undefined ? undefined : { seed: randomInit },
+    precision,
+    io,
     onStage,
   });
   const exportSeconds = seconds(started);
@@ -168,13 +213,19 @@ async function exportAndWrite(args: ExportArgs, progress: Progress, started: big
   let verified: (VerifyResult & { seconds: number }) | undefined;
   if (args.verify) {
     const t0 = process.hrtime.bigint();
-    const result0 = await verifyModel(result.model, result.bytes, 0, progress);
+    const result0 = await verifyModel(result.model, result.bytes, 0, progress, result.reference);
     verified = { ...result0, seconds: seconds(t0) };
     if (!verified.ok) {
       throw new GcError(
         'E_VERIFY',
-        `${output}: max abs error ${verified.maxAbsError.toExponential(2)} vs the float64 reference exceeds ${verified.tolerance}`,
-        { hint: 'the model was not written; rerun with --debug and report it' },
+        `${output}: ${formatVerifyFigures(verified)} vs the float64 reference fails ${verified.precision}'s criterion ` +
+          `(${describeCriterion(verified.criterion)})`,
+        {
+          hint:
+            verified.precision === 'fp32'
+              ? 'the model was not written; rerun with --debug and report it'
+              : 'the model was not written; export with --precision fp32, or report it (docs/precision.md)',
+        },
       );
     }
   }
@@ -184,8 +235,10 @@ async function exportAndWrite(args: ExportArgs, progress: Progress, started: big
   const served = await withTempCleanupOnSignal(() => serving.write());
   const total = seconds(started);
   if (args.json) {
-    const json = { ...result.summary, output, seconds: total, exportSeconds, verify: verified ?? null, ...served };
-    process.stdout.write(`${JSON.stringify(json)}\n`);
+    const verify = verified ? { ...verified, comparison: undefined } : null;
+    const json = { ...result.summary, output, seconds: total, exportSeconds, verify, ...served };
+    process.stdout.write(`${JSON.stringify(json)}
+`);
   } else if (!args.quiet) {
     process.stdout.write(formatSummary(result.summary, output, exportSeconds, verified) + formatServing(served));
   }
@@ -277,10 +330,11 @@ export function formatSummary(s: ExportSummary, output: string, seconds: number,
     `  kind     ${KIND_LINES[s.weightsKind]}`,
     `  export   built in ${seconds.toFixed(2)} s`,
   ];
+  lines.push(...precisionLines(s.precision));
   if (verified) {
     const took = verified.seconds === undefined ? '' : ` in ${verified.seconds.toFixed(1)} s`;
     lines.push(
-      `  verify   max abs error ${verified.maxAbsError.toExponential(2)} vs float64 reference (ok, <= ${verified.tolerance})${took}`,
+      `  verify   ${formatVerifyFigures(verified)} vs float64 reference (ok, ${describeCriterion(verified.criterion)})${took}`,
     );
   }
   // written last, as it happens: after the check

@@ -3,12 +3,17 @@
  * tests compare onnxruntime against. Nodes run in graph order (builders emit them topologically);
  * intermediate values are dropped after their last use.
  */
-import { GcError, type Graph, type GraphNode, type InitializerData, numel, shapeString } from '@gc-edge/core';
+import { fromFloat16Bits, GcError, type Graph, type GraphNode, type InitializerData, numel, shapeString } from '@gc-edge/core';
 import { REFERENCE_OPS } from '../ops/registry';
 import type { RefTensor } from './tensor';
 
 function widen(t: InitializerData): RefTensor {
-  const data = t.dataType === 'float32' ? Float64Array.from(t.data) : Float64Array.from(t.data, Number);
+  const data =
+    t.dataType === 'float32'
+      ? Float64Array.from(t.data)
+      : t.dataType === 'float16'
+        ? Float64Array.from(fromFloat16Bits(t.data))
+        : Float64Array.from(t.data, Number);
   return { dims: [...t.dims], data };
 }
 

@@ -29,6 +29,7 @@ export const DEFAULT_TRITON_MAX_BATCH = 8;
 
 const DATA_TYPE: Readonly<Record<ValueInfo['elemType'], string>> = {
   float32: 'TYPE_FP32',
+  float16: 'TYPE_FP16',
   int64: 'TYPE_INT64',
 };
 

@@ -75,6 +75,21 @@ const CASES: Array<[string, Record<string, unknown>, string[]]> = [
     { architecture: 'spade', ngf: 4, semanticChannels: 11, cropSize: 64, numUpsamplingLayers: 'normal' },
     [],
   ],
+  [
+    'mobile_resnet_9blocks in fp16, opset 13',
+    { architecture: 'mobile_resnet_9blocks', config: '16_16_32_16_32_32_16_16', ngf: 32, input: { height: 64, width: 64 } },
+    ['--precision', 'fp16'],
+  ],
+  [
+    'mobile_spade in fp16 with float16 inputs and outputs, opset 13, dynamic',
+    { architecture: 'mobile_spade', config: '8_8_8_8_8_8_8_8', ngf: 8, semanticChannels: 36, cropSize: 128, numUpsamplingLayers: 'more' },
+    ['--precision', 'fp16', '--io', 'fp16', '--dynamic'],
+  ],
+  [
+    'spade (the GauGAN teacher) in fp16, opset 17',
+    { architecture: 'spade', ngf: 4, semanticChannels: 11, cropSize: 64, numUpsamplingLayers: 'normal' },
+    ['--precision', 'fp16', '--opset', '17'],
+  ],
 ];
 
 describe('ONNX reference checker', () => {

@@ -63,7 +63,7 @@ interface InferLimits {
 /** onnxruntime type names -> v2 datatypes. */
 const DATATYPE: Readonly<Record<string, string>> = {
   float32: 'FP32',
-  float16: 'FP16',
+  float16: 'FP32', // sessions convert float16 model I/O to and from FP32 (session/float16-io.ts)
   float64: 'FP64',
   int64: 'INT64',
   int32: 'INT32',

@@ -14,6 +14,7 @@ import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { GcError, numel, ortLogLevel, readRegularFile } from '@gc-edge/core';
 import type { DeviceProfile, ExecutionProviderName } from '../devices/profile';
+import { feedTensor, outputData } from './float16-io';
 import { describeModel, readModelFacts } from './model-info';
 import { parsePlacement } from './placement';
 import { acquireTraceDir, releaseTraceDir, takeTrace } from './trace-files';
@@ -148,7 +149,7 @@ class Session implements GcSession {
       if (!t) {
         throw new GcError('E_SESSION', `${this.name}: missing input "${input.name}"; the model takes ${this.inputList()}`);
       }
-      ortFeeds[input.name] = toOrtTensor(t, `${this.name}: input "${input.name}"`);
+      ortFeeds[input.name] = toOrtTensor(t, `${this.name}: input "${input.name}"`, input.type);
     }
     for (const k of Object.keys(feeds)) {
       if (!(k in ortFeeds)) throw new GcError('E_SESSION', `${this.name}: unknown input "${k}"; the model takes ${this.inputList()}`);
@@ -175,11 +176,12 @@ class Session implements GcSession {
     }
     const out: Record<string, FloatTensor> = {};
     for (const [k, v] of Object.entries(result)) {
-      const t = v;
-      if (t.type !== 'float32') {
-        throw new GcError('E_SESSION', `${this.name}: output "${k}" is ${t.type}; gc-edge sessions return float32 outputs only`);
+      const data = outputData(v);
+      if (!data) {
+        const what = `${this.name}: output "${k}" is ${v.type}`;
+        throw new GcError('E_SESSION', `${what}; gc-edge sessions return float32 (or float16) outputs only`);
       }
-      out[k] = { data: t.data as Float32Array, dims: [...t.dims] };
+      out[k] = { data, dims: [...v.dims] };
     }
     return out;
   }
@@ -234,11 +236,11 @@ class Session implements GcSession {
   }
 }
 
-function toOrtTensor(t: FloatTensor, where: string): Tensor {
+function toOrtTensor(t: FloatTensor, where: string, type: string): Tensor {
   if (!(t.data instanceof Float32Array)) throw new GcError('E_SESSION', `${where}: data must be a Float32Array`);
   const n = numel(t.dims);
   if (n !== t.data.length) {
     throw new GcError('E_SESSION', `${where}: ${t.data.length} values but dims [${t.dims.join(', ')}] need ${n}`);
   }
-  return new Tensor('float32', t.data, t.dims);
+  return feedTensor(t, type, where);
 }
