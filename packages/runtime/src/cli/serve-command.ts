@@ -27,6 +27,7 @@ interface ServeArgs {
   'max-batch': NumberArg;
   'max-delay-ms': NumberArg;
   'shutdown-timeout-ms': NumberArg;
+  demo: boolean;
   debug: boolean;
 }
 
@@ -93,6 +94,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
       .option('max-batch', num(SERVE_DEFAULTS.maxBatch, 'dynamic batching for models with a dynamic batch dimension (1 = off)'))
       .option('max-delay-ms', num(SERVE_DEFAULTS.maxDelayMs, 'how long a batch waits for more requests'))
       .option('shutdown-timeout-ms', num(10_000, 'SIGTERM/SIGINT: time to finish requests in flight before exiting 1'))
+      .option('demo', { type: 'boolean', default: true, describe: 'serve the demo page at / (--no-demo: off)' })
       .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors' })
       .epilogue(
         [
@@ -157,6 +159,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     maxBatch: int('max-batch', 1, 1024),
     maxDelayMs: int('max-delay-ms', 0),
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),
+    demo: args.demo,
     debug: args.debug,
     log,
     ...(token ? { token } : {}),

@@ -25,6 +25,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const models = server.repository.names.map((n) => `'${n}'`).join(', ');
   // log() prefixes `gc-serve: ` itself
   log(`version ${SERVER_VERSION}, listening on ${url} (device ${options.profile.id}; ${models})`);
+  if (server.options.demo) log(`demo page: open ${url}/demo/ in a browser`);
   if (server.options.token) log('bearer token required on every route but /v2/health/*');
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 

@@ -42,6 +42,8 @@ export interface ServeOptions {
   readonly maxDelayMs?: number;
   /** Bearer token required on everything but health; default none. */
   readonly token?: string;
+  /** Serve the demo page at / and /demo/ (routes/demo.ts); default true, `--no-demo` turns it off. */
+  readonly demo?: boolean;
   /** Stack traces in 500 bodies' logs. */
   readonly debug?: boolean;
   /** Where daemon events go (one line each); default stderr. */
@@ -69,6 +71,7 @@ export const SERVE_DEFAULTS = {
   pngLevel: 0,
   maxBatch: 1,
   maxDelayMs: 2,
+  demo: true,
   debug: false,
   testCrashHook: false,
 } as const;

@@ -22,6 +22,9 @@ import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { demoRoutes } from './routes/demo';
+import { paletteRoutes } from './routes/palettes';
+import { streamRoutes } from './routes/stream';
 
 export interface GcServer {
   readonly app: FastifyInstance;
@@ -127,7 +130,10 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   generateRoutes(app, ctx);
   inferRoutes(app, ctx);
   metricsRoutes(app, ctx);
+  paletteRoutes(app);
+  if (opts.demo) demoRoutes(app);
   methodNotAllowedRoutes(app, methods);
+  streamRoutes(app, ctx); // a scope of its own (the WebSocket plugin), registered at ready
 
   let closing: Promise<void> | undefined;
   return {
