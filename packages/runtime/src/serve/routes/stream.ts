@@ -29,6 +29,11 @@ interface NameParams {
 export function streamRoutes(app: FastifyInstance, ctx: ServeContext): void {
   void app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: Math.floor(ctx.options.maxBodyMb * 1024 * 1024) } });
+    // An upgrade refused before the route (401 from the token hook) leaves a socket the HTTP server no
+    // longer tracks (nor closes on shutdown): close it once the refusal is written.
+    scope.addHook('onResponse', async (req) => {
+      if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
+    });
     scope.get<{ Params: NameParams }>(STREAM_ROUTE, { websocket: true }, (socket, req) => {
       // The model is looked up per frame, as generate does: an unknown one answers E_MODEL_NOT_FOUND frames.
       latestWins(socket, (frame) => runFrame(ctx, socket, req.params.name, req.query, frame));
