@@ -104,7 +104,9 @@ async function choose(model) {
   $('brush-size').textContent = $('brush').value;
   $('out').width = width;
   $('out').height = height;
-  state.transport = state.token ? new HttpTransport(model.name, state.token, onAnswer) : new StreamTransport(model.name, onAnswer);
+  // `?transport=http` compares the two (scripts/demo-latency.js); a token needs HTTP (no headers on a WebSocket)
+  const http = state.token || new URLSearchParams(location.search).get('transport') === 'http';
+  state.transport = http ? new HttpTransport(model.name, state.token, onAnswer) : new StreamTransport(model.name, onAnswer);
   $('transport').textContent = state.transport.name;
   try {
     await state.transport.opened;
@@ -132,6 +134,7 @@ document.body.dataset.shown = '0';
 function changed() {
   dirtySince = performance.now();
   document.body.dataset.idle = 'false';
+  document.body.dataset.unsent = 'true'; // until the change has gone out
   requestAnimationFrame(flush);
 }
 
@@ -150,6 +153,7 @@ async function flush() {
     encoding = false;
   }
   if (dirtySince !== undefined) requestAnimationFrame(flush);
+  else document.body.dataset.unsent = 'false';
 }
 
 async function onAnswer(a) {
@@ -167,7 +171,10 @@ async function onAnswer(a) {
     if (old.startsWith('blob:')) URL.revokeObjectURL(old);
     out.alt = `The generated image for the pad's frame ${a.frame}`;
     const now = performance.now();
-    if (changeAt !== undefined) $('latency').textContent = `${(now - changeAt).toFixed(0)} ms`;
+    if (changeAt !== undefined) {
+      $('latency').textContent = `${(now - changeAt).toFixed(0)} ms`;
+      document.body.dataset.latencyMs = (now - changeAt).toFixed(1);
+    }
     shownAt.push(now);
     while (shownAt.length > 0 && shownAt[0] < now - 2000) shownAt.shift();
     $('fps').textContent = shownAt.length > 1 ? ((shownAt.length - 1) / ((now - shownAt[0]) / 1000)).toFixed(1) : '–';
