@@ -176,6 +176,7 @@ async function onAnswer(a) {
       document.body.dataset.latencyMs = (now - changeAt).toFixed(1);
     }
     shownAt.push(now);
+    document.body.dataset.answers = String(Number(document.body.dataset.answers ?? 0) + 1);
     while (shownAt.length > 0 && shownAt[0] < now - 2000) shownAt.shift();
     $('fps').textContent = shownAt.length > 1 ? ((shownAt.length - 1) / ((now - shownAt[0]) / 1000)).toFixed(1) : '–';
     if (a.ms) {
