@@ -105,7 +105,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
           'Signals: SIGTERM/SIGINT finish requests in flight and exit 0; SIGHUP reloads every model.',
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
-          '  GET /metrics',
+          '  GET /metrics; the demo page at / (--no-demo: off), its stream GET /v1/models/{name}/stream (WebSocket)',
         ].join('\n'),
       ) as Argv<ServeArgs>,
   needs: 'the .onnx model to serve, or a folder of them',

@@ -26,7 +26,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // log() prefixes `gc-serve: ` itself
   log(`version ${SERVER_VERSION}, listening on ${url} (device ${options.profile.id}; ${models})`);
   if (server.options.demo) log(`demo page: open ${url}/demo/ in a browser`);
-  if (server.options.token) log('bearer token required on every route but /v2/health/*');
+  if (server.options.token) log("bearer token required on every route but /v2/health/* and the demo page's files");
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 
   const stopped = stopOnSignals(server, options.shutdownTimeoutMs ?? 10_000);
