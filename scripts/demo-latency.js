@@ -5,7 +5,8 @@
 // Chromium against one in-process daemon (cpu profile unless --device):
 //  1. latency: a short stroke, then the time from its last pointer event to the answer's image
 //     decoded on the page (the page's own figure: encode, send, decode, model, encode, show);
-//     rounds alternate the two transports; median of each and the ratio of medians;
+//     rounds alternate the two transports; median of each and the ratio of medians; beside it the
+//     median of the daemon's own stages for that frame (preprocess + queue + inference + postprocess);
 //  2. FPS while drawing: a 2 s stroke (a pointer event every 16 ms), frames shown per second,
 //     alternating, median of the strokes.
 //   node scripts/demo-latency.js [--rounds 20] [--strokes 3] [--device cpu]
@@ -27,6 +28,7 @@ async function measure(browser, url, model) {
   const pages = [];
   for (const [, query] of TRANSPORTS) pages.push(await openDemo(browser, url, model, { query }));
   const latency = TRANSPORTS.map(() => []);
+  const server = TRANSPORTS.map(() => []);
   for (let r = 0; r < rounds; r++) {
     const y = 0.65 + (0.3 * (r % 10)) / 10;
     for (let t = 0; t < pages.length; t++) {
@@ -34,7 +36,9 @@ async function measure(browser, url, model) {
       const k = (r + t) % pages.length;
       await stroke(page, [0.2, y], [0.5, y], 4);
       await idle(page);
-      latency[k].push(Number(await page.evaluate(() => globalThis.document.body.dataset.latencyMs)));
+      const d = await page.evaluate(() => ({ ...globalThis.document.body.dataset }));
+      latency[k].push(Number(d.latencyMs));
+      server[k].push(Number(d.serverMs));
     }
   }
   const fps = TRANSPORTS.map(() => []);
@@ -50,7 +54,7 @@ async function measure(browser, url, model) {
     }
   }
   for (const page of pages) await page.close();
-  return { latency, fps };
+  return { latency, server, fps };
 }
 
 async function main() {
@@ -59,14 +63,14 @@ async function main() {
   try {
     console.log(`demo stroke-to-image, ${rounds} alternating rounds per transport; FPS over ${strokes} strokes of 2 s`);
     for (const model of ['edges2shapes', 'labels2scene']) {
-      const { latency, fps } = await measure(browser, served.url, model);
+      const { latency, server, fps } = await measure(browser, served.url, model);
       const med = latency.map(median);
       for (let k = 0; k < TRANSPORTS.length; k++) {
         const sorted = [...latency[k]].sort((a, b) => a - b);
         const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))];
         console.log(
-          `${model.padEnd(13)} ${TRANSPORTS[k][0].padEnd(9)} latency median ${med[k].toFixed(1)} ms (p90 ${p90.toFixed(1)}), ` +
-            `FPS while drawing ${median(fps[k]).toFixed(1)}`,
+          `${model.padEnd(13)} ${TRANSPORTS[k][0].padEnd(9)} latency median ${med[k].toFixed(1)} ms (p90 ${p90.toFixed(1)}; ` +
+            `daemon's stages ${median(server[k]).toFixed(1)}), FPS while drawing ${median(fps[k]).toFixed(1)}`,
         );
       }
       console.log(`${model.padEnd(13)} HTTP / WebSocket latency, ratio of medians: ${(med[1] / med[0]).toFixed(3)}`);

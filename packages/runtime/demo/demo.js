@@ -182,6 +182,7 @@ async function onAnswer(a) {
     if (a.ms) {
       const stages = Object.entries(a.ms).map(([k, v]) => `${k} ${Number(v).toFixed(1)}`).join(', ');
       $('server-ms').textContent = `${((a.ms.queue ?? 0) + (a.ms.inference ?? 0)).toFixed(0)} ms (${stages})`;
+      document.body.dataset.serverMs = Object.values(a.ms).reduce((x, y) => x + Number(y), 0).toFixed(1);
     }
     if (a.provider) providerName = a.provider;
     $('provider').textContent = providerName;

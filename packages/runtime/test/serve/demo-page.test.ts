@@ -143,6 +143,24 @@ describe('the demo page in Chromium', () => {
     });
   }, 120_000);
 
+  it('paints from the keyboard and fits a phone (360 px) without scrolling sideways', async () => {
+    await withChromium(async (browser) => {
+      for (const model of ['labels2scene', 'edges2shapes']) {
+        const page = await openDemo(browser, srv.url, model);
+        await page.setViewportSize({ width: 360, height: 800 });
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+        const before = await shownPixels(page);
+        await page.focus('#pad');
+        for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'p', 'ArrowRight', 'ArrowRight', 'ArrowDown']) {
+          await page.keyboard.press(key);
+        }
+        await idle(page);
+        expect((await shownPixels(page)).equals(before)).toBe(false);
+        await page.close();
+      }
+    });
+  }, 120_000);
+
   it('skips the frames painted while the model is busy and ends on the latest one', async () => {
     await withChromium(async (browser) => {
       const page = await openDemo(browser, srv.url, 'labels2scene');
