@@ -141,6 +141,12 @@ describe('gc-serve stream and demo routes', () => {
     }
   });
 
+  it('answers a plain GET of the stream route with a JSON error saying it is a WebSocket', async () => {
+    const r = await fetch(`${srv.url}/v1/models/labels2scene/stream`);
+    expect(r.status).toBe(400);
+    expect((await errorOf(r)).message).toContain("connect with 'Upgrade: websocket'");
+  });
+
   it('closes the stream on a message over --max-body-mb (1009)', async () => {
     const client = await StreamClient.open(srv.url, 'labels2scene');
     const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));

@@ -43,6 +43,7 @@ interface DemoFile {
 /** The page's files by name, read once. */
 function readDemoFiles(dir: string): Map<string, DemoFile> {
   const files = new Map<string, DemoFile>();
+  if (!fs.existsSync(dir)) return files; // a package built without its demo folder: the page answers 404
   for (const name of fs.readdirSync(dir)) {
     const type = TYPES[path.extname(name)];
     if (type && /^[\w.-]+$/.test(name)) files.set(name, { bytes: fs.readFileSync(path.join(dir, name)), type });

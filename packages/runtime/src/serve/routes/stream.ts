@@ -14,6 +14,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
+import { GcError } from '@gc-edge/core';
 import type { RawData, WebSocket } from 'ws';
 import type { ServeContext } from '../context';
 import { generateImage } from '../generate-image';
@@ -34,9 +35,17 @@ export function streamRoutes(app: FastifyInstance, ctx: ServeContext): void {
     scope.addHook('onResponse', async (req) => {
       if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
     });
-    scope.get<{ Params: NameParams }>(STREAM_ROUTE, { websocket: true }, (socket, req) => {
+    scope.route<{ Params: NameParams }>({
+      method: 'GET',
+      url: STREAM_ROUTE,
+      // a plain GET, without the WebSocket upgrade
+      handler: async () => {
+        throw new GcError('E_BAD_REQUEST', `${STREAM_ROUTE} is a WebSocket route: connect with 'Upgrade: websocket'`, {
+          hint: 'for one image over HTTP, POST it to /v1/models/{name}/generate',
+        });
+      },
       // The model is looked up per frame, as generate does: an unknown one answers E_MODEL_NOT_FOUND frames.
-      latestWins(socket, (frame) => runFrame(ctx, socket, req.params.name, req.query, frame));
+      wsHandler: (socket, req) => latestWins(socket, (frame) => runFrame(ctx, socket, req.params.name, req.query, frame)),
     });
   });
 }
