@@ -6,11 +6,13 @@
  * a whole stroke, counted in /metrics), and the page ends on the latest frame.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { withChromium } from '../../../bench/test/browser';
 import { Gate, type Running, metricValue, startServer, tempDir } from './helpers';
 import { exportExamples } from './example-models';
+import { EXAMPLES } from '../../../../test/support/fixtures';
 
 const SIZE = 128; // both examples take 128x128
 
@@ -125,6 +127,20 @@ describe('the demo page in Chromium', () => {
       const ids = await sharp(labels).toColourspace('b-w').raw().toBuffer();
       expect(ids[y * SIZE + x]).toBe(26);
       expect(after.equals(await generated(srv.url, 'labels2scene', labels))).toBe(true);
+      await page.close();
+    });
+  }, 120_000);
+
+  it("loads labels2scene's example label PNG (class ids) and shows what /generate answers for that file", async () => {
+    await withChromium(async (browser) => {
+      const page = await openDemo(browser, srv.url, 'labels2scene');
+      const file = join(EXAMPLES, 'labels2scene', 'labels-1.png');
+      await page.setInputFiles('#load-label', file);
+      await idle(page);
+      expect((await shownPixels(page)).equals(await generated(srv.url, 'labels2scene', readFileSync(file)))).toBe(true);
+      // saved again as the same class ids
+      const ids = async (png: Buffer): Promise<Buffer> => sharp(png).toColourspace('b-w').raw().toBuffer();
+      expect((await ids(await savedInput(page))).equals(await ids(readFileSync(file)))).toBe(true);
       await page.close();
     });
   }, 120_000);
