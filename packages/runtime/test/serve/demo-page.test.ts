@@ -2,8 +2,9 @@
  * The demo page in headless Chromium on a real daemon serving the two trained examples: painting
  * "car" on the road of labels2scene's scene turns the generated image dark red there, and the image
  * shown is, pixel for pixel, what POST /generate answers for the label map the page saves; a sketch
- * on edges2shapes likewise; frames painted while the model is busy are skipped (two inferences for
- * a whole stroke, counted in /metrics), and the page ends on the latest frame.
+ * on edges2shapes likewise, and a loaded label PNG; the keyboard paints and the page fits a phone;
+ * frames painted while the model is busy are skipped (two inferences for a whole stroke, counted in
+ * /metrics), and the page ends on the latest frame.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
