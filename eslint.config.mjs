@@ -55,6 +55,11 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
   },
   {
+    // gc-serve's demo page: ES modules run by the browser.
+    files: ['packages/runtime/demo/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },

@@ -197,6 +197,27 @@ describe('gc-serve CLI', () => {
     expect((await d.exit).code).toBe(0);
   });
 
+  it('prints the demo page URL and serves the page (its files without the token); --no-demo turns it off', async () => {
+    const target = writeModel(dir, 'page', scaleModel(1));
+    const on = await startDaemon(target, [], { GC_SERVE_TOKEN: 's3cret' });
+    live.push(on.child);
+    expect(on.log()).toContain(`gc-serve: demo page: open ${on.url}/demo/ in a browser`);
+    const page = await fetch(`${on.url}/demo/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect((await fetch(`${on.url}/v2`)).status).toBe(401); // the API the page calls still needs the token
+    on.child.kill('SIGTERM');
+    expect((await on.exit).code).toBe(0);
+
+    const off = await startDaemon(target, ['--no-demo']);
+    live.push(off.child);
+    expect(off.log()).not.toContain('demo page');
+    expect((await fetch(`${off.url}/demo/`)).status).toBe(404);
+    expect((await fetch(`${off.url}/`)).status).toBe(404);
+    off.child.kill('SIGTERM');
+    expect((await off.exit).code).toBe(0);
+  });
+
   it('takes the bearer token from GC_SERVE_TOKEN and the crash hook only with NODE_ENV=test', async () => {
     const target = writeModel(dir, 'env', scaleModel(1));
     const token = { authorization: 'Bearer s3cret' };

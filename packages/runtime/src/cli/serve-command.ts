@@ -35,6 +35,7 @@ interface ServeArgs {
   'tls-key'?: string;
   quiet: boolean;
   'log-format': LogFormat;
+  demo: boolean;
   debug: boolean;
 }
 
@@ -130,6 +131,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
         default: 'text',
         describe: 'text: readable lines; json: one JSON object per line (access log and daemon lines)',
       })
+      .option('demo', { type: 'boolean', default: true, describe: 'serve the demo page at / (--no-demo: off)' })
       .option('debug', { type: 'boolean', default: false, describe: 'stack traces in logs and errors; health probes in the access log' })
       .epilogue(
         [
@@ -146,6 +148,7 @@ export const serveCommand: GcCommand<ServeArgs> = {
           'Routes: POST /v1/models/{name}/generate (image in, image out per Accept), POST /v2/models/{name}/infer,',
           '  GET /v2/models/{name}[/ready], GET /v2/health/{live,ready}, POST /v2/repository/models/{name}/load,',
           '  GET /metrics; with --grpc-port, KServe v2 gRPC (inference.GRPCInferenceService)',
+          '  GET /metrics; the demo page at / (--no-demo: off), its stream GET /v1/models/{name}/stream (WebSocket)',
         ].join('\n'),
       ) as Argv<ServeArgs>,
   needs: 'the .onnx model to serve, or a folder of them',
@@ -206,6 +209,7 @@ function daemonOptions(args: ServeArgs, env: NodeJS.ProcessEnv): DaemonOptions {
     maxBatch: int('max-batch', 1, 1024),
     maxDelayMs: int('max-delay-ms', 0),
     shutdownTimeoutMs: int('shutdown-timeout-ms', 1),
+    demo: args.demo,
     debug: args.debug,
     log,
     ...(args.quiet ? {} : { accessLog: logger }),

@@ -1,6 +1,7 @@
 /**
  * Optional bearer token (`GC_SERVE_TOKEN` in the daemon's environment) on every route except the
- * health probes (`/v2/health/*`), so load balancers and systemd watchdogs need no secret.
+ * health probes (`/v2/health/*`), so load balancers and systemd watchdogs need no secret, and the demo
+ * page's static files (`/`, `/demo/*`: the page then asks for the token to call the API).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GcError } from '@gc-edge/core';
@@ -10,6 +11,7 @@ export const TOKEN_ENV = 'GC_SERVE_TOKEN';
 /** Paths reachable without the token. */
 export function isPublicPath(url: string): boolean {
   const path = url.split('?', 1)[0]!;
+  if (path === '/' || path === '/demo' || path.startsWith('/demo/')) return true; // the demo page's static files: no data
   return path === '/v2/health/live' || path === '/v2/health/ready';
 }
 

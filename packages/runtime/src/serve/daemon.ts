@@ -38,7 +38,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   log(`version ${SERVER_VERSION}, listening on ${url} (pid ${process.pid}, device ${options.profile.id}; ${models})`);
   const grpcPort = server.grpcPort();
   if (grpcPort !== undefined) log(`KServe v2 gRPC on ${server.options.host}:${grpcPort}`);
-  if (server.options.token) log('bearer token required on every route but /v2/health/*');
+  if (server.options.demo) log(`demo page: open ${url}/demo/ in a browser`);
+  if (server.options.token) log("bearer token required on every route but /v2/health/* and the demo page's files");
   for (const line of exposureWarnings(server.options)) log(line);
   if (server.options.testCrashHook) log('TEST crash hook on: x-gc-test-crash: 1 crashes a worker');
 

@@ -51,6 +51,8 @@ export interface ServeOptions {
   readonly allowedHosts?: readonly string[];
   /** PEM certificate and key files: HTTPS instead of HTTP (tls.ts). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Serve the demo page at / and /demo/ (routes/demo.ts); default true, `--no-demo` turns it off. */
+  readonly demo?: boolean;
   /** Stack traces in 500 bodies' logs. */
   readonly debug?: boolean;
   /** The access log (access-log.ts createLogger): one line per request; default none (the CLI's is on unless --quiet). */
@@ -80,6 +82,7 @@ export const SERVE_DEFAULTS = {
   pngLevel: 0,
   maxBatch: 1,
   maxDelayMs: 2,
+  demo: true,
   debug: false,
   testCrashHook: false,
   allowedHosts: [] as readonly string[],

@@ -30,6 +30,9 @@ import { healthRoutes } from './routes/health';
 import { inferRoutes } from './routes/infer';
 import { metricsRoutes } from './routes/metrics';
 import { modelRoutes } from './routes/models';
+import { demoRoutes } from './routes/demo';
+import { paletteRoutes } from './routes/palettes';
+import { streamRoutes } from './routes/stream';
 import { repositoryRoutes } from './routes/repository';
 
 export interface GcServer {
@@ -144,9 +147,11 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
     return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   });
 
+  const routeList =
+    'POST /v1/models/{name}/generate, POST /v2/models/{name}/infer, GET /v2/models/{name}, GET /v2/health/ready, GET /metrics';
   app.setNotFoundHandler((req) => {
     throw new GcError('E_NOT_FOUND', `no route ${req.method} ${req.url.split('?', 1)[0]!.slice(0, 120)}`, {
-      hint: 'routes: POST /v1/models/{name}/generate, POST /v2/models/{name}/infer, GET /v2/models/{name}, GET /v2/health/ready, GET /metrics',
+      hint: `routes: ${routeList}${opts.demo ? ', the demo page at /' : ''}`,
     });
   });
 
@@ -157,7 +162,10 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   inferRoutes(app, ctx);
   repositoryRoutes(app, ctx);
   metricsRoutes(app, ctx);
+  paletteRoutes(app);
+  if (opts.demo) demoRoutes(app);
   methodNotAllowedRoutes(app, methods);
+  streamRoutes(app, ctx); // a scope of its own (the WebSocket plugin), registered at ready
 
   const grpc = opts.grpcPort !== undefined ? createGrpcEndpoint(ctx, tls) : undefined;
   let grpcBound: number | undefined;
