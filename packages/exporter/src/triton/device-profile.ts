@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { GcError, parseJsonFile, readFailureReason, readRegularFile } from '@gc-edge/core';
 
 const DEVICES_ENV = 'GC_EDGE_DEVICES';
-const PROVIDERS = ['tensorrt', 'cuda', 'cpu'] as const;
+const PROVIDERS = ['tensorrt', 'cuda', 'webgpu', 'cpu'] as const;
 const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 
 type ProviderOptions = Readonly<Record<string, string | number | boolean>>;

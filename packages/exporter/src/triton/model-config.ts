@@ -68,6 +68,7 @@ export function tritonModelConfig(model: Model, name: string, device: TritonDevi
 function instanceGroup(device: TritonDevice): PbMessage {
   const first = device.providers[0]!;
   if (first.name === 'cpu') return { count: 1, kind: protoEnum('KIND_CPU') };
+  // WebGPU has no Triton counterpart: a GPU instance, which Triton's onnxruntime backend runs on CUDA.
   const id = first.options['deviceId'];
   return { count: 1, kind: protoEnum('KIND_GPU'), gpus: [typeof id === 'number' ? id : 0] };
 }

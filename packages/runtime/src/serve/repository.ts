@@ -481,6 +481,13 @@ function modelName(path: string): string {
 }
 
 function asLoadError(e: unknown, name: string, path: string): GcError {
+  // The pool loads the file's bytes, so onnxruntime's messages no longer name the file: say which it was.
+  if (e instanceof GcError && e.message.startsWith(`${name}: `)) {
+    return new GcError(e.code, `model '${name}' (${path}): ${e.message.slice(name.length + 2)}`, {
+      ...(e.hint ? { hint: e.hint } : {}),
+      cause: e,
+    });
+  }
   if (e instanceof GcError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new GcError('E_SESSION', `model '${name}' (${path}): ${message}`, { cause: e });

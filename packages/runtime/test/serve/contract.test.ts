@@ -324,7 +324,7 @@ describe('a folder with one malformed contract', () => {
       try {
         const bad = (await (await fetch(`${s.url}/v2/models/bad/ready`)).json()) as { error: string; code: string };
         expect(bad.code).toBe('E_NOT_READY');
-        expect(bad.error).toMatch(/failed to load: bad: metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student/);
+        expect(bad.error).toMatch(/failed to load: model 'bad' \(bad\.onnx\): metadata 'gc_edge.role' is 'baseline'; should be one of: teacher, student/);
         expect((await fetch(`${s.url}/v2/models/good/ready`)).status).toBe(200);
       } finally {
         await s.stop();

@@ -28,13 +28,20 @@ interface NameParams {
 
 /** Registers the plugin and the route in a scope of their own (the plugin wraps only the routes in it). */
 export function streamRoutes(app: FastifyInstance, ctx: ServeContext): void {
+  // The plugin takes every upgrade request on the server, for any route, off Node's HTTP parser. One
+  // answered without an upgrade (refused by a hook: 401, 403, 421; or any route but this one's) leaves
+  // a socket the HTTP server no longer reads, tracks nor closes on shutdown, which a keep-alive client
+  // would send its next request on and wait forever: say the connection closes, and close it once the
+  // answer is written. Root hooks, so they cover every route, not only this scope's.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.headers.upgrade !== undefined) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (req) => {
+    if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
+  });
   void app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: Math.floor(ctx.options.maxBodyMb * 1024 * 1024) } });
-    // An upgrade refused before the route (401 from the token hook) leaves a socket the HTTP server no
-    // longer tracks (nor closes on shutdown): close it once the refusal is written.
-    scope.addHook('onResponse', async (req) => {
-      if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
-    });
     scope.route<{ Params: NameParams }>({
       method: 'GET',
       url: STREAM_ROUTE,
