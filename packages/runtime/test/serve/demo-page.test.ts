@@ -136,7 +136,10 @@ describe('the demo page in Chromium', () => {
     await withChromium(async (browser) => {
       const page = await openDemo(browser, srv.url, 'labels2scene');
       const file = join(EXAMPLES, 'labels2scene', 'labels-1.png');
+      // The page reads the file asynchronously: wait for the frame it sends, not for the idle state before it.
+      const sentBefore = await page.evaluate(() => Number((globalThis as unknown as InPage).document.body.dataset['sent']));
       await page.setInputFiles('#load-label', file);
+      await page.waitForFunction((b) => Number((globalThis as unknown as InPage).document.body.dataset['sent']) > b, sentBefore);
       await idle(page);
       expect((await shownPixels(page)).equals(await generated(srv.url, 'labels2scene', readFileSync(file)))).toBe(true);
       // saved again as the same class ids
