@@ -18,6 +18,7 @@ import {
   type ValueInfo,
 } from '@gc-edge/core';
 import { isTypedInput, knowsOp } from './float-inputs';
+import { uniqueNames } from './unique-names';
 
 type FloatType = 'float32' | 'float16';
 
@@ -53,14 +54,7 @@ export function toFp16(graph: Graph, options: Fp16Options = {}): Fp16Result {
     ((options.keepFinalTanh ?? true) && n.opType === 'Tanh' && n.outputs.some((o) => outputNames.has(o)));
   const precisionOf = new Map<GraphNode, FloatType>(graph.nodes.map((n) => [n, keep(n) ? 'float32' : 'float16']));
 
-  const taken = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
-  for (const n of graph.nodes) for (const name of [n.name, ...n.outputs]) taken.add(name);
-  const unique = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const unique = uniqueNames(graph);
 
   // Float initializers read as float32 somewhere stay; a float16 copy is added for float16 readers.
   const readAs32 = new Set<string>();

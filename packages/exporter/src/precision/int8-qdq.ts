@@ -7,6 +7,7 @@
  * float32. Activation ranges come from calibration (`calibrate`, the max |x| over calibration inputs).
  */
 import { attr, type Graph, type GraphNode, type InitializerData } from '@gc-edge/core';
+import { uniqueNames } from './unique-names';
 
 const INT8_MAX = 127;
 
@@ -64,14 +65,7 @@ export interface Int8Result {
 /** The QDQ graph for `ranges` (max |x| per calibration value). */
 export function toInt8Qdq(graph: Graph, ranges: ReadonlyMap<string, number>): Int8Result {
   const targets = new Set(quantizedConvs(graph));
-  const taken = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
-  for (const n of graph.nodes) for (const name of [n.name, ...n.outputs]) taken.add(name);
-  const unique = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const unique = uniqueNames(graph);
   const initializers = new Map<string, InitializerData>(graph.initializers);
   const init = (base: string, t: InitializerData): string => {
     const name = unique(base);
