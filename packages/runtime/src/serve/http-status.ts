@@ -4,6 +4,7 @@
  */
 import { GcError, type GcErrorCode } from '@gc-edge/core';
 import { retryAfterOf } from './overload';
+import { maxBodyBytes } from './options';
 
 const STATUS: Partial<Record<GcErrorCode, number>> = {
   E_BAD_REQUEST: 400,
@@ -72,7 +73,7 @@ function asGcError(e: unknown, context: ErrorContext | undefined): GcError {
   const err = e as { statusCode?: unknown; code?: unknown; message?: unknown };
   const message = typeof err?.message === 'string' ? err.message : String(e);
   if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && context) {
-    const limit = Math.floor(context.maxBodyMb * 1024 * 1024);
+    const limit = maxBodyBytes(context);
     return new GcError('E_TOO_LARGE', `request body is over the limit of ${context.maxBodyMb} MiB (${limit} bytes)`, {
       hint: 'send a smaller body, or start gc-serve with a larger --max-body-mb',
     });

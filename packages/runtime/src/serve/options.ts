@@ -99,6 +99,11 @@ export function defaultWorkers(profile: DeviceProfile, cores = availableParallel
   return cpuFirst && profile.threads.spinning === false && cores >= 2 ? 2 : 1;
 }
 
+/** `--max-body-mb` in bytes: the one limit on a request body, however it arrives (HTTP, decoded gzip, gRPC, WebSocket). */
+export function maxBodyBytes(options: { readonly maxBodyMb: number }): number {
+  return Math.floor(options.maxBodyMb * 1024 * 1024);
+}
+
 export function resolveServeOptions(o: ServeOptions): ResolvedServeOptions {
   if (o.token !== undefined && o.token.trim() === '') {
     throw new GcError('E_ARGS', `the bearer token (${TOKEN_ENV}) is empty: that would turn authentication off`, {

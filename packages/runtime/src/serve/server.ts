@@ -21,7 +21,7 @@ import { clientMessage } from './redact';
 import { loadTls } from './tls';
 import { defaultImageCodec } from './image-codec';
 import { ServeMetrics } from './metrics';
-import { type ResolvedServeOptions, type ServeOptions, resolveServeOptions } from './options';
+import { type ResolvedServeOptions, type ServeOptions, maxBodyBytes, resolveServeOptions } from './options';
 import { planCache } from './model-plan';
 import { ModelRepository } from './repository';
 import { acceptGrace, refuseWhileStopping } from './shutdown';
@@ -87,7 +87,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   const app = Fastify({
     ...(tls ? { https: tls } : {}),
     ...(opts.accessLog ? { loggerInstance: opts.accessLog, disableRequestLogging: true } : { logger: false }),
-    bodyLimit: Math.floor(opts.maxBodyMb * 1024 * 1024),
+    bodyLimit: maxBodyBytes(opts),
     // Idle keep-alive connections close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
     // Requests during a stop get our 503 (shutdown.ts), with the KServe body and Retry-After.
@@ -108,7 +108,7 @@ export function createServer(options: ServeOptions, codec?: ImageCodec): GcServe
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // gzip / deflate bodies reach that parser decoded, held to the same limit (body-encoding.ts).
-  app.addHook('preParsing', bodyDecoder(Math.floor(opts.maxBodyMb * 1024 * 1024)));
+  app.addHook('preParsing', bodyDecoder(maxBodyBytes(opts)));
 
   if (opts.accessLog) accessLogHooks(app);
   exposureHooks(app, opts);

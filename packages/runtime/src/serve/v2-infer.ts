@@ -13,6 +13,7 @@ import { type V2InferResponse, buildInferResponse, parseInferRequest } from './k
 import type { ModelSlot } from './repository';
 import { runModel } from './run-model';
 import type { ModelInfo } from '../session/types';
+import { maxBodyBytes } from './options';
 
 type RunOptions = Parameters<typeof runModel>[4];
 
@@ -37,7 +38,7 @@ export async function inferV2(
   const plan = ctx.plan(info);
 
   const t0 = performance.now();
-  const limits = { maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024), pixelCap: plan.cap };
+  const limits = { maxBodyBytes: maxBodyBytes(ctx.options), pixelCap: plan.cap };
   const request = parseInferRequest(json, slot.name, plan.inputs, limits, binary);
   checkRequestedOutputs(slot.name, info, request);
   const preprocess = performance.now() - t0;

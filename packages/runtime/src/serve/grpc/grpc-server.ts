@@ -15,6 +15,7 @@ import type { TlsMaterial } from '../tls';
 import { toGrpcError } from './grpc-status';
 import { HANDLERS, PUBLIC_RPCS } from './service';
 import { SERVICE_NAME, loadInferenceService } from './proto';
+import { maxBodyBytes } from '../options';
 
 export interface GrpcEndpoint {
   /** Binds host:port; resolves with the port bound (the one given, or a free one for 0). */
@@ -25,7 +26,7 @@ export interface GrpcEndpoint {
 
 /** `tls`: the HTTP port's certificate and key (--tls-cert / --tls-key), so both transports are encrypted or neither. */
 export function createGrpcEndpoint(ctx: ServeContext, tls?: TlsMaterial): GrpcEndpoint {
-  const maxBytes = Math.floor(ctx.options.maxBodyMb * 1024 * 1024);
+  const maxBytes = maxBodyBytes(ctx.options);
   // A message over --max-body-mb is refused by grpc-js itself with RESOURCE_EXHAUSTED (HTTP's 413).
   const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': -1 });
   const check = ctx.options.token ? bearerChecker(ctx.options.token) : undefined;

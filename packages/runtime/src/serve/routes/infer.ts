@@ -14,6 +14,7 @@ import { INFERENCE_HEADER_LENGTH } from '../kserve-binary';
 import { requireVersion } from '../model-version';
 import { admit, deadlineOf, serverTiming } from '../run-model';
 import { checkRequestedOutputs, runV2 } from '../v2-infer';
+import { maxBodyBytes } from '../options';
 
 /** `version` is set on `/v2/models/{name}/versions/{v}/infer`. */
 interface ModelParams {
@@ -54,7 +55,7 @@ export function inferRoutes(app: FastifyInstance, ctx: ServeContext): void {
       const place = admit(slot);
 
       const t0 = performance.now();
-      const limits = { maxBodyBytes: Math.floor(ctx.options.maxBodyMb * 1024 * 1024), pixelCap: plan.cap };
+      const limits = { maxBodyBytes: maxBodyBytes(ctx.options), pixelCap: plan.cap };
       const request = await bodies
         .read(req.headers['content-type'], headerLength, req.body, { model: slot.name, inputs: plan.inputs, limits })
         .then((r) => {

@@ -19,6 +19,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ServeContext } from '../context';
 import { generateImage } from '../generate-image';
 import { toHttpError } from '../http-status';
+import { maxBodyBytes } from '../options';
 
 export const STREAM_ROUTE = '/v1/models/:name/stream';
 
@@ -41,7 +42,7 @@ export function streamRoutes(app: FastifyInstance, ctx: ServeContext): void {
     if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
   });
   void app.register(async (scope) => {
-    await scope.register(websocket, { options: { maxPayload: Math.floor(ctx.options.maxBodyMb * 1024 * 1024) } });
+    await scope.register(websocket, { options: { maxPayload: maxBodyBytes(ctx.options) } });
     scope.route<{ Params: NameParams }>({
       method: 'GET',
       url: STREAM_ROUTE,
