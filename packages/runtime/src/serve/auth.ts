@@ -8,11 +8,16 @@ import { GcError } from '@gc-edge/core';
 
 export const TOKEN_ENV = 'GC_SERVE_TOKEN';
 
-/** Paths reachable without the token. */
+/** The health probes (`/v2/health/live`, `/v2/health/ready`): no token, any Host name, logged at debug. */
+export function isHealthPath(url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  return path === '/v2/health/live' || path === '/v2/health/ready';
+}
+
+/** Paths reachable without the token: the health probes and the demo page's static files (no data). */
 export function isPublicPath(url: string): boolean {
   const path = url.split('?', 1)[0]!;
-  if (path === '/' || path === '/demo' || path.startsWith('/demo/')) return true; // the demo page's static files: no data
-  return path === '/v2/health/live' || path === '/v2/health/ready';
+  return path === '/' || path === '/demo' || path.startsWith('/demo/') || isHealthPath(path);
 }
 
 /** Returns a checker for `Authorization` headers; throws E_UNAUTHORIZED when it does not match. */

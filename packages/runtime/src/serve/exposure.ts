@@ -15,7 +15,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GcError } from '@gc-edge/core';
-import { isPublicPath } from './auth';
+import { isHealthPath } from './auth';
 
 export interface ExposureOptions {
   /** The address the daemon binds (--host). */
@@ -30,7 +30,7 @@ export function exposureHooks(app: FastifyInstance, options: ExposureOptions): v
   const hostAllowed = hostPolicy(options);
   const listed = listedHost(options.allowedHosts);
   app.addHook('onRequest', async (req) => {
-    if (!isPublicPath(req.url)) checkHost(req, hostAllowed, options);
+    if (!isHealthPath(req.url)) checkHost(req, hostAllowed, options);
     if (changesState(req)) checkSameOrigin(req, listed);
   });
   app.addHook('preValidation', async (req) => {

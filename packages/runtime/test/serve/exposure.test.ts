@@ -76,6 +76,11 @@ describe('Host names (DNS rebinding)', () => {
     expect((await send(d.url, 'GET', '/v2/health/ready', { host: 'evil.example' })).status).toBe(200);
   });
 
+  it('holds the demo page to the Host check (it needs no token, but only the health probes answer any name)', async () => {
+    expect((await send(d.url, 'GET', '/demo/', { host: 'evil.example' })).status).toBe(421);
+    expect((await send(d.url, 'GET', '/demo/', { host: `127.0.0.1:${port}` })).status).toBe(200);
+  });
+
   it('answers names given with --allowed-host (and names under a .domain entry), still refusing others', async () => {
     const allowed = await startServer({ target, workers: 1, allowedHosts: ['gc.example', '.lan.example'] });
     try {
