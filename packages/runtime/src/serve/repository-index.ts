@@ -29,7 +29,8 @@ function indexEntry(slot: ModelSlot): IndexEntry {
   const entry = (state: IndexState, reason = ''): IndexEntry => ({ name: slot.name, version: MODEL_VERSION, state, reason });
   switch (slot.state) {
     case 'ready':
-      return entry(slot.ready ? 'READY' : 'UNAVAILABLE', slot.ready ? '' : 'no workers');
+      // Loaded, but with no live worker (a crashed worker's replacement failing): the slot says why.
+      return slot.ready ? entry('READY') : entry('UNAVAILABLE', slot.notReadyReason ?? 'no live worker');
     case 'loading':
       return entry('LOADING');
     case 'unloaded':
